@@ -1,0 +1,1 @@
+"""Field-reporting chatbot for Mèo Vạc's sustainable poverty-reduction programme."""

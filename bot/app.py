@@ -1,0 +1,107 @@
+"""The composition root: opens storage, loads reference data and builds the engine."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from importlib import resources
+from pathlib import Path
+
+from bot.domain.indicators import DEFAULT_INDICATORS
+from bot.domain.models import Role, Target
+from bot.domain.phones import normalize_phone
+from bot.domain.units import UnitDirectory, find_units, parse_units_csv
+from bot.i18n import Translator, load_translators
+from bot.settings import Settings
+from handlers import Engine, build_router
+from storage import SqliteStore, open_store
+
+__all__ = [
+    "DEMO_ROSTER",
+    "build_engine",
+    "default_targets",
+    "open_app_store",
+    "seed_demo",
+    "shipped_units",
+    "utc_now",
+]
+
+_DATA = resources.files("bot") / "data"
+
+DEMO_ROSTER = (
+    ("Quản trị viên", "0912000001", Role.ADMIN, "huyện Mèo Vạc"),
+    ("Lãnh đạo huyện", "0912000002", Role.LEADER, "huyện Mèo Vạc"),
+    ("Cán bộ thôn Sà Lủng", "0912000003", Role.CADRE, "thôn Sà Lủng"),
+    ("Cán bộ thôn Xà Phìn", "0912000004", Role.CADRE, "thôn Xà Phìn"),
+)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def shipped_units() -> UnitDirectory:
+    return parse_units_csv((_DATA / "units.csv").read_text(encoding="utf-8"))
+
+
+def default_targets(units: UnitDirectory) -> list[Target]:
+    """The programme's targets that are counts of what cadres report (bot/data/targets.csv)."""
+    targets = []
+    text = (_DATA / "targets.csv").read_text(encoding="utf-8")
+    for row in csv.DictReader(io.StringIO(text)):
+        found = find_units(units, row["unit"])
+        if len(found) != 1:
+            continue  # a deployment without that unit simply has no such default
+        targets.append(
+            Target(
+                indicator=row["indicator"],
+                unit=found[0].code,
+                value=int(row["value"]),
+                deadline=date.fromisoformat(row["deadline"]),
+                baseline=int(row["baseline"] or 0),
+            )
+        )
+    return targets
+
+
+async def open_app_store(path: Path | str, *, now: datetime | None = None) -> SqliteStore:
+    """Open the database; a new one gets the shipped units and the programme's targets."""
+    store = await open_store(path)
+    at = now or utc_now()
+    if not len(await store.units.load()):
+        units = shipped_units()
+        await store.units.replace(units, actor_id=None, at=at)
+        for target in default_targets(units):
+            await store.targets.set(target, actor_id=None, at=at)
+    return store
+
+
+async def seed_demo(store: SqliteStore, *, now: datetime | None = None) -> None:
+    """The demo roster (admin, district leader, two village cadres) on the shipped units."""
+    units = await store.units.load()
+    entries = []
+    for name, phone, role, unit in DEMO_ROSTER:
+        (found,) = find_units(units, unit)
+        entries.append((name, normalize_phone(phone), role, found.code))
+    await store.people.upsert_roster(entries, actor_id=None, at=now or utc_now())
+
+
+async def build_engine(
+    store: SqliteStore,
+    settings: Settings,
+    *,
+    translators: dict[str, Translator] | None = None,
+    clock: Callable[[], datetime] = utc_now,
+) -> Engine:
+    return Engine(
+        store=store,
+        units=await store.units.load(),
+        indicators=DEFAULT_INDICATORS,
+        translators=translators or load_translators(),
+        default_locale=settings.default_locale,
+        tz=settings.tz,
+        clock=clock,
+        router=build_router(),
+    )

@@ -1,0 +1,1 @@
+"""Channel adapters: translate between a messenger and the engine's plain messages."""

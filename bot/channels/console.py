@@ -1,0 +1,105 @@
+"""The console channel: stdin lines in, replies on stdout. Same engine, no network."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+from bot.domain.models import Person
+from bot.domain.phones import PhoneError, display_phone, normalize_phone
+from handlers import Choice, Engine, Inbound, Reply
+
+__all__ = ["ConsoleChannel"]
+
+CHANNEL = "console"
+
+
+class ConsoleChannel:
+    """A local session as one roster person. ':as PHONE' switches person, ':q' quits.
+
+    Numbered choices stand in for buttons; files are written to ``out_dir``.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        read_line: Callable[[], str],
+        output: TextIO,
+        out_dir: Path,
+    ) -> None:
+        self.engine = engine
+        self.read_line = read_line
+        self.output = output
+        self.out_dir = out_dir
+        self.person: Person | None = None
+        self._choices: list[Choice] = []
+
+    def say(self, text: str) -> None:
+        print(text, file=self.output, flush=True)
+
+    async def become(self, phone: str) -> bool:
+        try:
+            normalized = normalize_phone(phone)
+        except PhoneError:
+            normalized = ""
+        person = await self.engine.store.people.by_phone(normalized) if normalized else None
+        if person is None:
+            self.say(f"[console] {phone!r}: không có trong danh sách / not in the roster")
+            return False
+        # The console trusts the operator of this machine: the phone is the identity.
+        await self.engine.store.people.link(person.id, CHANNEL, normalized, self.engine.clock())
+        self.person = person
+        self.say(f"[console] {person.name} ({display_phone(normalized)}, {person.role.value})")
+        return True
+
+    async def run(self) -> None:
+        while True:
+            try:
+                line = await asyncio.to_thread(self.read_line)
+            except (EOFError, KeyboardInterrupt):
+                return
+            if line == "":  # end of input
+                return
+            text = line.rstrip("\n")
+            if text.strip() in (":q", ":quit", ":exit"):
+                return
+            if text.startswith(":as "):
+                await self.become(text[4:].strip())
+                continue
+            if self.person is None:
+                self.say("[console] :as PHONE")
+                continue
+            await self.send(text)
+
+    async def send(self, text: str) -> None:
+        assert self.person is not None
+        choice = None
+        if text.strip().isdigit() and 0 < int(text) <= len(self._choices):
+            choice = self._choices[int(text) - 1].data
+        message = Inbound(
+            channel=CHANNEL,
+            sender_id=self.person.phone,
+            received_at=self.engine.clock(),
+            text=None if choice else text,
+            message_id=None if choice else uuid.uuid4().hex,
+            choice=choice,
+        )
+        for reply in await self.engine.handle(message):
+            self.show(reply)
+
+    def show(self, reply: Reply) -> None:
+        self.say(reply.text)
+        self._choices = list(reply.choices)
+        for number, choice in enumerate(reply.choices, start=1):
+            self.say(f"  {number}. {choice.label}")
+        if reply.contact_button:
+            self.say(f"  [{reply.contact_button}]")
+        if reply.attachment is not None:
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+            path = self.out_dir / reply.attachment.filename
+            path.write_bytes(reply.attachment.content)
+            self.say(f"[console] → {path}")

@@ -1,0 +1,232 @@
+"""`python -m bot …`: run the bot, the console, and the offline admin tasks."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bot.app import build_engine, open_app_store, seed_demo, utc_now
+from bot.domain.units import UnitError, load_units_csv
+from bot.export import export_rows, write_csv
+from bot.i18n import CatalogError
+from bot.logs import setup_logging
+from bot.roster import RosterError, parse_roster_csv
+from bot.settings import Settings, sqlite_path
+
+__all__ = ["DEMO_DB", "main"]
+
+DEMO_DB = Path("data/demo.sqlite3")
+DEMO_CADRE = "0912000003"
+
+SETUP_GUIDE = """\
+No TELEGRAM_BOT_TOKEN is configured, so the bot cannot connect to Telegram.
+Chưa cấu hình TELEGRAM_BOT_TOKEN nên bot chưa kết nối được Telegram.
+
+To connect it / Để kết nối:
+  1. In Telegram, talk to @BotFather, send /newbot and copy the token it gives you.
+  2. Copy .env.example to .env and put the token there:  TELEGRAM_BOT_TOKEN=123456:ABC...
+  3. Run the same command again.
+
+Meanwhile, here is the local console on a demo database ({db}).
+You are the cadre of thôn Sà Lủng. Try:  xong 2 nhà   ·   /huongdan
+Switch person with  :as 0912000002  (district leader, try /tiendo) or :as 0912000001 (admin).
+Quit with :q or Ctrl-D.
+"""
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = Settings()
+    if getattr(args, "db", None):
+        settings = settings.model_copy(update={"database_url": f"sqlite:///{args.db}"})
+    return settings
+
+
+def _db_path(settings: Settings) -> Path:
+    return sqlite_path(settings.database_url)
+
+
+async def _console(settings: Settings, phone: str, *, demo: bool = False) -> int:
+    from bot.channels.console import ConsoleChannel
+
+    path = _db_path(settings)
+    new = not path.exists()
+    store = await open_app_store(path)
+    try:
+        if demo and new:
+            await seed_demo(store)
+        engine = await build_engine(store, settings)
+        channel = ConsoleChannel(
+            engine, read_line=sys.stdin.readline, output=sys.stdout, out_dir=Path("exports")
+        )
+        if not await channel.become(phone):
+            return 2
+        await channel.run()
+        return 0
+    finally:
+        await store.close()
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    if settings.telegram_bot_token is None:
+        path = Path(args.db) if args.db else DEMO_DB
+        print(SETUP_GUIDE.format(db=path))
+        return asyncio.run(
+            _console(
+                settings.model_copy(update={"database_url": f"sqlite:///{path}"}),
+                DEMO_CADRE,
+                demo=True,
+            )
+        )
+    from bot.runner import run_telegram
+
+    return run_telegram(settings, webhook=args.webhook)
+
+
+def _cmd_console(args: argparse.Namespace) -> int:
+    return asyncio.run(_console(_settings(args), args.as_phone))
+
+
+async def _seed(settings: Settings) -> int:
+    store = await open_app_store(_db_path(settings))
+    try:
+        await seed_demo(store)
+    finally:
+        await store.close()
+    print(f"Demo database ready: {_db_path(settings)}")
+    return 0
+
+
+def _cmd_seed_demo(args: argparse.Namespace) -> int:
+    return asyncio.run(_seed(_settings(args)))
+
+
+async def _import_units(settings: Settings, file: Path) -> int:
+    try:
+        units = load_units_csv(file)
+    except (OSError, UnitError) as error:
+        print(f"Cannot import {file}: {error}", file=sys.stderr)
+        return 2
+    store = await open_app_store(_db_path(settings))
+    try:
+        await store.units.replace(units, actor_id=None, at=utc_now())
+    finally:
+        await store.close()
+    print(f"Imported {len(units)} units from {file}")
+    return 0
+
+
+def _cmd_import_units(args: argparse.Namespace) -> int:
+    return asyncio.run(_import_units(_settings(args), Path(args.file)))
+
+
+async def _import_roster(settings: Settings, file: Path, text: str) -> int:
+    store = await open_app_store(_db_path(settings))
+    try:
+        units = await store.units.load()
+        try:
+            entries = parse_roster_csv(text, units)
+        except RosterError as error:
+            print(f"Cannot import {file}; nothing was imported:\n{error}", file=sys.stderr)
+            return 2
+        changed = await store.people.upsert_roster(entries, actor_id=None, at=utc_now())
+    finally:
+        await store.close()
+    print(f"Roster: {len(entries)} people read, {changed} added or changed")
+    return 0
+
+
+def _cmd_import_roster(args: argparse.Namespace) -> int:
+    file = Path(args.file)
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"Cannot read {file}: {error}", file=sys.stderr)
+        return 2
+    return asyncio.run(_import_roster(_settings(args), file, text))
+
+
+async def _export_rows(settings: Settings) -> list[dict[str, object]]:
+    store = await open_app_store(_db_path(settings))
+    try:
+        return await export_rows(store, await store.units.load(), settings.tz)
+    finally:
+        await store.close()
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    rows = asyncio.run(_export_rows(settings))
+    if args.out:
+        with open(args.out, "w", encoding="utf-8-sig", newline="") as out:
+            write_csv(rows, out)
+    else:
+        write_csv(rows, sys.stdout)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Field-reporting bot for the poverty-reduction programme of Mèo Vạc.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument("--db", metavar="PATH", help="SQLite file (overrides DATABASE_URL)")
+        return sub
+
+    run = command("run", "Run the Telegram bot (long polling); without a token, the demo console.")
+    run.add_argument("--webhook", action="store_true", help="Receive updates by webhook.")
+    run.set_defaults(func=_cmd_run)
+
+    console = command("console", "Talk to the bot on this terminal as a roster person.")
+    console.add_argument("--as", dest="as_phone", required=True, metavar="PHONE")
+    console.set_defaults(func=_cmd_console)
+
+    command("seed-demo", "Create a demo database: units, targets, demo roster.").set_defaults(
+        func=_cmd_seed_demo
+    )
+
+    units = command("import-units", "Replace the administrative units with a CSV file.")
+    units.add_argument("file", metavar="FILE.csv")
+    units.set_defaults(func=_cmd_import_units)
+
+    roster = command("import-roster", "Add or update people from a CSV (name,phone,role,unit).")
+    roster.add_argument("file", metavar="FILE.csv")
+    roster.set_defaults(func=_cmd_import_roster)
+
+    export = command("export", "Write every report to stdout or a file.")
+    export.add_argument("--format", choices=["csv"], default="csv")
+    export.add_argument("--out", metavar="FILE")
+    export.set_defaults(func=_cmd_export)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        print(f"Configuration error (.env or environment):\n{error}", file=sys.stderr)
+        return 2
+    secret = settings.telegram_bot_token
+    setup_logging([secret.get_secret_value()] if secret else [])
+    try:
+        code: int = args.func(args)
+    except CatalogError as error:
+        print(f"{error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return code

@@ -1,0 +1,80 @@
+"""Translations and locale-aware formatting (Babel) for user-facing text."""
+
+from __future__ import annotations
+
+import gettext
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent
+
+from locales import CATALOG_DIR, DOMAIN, LANGUAGES
+
+__all__ = ["N_", "CatalogError", "Translator", "load_translators"]
+
+
+class CatalogError(RuntimeError):
+    """A message catalog is missing or older than its source: run `make catalogs`."""
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction; it is translated where it is shown."""
+    return message
+
+
+@dataclass(frozen=True)
+class Translator:
+    """One language: gettext for words, Babel for numbers and dates."""
+
+    locale: str
+    catalog: gettext.NullTranslations
+
+    def gettext(self, message: str) -> str:
+        return self.catalog.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.catalog.ngettext(singular, plural, n)
+
+    def number(self, value: float) -> str:
+        return format_decimal(value, locale=self.locale)
+
+    def percent(self, ratio: float) -> str:
+        """0.2999 → '29,99%' in Vietnamese; at most two decimals."""
+        return format_percent(ratio, format="#,##0.##%", locale=self.locale)
+
+    def short_date(self, value: date) -> str:
+        return format_date(value, "dd/MM/yyyy", locale=self.locale)
+
+    def long_date(self, value: date) -> str:
+        """'thứ Hai, 30/11/2026' in Vietnamese; 'Monday, 30/11/2026' in English."""
+        weekday = format_date(value, "EEEE", locale=self.locale)
+        if self.locale == "vi":
+            weekday = weekday[:1].lower() + weekday[1:]
+        return f"{weekday}, {self.short_date(value)}"
+
+    @property
+    def babel_locale(self) -> Locale:
+        return Locale.parse(self.locale)
+
+
+def _check_compiled(directory: Path, language: str) -> Path:
+    po = directory / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    mo = po.with_suffix(".mo")
+    if not mo.exists():
+        raise CatalogError(f"{mo} is missing: compile the catalogs (make catalogs)")
+    if po.exists() and po.stat().st_mtime > mo.stat().st_mtime + 1:
+        raise CatalogError(f"{mo} is older than {po.name}: compile the catalogs (make catalogs)")
+    return mo
+
+
+def load_translators(directory: Path = CATALOG_DIR) -> dict[str, Translator]:
+    """Every shipped language; refuses to start on a missing or stale catalog."""
+    translators = {}
+    for language in LANGUAGES:
+        _check_compiled(directory, language)
+        catalog = gettext.translation(DOMAIN, localedir=str(directory), languages=[language])
+        translators[language] = Translator(language, catalog)
+    return translators

@@ -1,0 +1,66 @@
+"""Configuration from the environment or `.env`, validated once at start-up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "sqlite_path"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+    database_url: str = "sqlite:///data/meovac.sqlite3"
+    timezone: str = "Asia/Ho_Chi_Minh"
+    default_locale: Literal["vi", "en"] = "vi"
+    # Weekly reminders, as a cron expression in TIMEZONE (minute hour day month weekday).
+    reminder_cron: str = "30 7 * * mon"
+    # Webhook mode (python -m bot run --webhook).
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+
+    @field_validator("telegram_bot_token", "webhook_secret", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r}") from error
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _sqlite_only(cls, value: str) -> str:
+        sqlite_path(value)
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def sqlite_path(url: str) -> Path:
+    """'sqlite:///data/x.db' → data/x.db (relative); 'sqlite:////srv/x.db' → /srv/x.db."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix):
+        raise ValueError(
+            "DATABASE_URL must start with sqlite:/// (PostgreSQL is not supported yet)"
+        )
+    path = url[len(prefix) :]
+    if not path:
+        raise ValueError("DATABASE_URL names no file")
+    return Path(path)

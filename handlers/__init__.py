@@ -1,0 +1,18 @@
+"""The conversation, one module per feature; this package fixes their order."""
+
+from __future__ import annotations
+
+from handlers import admin, help, language, progress, registration, reports
+from handlers.engine import Engine
+from handlers.messages import Attachment, Choice, Inbound, Reply
+from handlers.router import Router
+
+__all__ = ["Attachment", "Choice", "Engine", "Inbound", "Reply", "Router", "build_router"]
+
+
+def build_router() -> Router:
+    router = Router()
+    # Order matters only for the catch-alls (free text, contacts): the last one wins.
+    for module in (help, registration, language, progress, admin, reports):
+        router.include(module.router)
+    return router

@@ -1,0 +1,50 @@
+"""What a handler gets: the message, who sent it, and the services it may use."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from bot.domain.indicators import IndicatorSet
+from bot.domain.models import Person
+from bot.domain.ports import Store
+from bot.domain.units import Unit, UnitDirectory
+from bot.i18n import Translator
+from handlers.labels import unit_label
+from handlers.messages import Inbound
+
+__all__ = ["Context"]
+
+
+@dataclass
+class Context:
+    message: Inbound
+    person: Person | None
+    store: Store
+    units: UnitDirectory
+    indicators: IndicatorSet
+    t: Translator
+    tz: ZoneInfo
+    now: datetime  # UTC, from the engine's clock
+    args: str = ""  # the text after a command
+    translators: Mapping[str, Translator] = field(default_factory=dict)
+
+    @property
+    def today(self) -> date:
+        return self.now.astimezone(self.tz).date()
+
+    def local(self, moment: datetime) -> datetime:
+        return moment.astimezone(self.tz)
+
+    def _(self, message: str) -> str:
+        return self.t.gettext(message)
+
+    def unit_name(self, code: str) -> str:
+        unit = self.units.get(code)
+        return unit.name if unit else code
+
+    def unit_label(self, unit: Unit) -> str:
+        """A unit with its kind, as people say it: 'thôn Sà Lủng', 'xã Sơn Vĩ'."""
+        return unit_label(self.t, unit)

@@ -1,0 +1,114 @@
+"""The conversation engine: one inbound message in, replies out. Knows no messenger."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.domain.indicators import IndicatorSet
+from bot.domain.models import Person
+from bot.domain.permissions import may_run
+from bot.domain.ports import Store
+from bot.domain.text import fold
+from bot.domain.units import UnitDirectory
+from bot.i18n import Translator
+from handlers.context import Context
+from handlers.messages import Inbound, Reply
+from handlers.registration import registration_prompt
+from handlers.router import Route, Router
+
+__all__ = ["MAX_TEXT_LENGTH", "Engine"]
+
+logger = logging.getLogger(__name__)
+
+MAX_TEXT_LENGTH = 2000  # longer messages are refused whole, not cut
+
+
+class Engine:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        units: UnitDirectory,
+        indicators: IndicatorSet,
+        translators: Mapping[str, Translator],
+        default_locale: str,
+        tz: ZoneInfo,
+        clock: Callable[[], datetime],
+        router: Router,
+    ) -> None:
+        self.store = store
+        self.units = units
+        self.indicators = indicators
+        self.translators = translators
+        self.default_locale = default_locale
+        self.tz = tz
+        self.clock = clock
+        self.router = router
+
+    def translator(self, person: Person | None) -> Translator:
+        language = (person.language if person else None) or self.default_locale
+        return self.translators.get(language, self.translators[self.default_locale])
+
+    async def handle(self, message: Inbound) -> list[Reply]:
+        """Answer one message. Never raises: a failure becomes a polite apology."""
+        t = self.translators[self.default_locale]
+        try:
+            person = await self.store.people.by_identity(message.channel, message.sender_id)
+            t = self.translator(person)
+            return await self._dispatch(message, person, t)
+        except Exception:
+            # The message text may hold personal data: log the failure, not the text.
+            logger.exception("handling a %s message failed", message.channel)
+            return [
+                Reply(t.gettext("Xin lỗi, hệ thống đang gặp lỗi. Vui lòng gửi lại sau ít phút."))
+            ]
+
+    async def _dispatch(
+        self, message: Inbound, person: Person | None, t: Translator
+    ) -> list[Reply]:
+        ctx = Context(
+            message=message,
+            person=person,
+            store=self.store,
+            units=self.units,
+            indicators=self.indicators,
+            t=t,
+            tz=self.tz,
+            now=self.clock(),
+            translators=self.translators,
+        )
+        route = self._route(ctx)
+        if route is None:
+            return []
+        if not may_run(person, route.permission):
+            if person is None:
+                return [registration_prompt(t)]
+            return [
+                Reply(
+                    t.gettext(
+                        "Bạn không có quyền dùng lệnh này. Gõ /huongdan để xem các lệnh của bạn."
+                    )
+                )
+            ]
+        return await route.handler(ctx)
+
+    def _route(self, ctx: Context) -> Route | None:
+        message = ctx.message
+        if message.contact_phone is not None:
+            return self.router.contact
+        if message.choice is not None:
+            prefix, _, rest = message.choice.partition(":")
+            ctx.args = rest
+            return self.router.choices.get(prefix)
+        text = (message.text or "").strip()
+        if text.startswith("/"):
+            word, _, rest = text[1:].partition(" ")
+            name = fold(word.split("@", 1)[0])
+            ctx.args = rest.strip()
+            return self.router.commands.get(name) or self.router.commands.get("_unknown")
+        if message.text is None:
+            return self.router.commands.get("_unsupported")
+        return self.router.text

@@ -1,0 +1,71 @@
+"""/start and /huongdan: what the bot does and how to use it, by role."""
+
+from __future__ import annotations
+
+from bot.domain.models import Role
+from handlers.context import Context
+from handlers.messages import Reply
+from handlers.registration import registration_prompt
+from handlers.router import Router
+
+__all__ = ["router"]
+
+router = Router()
+
+
+def _guide(ctx: Context) -> str:
+    lines = [
+        ctx._("Gửi báo cáo bằng tin nhắn ngắn, có dấu hay không dấu đều được, ví dụ:"),
+        ctx._("• xong 2 nhà"),
+        ctx._("• hộ Giàng Seo Chứ thoát nghèo"),
+        ctx._("• đào tạo nghề 12 người"),
+        ctx._("• hôm qua thôn Xà Phìn xong 1 nhà"),
+        "",
+        ctx._("/sua SỐ NỘI_DUNG — sửa báo cáo; /huy SỐ — hủy báo cáo"),
+        ctx._("/nhiemvu — nhiệm vụ của thôn"),
+        ctx._("/ngonngu en|vi — đổi ngôn ngữ"),
+    ]
+    person = ctx.person
+    if person is not None and person.role in (Role.LEADER, Role.ADMIN):
+        lines += [
+            ctx._("/tiendo — tiến độ so với chỉ tiêu; /tiendo TÊN_XÃ_HOẶC_THÔN — xem chi tiết"),
+            ctx._("/tiendo bieudo — biểu đồ; /xuat — tệp Excel"),
+            ctx._("/giao THÔN CHỈ_TIÊU SỐ HẠN — giao nhiệm vụ, ví dụ: /giao Sà Lủng nhà 5 31/12"),
+        ]
+    if person is not None and person.role == Role.ADMIN:
+        lines += [
+            ctx._("/moi SỐ_ĐIỆN_THOẠI — tạo mã mời đăng ký"),
+            ctx._("/chitieu — xem và đặt chỉ tiêu"),
+        ]
+    return "\n".join(lines)
+
+
+@router.command("start")
+async def start(ctx: Context) -> list[Reply]:
+    if ctx.person is None:
+        return [
+            Reply(
+                ctx._("Xin chào! Đây là bot báo cáo tiến độ giảm nghèo bền vững của huyện Mèo Vạc.")
+            ),
+            registration_prompt(ctx.t),
+        ]
+    return [Reply(ctx._("Xin chào {name}!").format(name=ctx.person.name) + "\n" + _guide(ctx))]
+
+
+@router.command("huongdan")
+async def guide(ctx: Context) -> list[Reply]:
+    if ctx.person is None:
+        return [registration_prompt(ctx.t)]
+    return [Reply(_guide(ctx))]
+
+
+@router.command("_unknown", permission="start")
+async def unknown_command(ctx: Context) -> list[Reply]:
+    return [Reply(ctx._("Không có lệnh này. Gõ /huongdan để xem các lệnh."))]
+
+
+@router.command("_unsupported", permission="start")
+async def unsupported(ctx: Context) -> list[Reply]:
+    return [
+        Reply(ctx._("Bot chỉ đọc được tin nhắn chữ. Hãy gửi báo cáo bằng chữ, ví dụ: xong 2 nhà"))
+    ]

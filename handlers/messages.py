@@ -1,0 +1,46 @@
+"""Plain messages between the engine and any channel (Telegram, console, later Zalo)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+__all__ = ["Attachment", "Choice", "Inbound", "Reply"]
+
+
+@dataclass(frozen=True, slots=True)
+class Inbound:
+    channel: str  # "telegram", "console", ...
+    sender_id: str  # the sender's id on that channel
+    received_at: datetime  # UTC
+    text: str | None = None
+    message_id: str | None = None  # unique on the channel: used to store a report only once
+    # A shared contact: the phone, and whether the contact is the sender's own.
+    contact_phone: str | None = None
+    contact_is_own: bool = False
+    choice: str | None = None  # data of a pressed button
+    reply_to_text: str | None = None  # text of the bot message this one replies to
+    edited: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    label: str
+    data: str
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    filename: str
+    content: bytes
+    is_image: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    text: str
+    choices: tuple[Choice, ...] = ()
+    attachment: Attachment | None = None
+    # Label of a "share my phone number" button, where the channel has one.
+    contact_button: str | None = None
+    recipient: str | None = field(default=None)  # None: whoever sent the inbound message

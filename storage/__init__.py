@@ -1,0 +1,31 @@
+"""Persistence behind the small interfaces of ``bot.domain.ports``: SQLite (aiosqlite) for now."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from storage.database import Database, open_database
+from storage.people import SqlitePeopleStore
+from storage.reports import SqliteReportStore
+from storage.targets import SqliteTargetStore
+from storage.units import SqliteUnitStore
+
+__all__ = ["SqliteStore", "open_store"]
+
+
+class SqliteStore:
+    """The SQLite implementation of ``bot.domain.ports.Store``."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.units = SqliteUnitStore(db)
+        self.people = SqlitePeopleStore(db)
+        self.reports = SqliteReportStore(db)
+        self.targets = SqliteTargetStore(db)
+
+    async def close(self) -> None:
+        await self.db.close()
+
+
+async def open_store(path: Path | str) -> SqliteStore:
+    return SqliteStore(await open_database(path))

@@ -1,0 +1,173 @@
+"""People, their messenger identities and invite codes in SQLite."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import aiosqlite
+
+from bot.domain.models import Invite, Person, Role
+from bot.domain.ports import RosterEntry
+from storage.database import Database, record_event
+
+__all__ = ["SqlitePeopleStore"]
+
+_COLUMNS = "id, name, phone, role, scope, language"
+
+
+def _person(row: aiosqlite.Row) -> Person:
+    return Person(
+        id=row["id"],
+        name=row["name"],
+        phone=row["phone"],
+        role=Role(row["role"]),
+        scope=row["scope"],
+        language=row["language"],
+    )
+
+
+class SqlitePeopleStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def by_identity(self, channel: str, external_id: str) -> Person | None:
+        row = await self._db.fetchone(
+            f"SELECT {_COLUMNS} FROM people WHERE id ="
+            " (SELECT person_id FROM identities WHERE channel = ? AND external_id = ?)",
+            (channel, external_id),
+        )
+        return _person(row) if row else None
+
+    async def by_phone(self, phone: str) -> Person | None:
+        row = await self._db.fetchone(f"SELECT {_COLUMNS} FROM people WHERE phone = ?", (phone,))
+        return _person(row) if row else None
+
+    async def by_id(self, person_id: int) -> Person | None:
+        row = await self._db.fetchone(f"SELECT {_COLUMNS} FROM people WHERE id = ?", (person_id,))
+        return _person(row) if row else None
+
+    async def all(self) -> list[Person]:
+        rows = await self._db.fetchall(f"SELECT {_COLUMNS} FROM people ORDER BY id")
+        return [_person(r) for r in rows]
+
+    async def upsert_roster(
+        self, entries: Sequence[RosterEntry], *, actor_id: int | None, at: datetime
+    ) -> int:
+        changed = 0
+        async with self._db.transaction() as conn:
+            for name, phone, role, scope in entries:
+                async with conn.execute(
+                    f"SELECT {_COLUMNS} FROM people WHERE phone = ?", (phone,)
+                ) as cursor:
+                    row = await cursor.fetchone()
+                after = {"name": name, "phone": phone, "role": role.value, "scope": scope}
+                if row is None:
+                    cursor = await conn.execute(
+                        "INSERT INTO people (name, phone, role, scope) VALUES (?, ?, ?, ?)",
+                        (name, phone, role.value, scope),
+                    )
+                    await record_event(
+                        conn,
+                        entity="person",
+                        entity_id=cursor.lastrowid,
+                        action="created",
+                        actor_id=actor_id,
+                        at=at,
+                        after=after,
+                    )
+                    changed += 1
+                    continue
+                before = {k: row[k] for k in ("name", "phone", "role", "scope")}
+                if before == after:
+                    continue
+                await conn.execute(
+                    "UPDATE people SET name = ?, role = ?, scope = ? WHERE id = ?",
+                    (name, role.value, scope, row["id"]),
+                )
+                await record_event(
+                    conn,
+                    entity="person",
+                    entity_id=row["id"],
+                    action="updated",
+                    actor_id=actor_id,
+                    at=at,
+                    before=before,
+                    after=after,
+                )
+                changed += 1
+        return changed
+
+    async def link(self, person_id: int, channel: str, external_id: str, at: datetime) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO identities (channel, external_id, person_id, linked_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (channel, external_id)"
+                " DO UPDATE SET person_id = excluded.person_id, linked_at = excluded.linked_at",
+                (channel, external_id, person_id, at.isoformat()),
+            )
+            await record_event(
+                conn,
+                entity="person",
+                entity_id=person_id,
+                action="linked",
+                actor_id=person_id,
+                at=at,
+                after={"channel": channel},
+            )
+
+    async def identities(self, person_id: int, channel: str) -> list[str]:
+        rows = await self._db.fetchall(
+            "SELECT external_id FROM identities WHERE person_id = ? AND channel = ?",
+            (person_id, channel),
+        )
+        return [r["external_id"] for r in rows]
+
+    async def set_language(self, person_id: int, language: str) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute("UPDATE people SET language = ? WHERE id = ?", (language, person_id))
+
+    async def add_invite(self, invite: Invite, at: datetime) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO invites (code, phone, created_by, created_at, expires_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (
+                    invite.code,
+                    invite.phone,
+                    invite.created_by,
+                    at.isoformat(),
+                    invite.expires_at.isoformat(),
+                ),
+            )
+            await record_event(
+                conn,
+                entity="invite",
+                entity_id=invite.phone,
+                action="created",
+                actor_id=invite.created_by,
+                at=at,
+            )
+
+    async def take_invite(self, code: str, at: datetime) -> Invite | None:
+        async with self._db.transaction() as conn:
+            async with conn.execute(
+                "SELECT code, phone, created_by, expires_at FROM invites"
+                " WHERE code = ? AND used_at IS NULL",
+                (code,),
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is None:
+                return None
+            invite = Invite(
+                code=row["code"],
+                phone=row["phone"],
+                created_by=row["created_by"],
+                expires_at=datetime.fromisoformat(row["expires_at"]),
+            )
+            if invite.expires_at <= at:
+                return None
+            await conn.execute(
+                "UPDATE invites SET used_at = ? WHERE code = ?", (at.isoformat(), code)
+            )
+            return invite

@@ -1,0 +1,63 @@
+"""Programme targets in SQLite."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date, datetime
+
+from bot.domain.models import Target
+from storage.database import Database, record_event
+
+__all__ = ["SqliteTargetStore"]
+
+
+class SqliteTargetStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def all(self) -> list[Target]:
+        rows = await self._db.fetchall(
+            "SELECT indicator, unit, value, deadline, baseline FROM targets"
+            " ORDER BY indicator, unit"
+        )
+        return [
+            Target(
+                indicator=r["indicator"],
+                unit=r["unit"],
+                value=r["value"],
+                deadline=date.fromisoformat(r["deadline"]),
+                baseline=r["baseline"],
+            )
+            for r in rows
+        ]
+
+    async def set(self, target: Target, *, actor_id: int | None, at: datetime) -> None:
+        async with self._db.transaction() as conn:
+            async with conn.execute(
+                "SELECT value, deadline, baseline FROM targets WHERE indicator = ? AND unit = ?",
+                (target.indicator, target.unit),
+            ) as cursor:
+                row = await cursor.fetchone()
+            await conn.execute(
+                "INSERT INTO targets (indicator, unit, value, deadline, baseline)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (indicator, unit) DO UPDATE SET"
+                " value = excluded.value, deadline = excluded.deadline,"
+                " baseline = excluded.baseline",
+                (
+                    target.indicator,
+                    target.unit,
+                    target.value,
+                    target.deadline.isoformat(),
+                    target.baseline,
+                ),
+            )
+            await record_event(
+                conn,
+                entity="target",
+                entity_id=f"{target.indicator}@{target.unit}",
+                action="set",
+                actor_id=actor_id,
+                at=at,
+                before=dict(row) if row else None,
+                after=asdict(target),
+            )
