@@ -34,11 +34,19 @@ def _report(row: aiosqlite.Row) -> StoredReport:
     )
 
 
-async def _bump_total(conn: aiosqlite.Connection, village: str, indicator: str, delta: int) -> None:
+async def bump_totals(
+    conn: aiosqlite.Connection, village: str, indicator: str, day: date, delta: int
+) -> None:
+    """Keep the aggregates in step with reports; every change of a report's count goes here."""
     await conn.execute(
         "INSERT INTO village_totals (village, indicator, total) VALUES (?, ?, ?)"
         " ON CONFLICT (village, indicator) DO UPDATE SET total = total + excluded.total",
         (village, indicator, delta),
+    )
+    await conn.execute(
+        "INSERT INTO village_daily (village, indicator, day, total) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (village, indicator, day) DO UPDATE SET total = total + excluded.total",
+        (village, indicator, day.isoformat(), delta),
     )
 
 
@@ -86,7 +94,7 @@ class SqliteReportStore:
                     status=ReportStatus.ACTIVE,
                     source=source,
                 )
-                await _bump_total(conn, item.village, item.indicator, item.count)
+                await bump_totals(conn, item.village, item.indicator, item.date, item.count)
                 await record_event(
                     conn,
                     entity="report",

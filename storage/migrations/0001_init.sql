@@ -63,6 +63,16 @@ CREATE TABLE village_totals (
     PRIMARY KEY (village, indicator)
 );
 
+-- The same per day the work was done: recent change and pace without scanning reports.
+CREATE TABLE village_daily (
+    village   TEXT NOT NULL,
+    indicator TEXT NOT NULL,
+    day       TEXT NOT NULL,
+    total     INTEGER NOT NULL,
+    PRIMARY KEY (village, indicator, day)
+);
+CREATE INDEX village_daily_day ON village_daily (day, indicator);
+
 CREATE TABLE targets (
     indicator TEXT NOT NULL,
     unit      TEXT NOT NULL,
