@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gettext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -31,6 +31,11 @@ class Translator:
 
     locale: str
     catalog: gettext.NullTranslations
+    _babel: Locale = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Parsed once: Babel re-parses a locale given as a string on every call.
+        object.__setattr__(self, "_babel", Locale.parse(self.locale))
 
     def gettext(self, message: str) -> str:
         return self.catalog.gettext(message)
@@ -39,25 +44,25 @@ class Translator:
         return self.catalog.ngettext(singular, plural, n)
 
     def number(self, value: float) -> str:
-        return format_decimal(value, locale=self.locale)
+        return format_decimal(value, locale=self._babel)
 
     def percent(self, ratio: float) -> str:
         """0.2999 → '29,99%' in Vietnamese; at most two decimals."""
-        return format_percent(ratio, format="#,##0.##%", locale=self.locale)
+        return format_percent(ratio, format="#,##0.##%", locale=self._babel)
 
     def short_date(self, value: date) -> str:
-        return format_date(value, "dd/MM/yyyy", locale=self.locale)
+        return format_date(value, "dd/MM/yyyy", locale=self._babel)
 
     def long_date(self, value: date) -> str:
         """'thứ Hai, 30/11/2026' in Vietnamese; 'Monday, 30/11/2026' in English."""
-        weekday = format_date(value, "EEEE", locale=self.locale)
+        weekday = format_date(value, "EEEE", locale=self._babel)
         if self.locale == "vi":
             weekday = weekday[:1].lower() + weekday[1:]
         return f"{weekday}, {self.short_date(value)}"
 
     @property
     def babel_locale(self) -> Locale:
-        return Locale.parse(self.locale)
+        return self._babel
 
 
 def _check_compiled(directory: Path, language: str) -> Path:

@@ -30,32 +30,77 @@ SCHEMA_VERSION = _migrations()[-1][0]
 
 
 class Database:
-    """One aiosqlite connection; writes are serialised and each is one transaction."""
+    """One aiosqlite connection with group commit.
+
+    Each ``transaction()`` is one unit of work inside a SAVEPOINT; units that queue up while
+    another is running share one COMMIT (one fsync), so many concurrent messages cost about
+    as much disk time as one. A unit returns only after its batch is durably committed, and a
+    unit that fails is rolled back alone. Units must not nest.
+    """
 
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self.connection = connection
-        self._write_lock = asyncio.Lock()
+        self._lock = asyncio.Lock()
+        self._batch: asyncio.Future[None] | None = None
+        self._commit_pending = False
+        self._tasks: set[asyncio.Task[None]] = set()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        async with self._write_lock:
-            await self.connection.execute("BEGIN IMMEDIATE")
+        async with self._lock:
+            if self._batch is None:
+                await self.connection.execute("BEGIN IMMEDIATE")
+                self._batch = asyncio.get_running_loop().create_future()
+            batch = self._batch
+            # Not awaited alone: the unit's first statement travels with it to the thread.
+            savepoint = asyncio.ensure_future(self.connection.execute("SAVEPOINT unit"))
             try:
+                await asyncio.sleep(0)  # let the SAVEPOINT reach the queue first
                 yield self.connection
+                await savepoint
             except BaseException:
-                await self.connection.rollback()
+                await self.connection.execute("ROLLBACK TO unit")
+                await self.connection.execute("RELEASE unit")
+                self._schedule_commit()
                 raise
-            await self.connection.commit()
+            await self.connection.execute("RELEASE unit")
+            self._schedule_commit()
+        # Shielded: a caller that gives up waiting does not cancel the others' commit.
+        await asyncio.shield(batch)
 
+    def _schedule_commit(self) -> None:
+        if not self._commit_pending:
+            self._commit_pending = True
+            # Queues on the lock behind every unit already waiting, so they join this batch.
+            task = asyncio.get_running_loop().create_task(self._commit())
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _commit(self) -> None:
+        async with self._lock:
+            batch, self._batch = self._batch, None
+            self._commit_pending = False
+            if batch is None:
+                return
+            try:
+                await self.connection.execute("COMMIT")
+            except Exception as error:  # e.g. disk full: every unit of the batch fails
+                await self.connection.execute("ROLLBACK")
+                batch.set_exception(error)
+            else:
+                batch.set_result(None)
+
+    # One trip to aiosqlite's thread per query: each trip costs more than a simple query.
     async def fetchall(self, sql: str, params: Any = ()) -> list[aiosqlite.Row]:
-        async with self.connection.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        return list(await self.connection.execute_fetchall(sql, params))
 
     async def fetchone(self, sql: str, params: Any = ()) -> aiosqlite.Row | None:
-        async with self.connection.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+        rows = await self.connection.execute_fetchall(sql, params)
+        return next(iter(rows), None)
 
     async def close(self) -> None:
+        while self._tasks:  # let a scheduled group commit finish first
+            await asyncio.gather(*self._tasks)
         await self.connection.close()
 
 

@@ -1,0 +1,71 @@
+"""Storage behaviour a user depends on: nothing acknowledged is lost, failures stay contained."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from storage.database import open_database
+
+
+async def test_concurrent_units_are_all_durable_when_they_return(tmp_path: Path) -> None:
+    db = await open_database(tmp_path / "g.sqlite3")
+
+    async def write(i: int) -> None:
+        async with db.transaction() as conn:
+            await conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (f"k{i}", str(i)))
+        # Returned: another connection (another process, after a crash) must see it.
+        other = sqlite3.connect(tmp_path / "g.sqlite3")
+        try:
+            assert other.execute("SELECT value FROM meta WHERE key = ?", (f"k{i}",)).fetchone()
+        finally:
+            other.close()
+
+    await asyncio.gather(*(write(i) for i in range(50)))
+    await db.close()
+
+
+async def test_a_failing_unit_is_rolled_back_alone(tmp_path: Path) -> None:
+    db = await open_database(tmp_path / "g.sqlite3")
+
+    async def good(i: int) -> None:
+        async with db.transaction() as conn:
+            await conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (f"ok{i}", "1"))
+
+    async def bad() -> None:
+        async with db.transaction() as conn:
+            await conn.execute("INSERT INTO meta (key, value) VALUES ('bad', '1')")
+            raise RuntimeError("handler failed half-way")
+
+    results = await asyncio.gather(good(1), bad(), good(2), return_exceptions=True)
+    assert isinstance(results[1], RuntimeError)
+    rows = await db.fetchall("SELECT key FROM meta ORDER BY key")
+    assert [r["key"] for r in rows] == ["ok1", "ok2"]
+    await db.close()
+
+
+async def test_migrations_run_once_and_set_the_schema_version(tmp_path: Path) -> None:
+    from storage.database import SCHEMA_VERSION
+
+    db = await open_database(tmp_path / "m.sqlite3")
+    await db.close()
+    db = await open_database(tmp_path / "m.sqlite3")  # a second open must not re-run them
+    row = await db.fetchone("PRAGMA user_version")
+    assert row is not None
+    assert row[0] == SCHEMA_VERSION
+    mode = await db.fetchone("PRAGMA journal_mode")
+    assert mode is not None
+    assert mode[0] == "wal"
+    await db.close()
+
+
+@pytest.mark.parametrize("pragma", ["synchronous"])
+async def test_acknowledged_writes_wait_for_the_disk(tmp_path: Path, pragma: str) -> None:
+    db = await open_database(tmp_path / "s.sqlite3")
+    row = await db.fetchone(f"PRAGMA {pragma}")
+    assert row is not None
+    assert row[0] == 2  # FULL
+    await db.close()
