@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import sqlite3
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -21,6 +23,7 @@ from bot.reminders import run_reminders
 from bot.roster import RosterError, parse_roster_csv
 from bot.settings import Settings, sqlite_path
 from bot.task_import import TaskImportError, parse_tasks_csv
+from storage.database import SCHEMA_VERSION
 
 __all__ = ["DEMO_DB", "main"]
 
@@ -191,10 +194,22 @@ def _cmd_reminders(args: argparse.Namespace) -> int:
         # Opening would create (and seed) a database: a preview must change nothing.
         print(f"No database at {path}", file=sys.stderr)
         return 2
+    if args.dry_run and _schema_version(path) < SCHEMA_VERSION:
+        print(
+            f"{path} has an older schema; opening it would migrate it."
+            " Run without --dry-run (or start the bot) once first.",
+            file=sys.stderr,
+        )
+        return 2
     at: datetime | None = args.at
     if at is not None:
         at = (at.replace(tzinfo=settings.tz) if at.tzinfo is None else at).astimezone(UTC)
     return asyncio.run(run_reminders(settings, path, at=at, dry_run=args.dry_run))
+
+
+def _schema_version(path: Path) -> int:
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
 def _moment(text: str) -> datetime:

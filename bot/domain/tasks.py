@@ -36,6 +36,7 @@ MAX_TASK_COUNT = 99_999
 _DAY_MONTH = re.compile(r"^(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2}|\d{4}))?$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _COUNT = re.compile(r"^\d+$")
+_MAX_WORDS = 16  # longer than any village name, indicator, count and date together
 _DUE_WORDS = frozenset({"han", "den", "truoc"})  # "hạn 31/12", "đến 31/12", "trước 31/12"
 
 
@@ -172,7 +173,7 @@ def parse_assignment(
 ) -> Assignment | AssignmentError:
     """Read 'THÔN CHỈ_TIÊU SỐ HẠN' (also 'THÔN SỐ CHỈ_TIÊU HẠN'), with or without diacritics."""
     words = text.split()
-    if len(words) < 4:
+    if not 4 <= len(words) <= _MAX_WORDS:
         return AssignmentError("usage")
     due_text = words[-1]
     words = words[:-1]
