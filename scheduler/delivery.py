@@ -3,7 +3,8 @@
 A row becomes 'sent' only after its send succeeded, so a crash at any moment leaves the rest
 pending for the next drain. The one gap no outbox can close: a crash after the messenger
 accepted a message and before the row was marked sends that message again on restart — the
-bot prefers a rare repeat to a lost reminder.
+bot prefers a rare repeat to a lost reminder. A drain also pauses, leaving the rest pending, when
+quiet hours begin or the process is shutting down.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ class DrainReport:
     failed: int = 0
     blocked: int = 0
     quiet: bool = False  # stopped because quiet hours began (or had begun)
+    stopped: bool = False  # stopped because the process is shutting down
 
 
 def in_quiet_hours(moment: datetime, tz: ZoneInfo, policy: DrainPolicy) -> bool:
@@ -108,22 +110,26 @@ async def drain(
     sleep: Sleep,
     tz: ZoneInfo,
     policy: DrainPolicy | None = None,
+    stopping: Callable[[], bool] = lambda: False,
 ) -> DrainReport:
-    """Send every pending message that is due, until none is left or quiet hours begin."""
+    """Send every pending message that is due, until none is left, quiet hours begin or
+    ``stopping()`` says the process is shutting down (the rest stays pending)."""
     policy = policy or DrainPolicy()
     report = DrainReport()
     pacer = _Pacer(policy, clock, sleep)
-    while True:
-        if in_quiet_hours(clock(), tz, policy):
-            report.quiet = True
-            break
+
+    def must_pause() -> bool:
+        report.stopped = stopping()
+        report.quiet = not report.stopped and in_quiet_hours(clock(), tz, policy)
+        return report.stopped or report.quiet
+
+    while not must_pause():
         items = await outbox.due(clock(), policy.batch)
         if not items:
             break
         for item in items:
             await pacer.wait(item.recipient)
-            if in_quiet_hours(clock(), tz, policy):
-                report.quiet = True
+            if must_pause():
                 break
             result = await _outcome(sender, item)
             now = clock()
@@ -157,7 +163,7 @@ async def drain(
                     error=result.error or "retry",
                 )
                 report.retried += 1
-        if report.quiet:
+        if report.quiet or report.stopped:
             break
     if report.sent or report.retried or report.failed or report.blocked:
         logger.info(
@@ -166,6 +172,6 @@ async def drain(
             report.retried,
             report.failed,
             report.blocked,
-            " (quiet hours)" if report.quiet else "",
+            " (quiet hours)" if report.quiet else " (stopping)" if report.stopped else "",
         )
     return report

@@ -80,17 +80,20 @@ class ReminderJobs:
             )
         return self._service
 
-    def sender(self, context: Context) -> TelegramSender:
-        return TelegramSender(context.bot, context.bot_data.engine.store.people)
+    async def drain(self, context: Context) -> None:
+        application = context.application
+        # PTB waits for running jobs when it stops: a long broadcast yields after the message
+        # in flight, and what is left stays pending for the next start.
+        was_running = application.running
+        await self.service(context).drain(
+            TelegramSender(context.bot, context.bot_data.engine.store.people),
+            stopping=lambda: was_running and not application.running,
+        )
 
     async def weekly(self, context: Context) -> None:
-        service = self.service(context)
-        queued = await service.enqueue()
+        queued = await self.service(context).enqueue()
         logger.info("weekly reminders: %d messages queued", queued)
-        await service.drain(self.sender(context))
-
-    async def drain(self, context: Context) -> None:
-        await self.service(context).drain(self.sender(context))
+        await self.drain(context)
 
     async def catch_up(self, context: Context) -> None:
         service = self.service(context)
@@ -98,8 +101,8 @@ class ReminderJobs:
         fired = previous_fire_time(self.trigger, now)
         if fired is None:
             return
-        local = service.tz
-        if iso_period(fired.astimezone(local).date()) != iso_period(now.astimezone(local).date()):
+        tz = service.tz
+        if iso_period(fired.astimezone(tz).date()) != iso_period(now.astimezone(tz).date()):
             return
         await self.weekly(context)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
@@ -85,7 +85,9 @@ class ReminderService:
         moment = (now or self.clock()).astimezone(UTC)
         return await self.store.outbox.enqueue(await self.plan(moment), at=moment)
 
-    async def drain(self, sender: Sender) -> DrainReport | None:
+    async def drain(
+        self, sender: Sender, *, stopping: Callable[[], bool] = lambda: False
+    ) -> DrainReport | None:
         """Send what is due; None if another drain of this process is still running."""
         if self._draining.locked():
             return None
@@ -97,12 +99,8 @@ class ReminderService:
                 sleep=self.sleep,
                 tz=self.tz,
                 policy=self.policy,
+                stopping=stopping,
             )
-
-    async def run(self, sender: Sender) -> DrainReport | None:
-        """The weekly job: plan, queue, send."""
-        await self.enqueue()
-        return await self.drain(sender)
 
     async def preview(self, at: datetime) -> Preview:
         """What planning and draining at ``at`` would send; changes nothing."""

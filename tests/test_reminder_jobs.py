@@ -252,3 +252,38 @@ async def test_a_long_message_goes_in_parts_to_the_latest_linked_chat(
     assert len(parts) == 2
     assert "\n".join(parts) == text
     assert sent_texts(app, 8001) == []
+
+
+async def test_stopping_the_application_ends_a_running_broadcast(
+    app: Application,  # type: ignore[type-arg]
+    store: SqliteStore,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    chats = [7101, 7102, 7103]
+    await store.people.upsert_roster(
+        [(f"C{c}", f"8491300{c}", Role.CADRE, "v:sa-lung") for c in chats],
+        actor_id=None,
+        at=clock(),
+    )
+    for chat in chats:
+        await store.people.link(
+            await person_id(store, f"8491300{chat}"), "telegram", str(chat), clock()
+        )
+    running = [True]
+    monkeypatch.setattr(Application, "running", property(lambda self: running[0]))
+    request: OfflineRequest = app.bot.request  # type: ignore[assignment]
+    original = request.do_request
+
+    async def stop_after_first_send(url: str, method: str, *args: Any, **kw: Any) -> Any:
+        answer = await original(url, method, *args, **kw)
+        if url.endswith("/sendMessage"):
+            running[0] = False  # Application.stop() has begun
+        return answer
+
+    monkeypatch.setattr(request, "do_request", stop_after_first_send)
+    clock.now = MONDAY
+    await job(app, WEEKLY_JOB).run(app)
+    assert len(request.sent) == 1
+    pending = [i for i in await store.outbox.all() if i.status == OutboxStatus.PENDING]
+    assert len(pending) >= 2

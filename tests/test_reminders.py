@@ -483,3 +483,20 @@ async def test_times_are_stored_in_utc(
     with sqlite3.connect(tmp_path / "bot.sqlite3") as db:
         rows = db.execute("SELECT next_attempt_at, created_at FROM outbox").fetchall()
     assert {r for row in rows for r in row} == {"2026-11-30T00:30:00+00:00"}
+
+
+async def test_a_shutdown_ends_the_broadcast_after_the_message_in_flight(
+    store: SqliteStore, clock: FakeClock, translators: Translators
+) -> None:
+    await add_crowd(store, await store.units.load(), clock)
+    clock.now = MONDAY
+    service = service_for(store, clock, translators, rate=10.0)
+    await service.enqueue()
+    sender = ScriptedSender(clock)
+    report = await service.drain(sender, stopping=lambda: len(sender.sent) >= 5)
+    assert report is not None
+    assert (report.sent, report.stopped) == (5, True)
+    pending = [i for i in await store.outbox.all() if i.status == OutboxStatus.PENDING]
+    assert len(pending) == CROWD + 3 - 5
+    await service.drain(sender)  # the next start
+    assert len({who for who, _, _ in sender.sent}) == len(sender.sent) == CROWD + 3
