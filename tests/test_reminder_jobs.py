@@ -287,3 +287,17 @@ async def test_stopping_the_application_ends_a_running_broadcast(
     assert len(request.sent) == 1
     pending = [i for i in await store.outbox.all() if i.status == OutboxStatus.PENDING]
     assert len(pending) >= 2
+
+
+async def test_the_jobs_start_and_stop_with_the_application(
+    app: Application,  # type: ignore[type-arg]
+) -> None:
+    await app.start()
+    try:
+        assert app.job_queue is not None
+        assert app.job_queue.scheduler.running
+        assert {j.name for j in app.job_queue.jobs()} == {WEEKLY_JOB, DRAIN_JOB, CATCH_UP_JOB}
+        assert job(app, WEEKLY_JOB).next_t is not None
+    finally:
+        await app.stop()
+    assert not app.job_queue.scheduler.running
