@@ -8,10 +8,12 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from importlib import resources
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bot.domain.indicators import DEFAULT_INDICATORS
 from bot.domain.models import Role, Target
 from bot.domain.phones import normalize_phone
+from bot.domain.tasks import NewTask
 from bot.domain.units import UnitDirectory, find_units, parse_units_csv
 from bot.i18n import Translator, load_translators
 from bot.settings import Settings
@@ -20,6 +22,7 @@ from storage import SqliteStore, open_store
 
 __all__ = [
     "DEMO_ROSTER",
+    "DEMO_TASK",
     "build_engine",
     "default_targets",
     "open_app_store",
@@ -36,6 +39,9 @@ DEMO_ROSTER = (
     ("Cán bộ thôn Sà Lủng", "0912000003", Role.CADRE, "thôn Sà Lủng"),
     ("Cán bộ thôn Xà Phìn", "0912000004", Role.CADRE, "thôn Xà Phìn"),
 )
+# One open task, so that /nhiemvu and the weekly reminder have something to show.
+DEMO_TASK = ("thôn Sà Lủng", "housing", 5, date(2026, 12, 31))
+DEMO_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def utc_now() -> datetime:
@@ -79,13 +85,18 @@ async def open_app_store(path: Path | str, *, now: datetime | None = None) -> Sq
 
 
 async def seed_demo(store: SqliteStore, *, now: datetime | None = None) -> None:
-    """The demo roster (admin, district leader, two village cadres) on the shipped units."""
+    """The demo roster (admin, district leader, two village cadres) and one task."""
+    at = now or utc_now()
     units = await store.units.load()
     entries = []
     for name, phone, role, unit in DEMO_ROSTER:
         (found,) = find_units(units, unit)
         entries.append((name, normalize_phone(phone), role, found.code))
-    await store.people.upsert_roster(entries, actor_id=None, at=now or utc_now())
+    await store.people.upsert_roster(entries, actor_id=None, at=at)
+    village, indicator, count, due = DEMO_TASK
+    (found,) = find_units(units, village)
+    start = min(at.astimezone(DEMO_TZ).date(), due)
+    await store.tasks.add([NewTask(found.code, indicator, count, start, due)], actor_id=None, at=at)
 
 
 async def build_engine(

@@ -4,19 +4,26 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import sqlite3
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from bot.app import build_engine, open_app_store, seed_demo, utc_now
+from bot.domain.indicators import DEFAULT_INDICATORS
 from bot.domain.units import UnitError, load_units_csv
 from bot.export import export_rows, write_csv
 from bot.i18n import CatalogError
 from bot.logs import setup_logging
+from bot.reminders import run_reminders
 from bot.roster import RosterError, parse_roster_csv
 from bot.settings import Settings, sqlite_path
+from bot.task_import import TaskImportError, parse_tasks_csv
+from storage.database import SCHEMA_VERSION
 
 __all__ = ["DEMO_DB", "main"]
 
@@ -151,6 +158,69 @@ def _cmd_import_roster(args: argparse.Namespace) -> int:
     return asyncio.run(_import_roster(_settings(args), file, text))
 
 
+async def _import_tasks(settings: Settings, file: Path, text: str) -> int:
+    store = await open_app_store(_db_path(settings))
+    try:
+        now = utc_now()
+        units = await store.units.load()
+        try:
+            tasks = parse_tasks_csv(
+                text, units, DEFAULT_INDICATORS, now.astimezone(settings.tz).date()
+            )
+        except TaskImportError as error:
+            print(f"Cannot import {file}; nothing was imported:\n{error}", file=sys.stderr)
+            return 2
+        await store.tasks.add(tasks, actor_id=None, at=now)
+    finally:
+        await store.close()
+    print(f"Tasks: {len(tasks)} imported from {file}")
+    return 0
+
+
+def _cmd_import_tasks(args: argparse.Namespace) -> int:
+    file = Path(args.file)
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"Cannot read {file}: {error}", file=sys.stderr)
+        return 2
+    return asyncio.run(_import_tasks(_settings(args), file, text))
+
+
+def _cmd_reminders(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    path = _db_path(settings)
+    if not path.exists():
+        # Opening would create (and seed) a database: a preview must change nothing.
+        print(f"No database at {path}", file=sys.stderr)
+        return 2
+    if args.dry_run and _schema_version(path) < SCHEMA_VERSION:
+        print(
+            f"{path} has an older schema; opening it would migrate it."
+            " Run without --dry-run (or start the bot) once first.",
+            file=sys.stderr,
+        )
+        return 2
+    at: datetime | None = args.at
+    if at is not None:
+        at = (at.replace(tzinfo=settings.tz) if at.tzinfo is None else at).astimezone(UTC)
+    return asyncio.run(run_reminders(settings, path, at=at, dry_run=args.dry_run))
+
+
+def _schema_version(path: Path) -> int:
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def _moment(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ISO date-time, e.g. 2026-11-30T07:30+07:00"
+        ) from None
+
+
 async def _export_rows(settings: Settings) -> list[dict[str, object]]:
     store = await open_app_store(_db_path(settings))
     try:
@@ -201,6 +271,26 @@ def build_parser() -> argparse.ArgumentParser:
     roster = command("import-roster", "Add or update people from a CSV (name,phone,role,unit).")
     roster.add_argument("file", metavar="FILE.csv")
     roster.set_defaults(func=_cmd_import_roster)
+
+    tasks = command(
+        "import-tasks", "Add tasks from a CSV (village,indicator,count,due[,start]); all or none."
+    )
+    tasks.add_argument("file", metavar="FILE.csv")
+    tasks.set_defaults(func=_cmd_import_tasks)
+
+    reminders = command(
+        "reminders", "Plan this week's reminders and send what is due, on this terminal."
+    )
+    reminders.add_argument(
+        "--at",
+        type=_moment,
+        metavar="ISO_DATETIME",
+        help="the moment to act at, e.g. 2026-11-30T07:30+07:00 (default: now; TIMEZONE if naive)",
+    )
+    reminders.add_argument(
+        "--dry-run", action="store_true", help="only print what would be sent; change nothing"
+    )
+    reminders.set_defaults(func=_cmd_reminders)
 
     export = command("export", "Write every report to stdout or a file.")
     export.add_argument("--format", choices=["csv"], default="csv")

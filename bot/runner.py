@@ -10,6 +10,7 @@ from bot.app import build_engine, open_app_store
 from bot.channels.telegram import build_application
 from bot.settings import Settings, sqlite_path
 from handlers import Engine
+from scheduler.jobs import schedule_reminders
 from storage import SqliteStore
 
 __all__ = ["run_telegram"]
@@ -37,6 +38,7 @@ def run_telegram(settings: Settings, *, webhook: bool = False) -> int:
         close_engine=close_engine,
         base_url=settings.telegram_api_base_url,
     )
+    schedule_reminders(application, settings)
     logger.info("starting the Telegram bot (%s)", "webhook" if webhook else "long polling")
     if webhook:
         if not settings.webhook_url or settings.webhook_secret is None:

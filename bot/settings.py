@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from apscheduler.triggers.cron import CronTrigger
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -22,6 +23,8 @@ class Settings(BaseSettings):
     default_locale: Literal["vi", "en"] = "vi"
     # Weekly reminders, as a cron expression in TIMEZONE (minute hour day month weekday).
     reminder_cron: str = "30 7 * * mon"
+    # Messages per second the reminder outbox may send (Telegram allows about 30 in all).
+    reminder_rate: float = Field(default=25.0, gt=0, le=30)
     # Webhook mode (python -m bot run --webhook).
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
@@ -40,6 +43,17 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as error:
             raise ValueError(f"unknown time zone {value!r}") from error
+        return value
+
+    @field_validator("reminder_cron")
+    @classmethod
+    def _valid_cron(cls, value: str) -> str:
+        try:
+            CronTrigger.from_crontab(value)
+        except ValueError as error:
+            raise ValueError(
+                f"REMINDER_CRON {value!r} is not a cron expression: {error}"
+            ) from error
         return value
 
     @field_validator("database_url")

@@ -6,8 +6,8 @@ import re
 from datetime import date
 
 from bot.domain.indicators import Indicator
+from bot.domain.indicators import find_indicator as lookup_indicator
 from bot.domain.models import Target
-from bot.domain.text import fold
 from bot.domain.units import find_units
 from handlers.context import Context
 from handlers.labels import count_label, indicator_name
@@ -24,12 +24,7 @@ _VALUE = re.compile(r"^\d{1,7}$")
 
 def find_indicator(ctx: Context, word: str) -> Indicator | None:
     """An indicator by its code, a keyword or its unit word ('nha', 'thoat ngheo', 'dao tao')."""
-    wanted = fold(word)
-    for indicator in ctx.indicators:
-        names = (indicator.code, indicator.unit_vi, indicator.name_vi, *indicator.keywords)
-        if any(fold(n) == wanted for n in names):
-            return indicator
-    return None
+    return lookup_indicator(ctx.indicators, word)
 
 
 def _usage(ctx: Context) -> str:

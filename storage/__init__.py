@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from storage.activity import SqliteActivityStore
 from storage.database import Database, open_database
+from storage.outbox import SqliteOutboxStore
 from storage.people import SqlitePeopleStore
 from storage.reports import SqliteReportStore
 from storage.targets import SqliteTargetStore
+from storage.tasks import SqliteTaskStore
 from storage.units import SqliteUnitStore
 
 __all__ = ["SqliteStore", "open_store"]
@@ -22,6 +25,9 @@ class SqliteStore:
         self.people = SqlitePeopleStore(db)
         self.reports = SqliteReportStore(db)
         self.targets = SqliteTargetStore(db)
+        self.tasks = SqliteTaskStore(db)
+        self.activity = SqliteActivityStore(db)
+        self.outbox = SqliteOutboxStore(db)
 
     async def close(self) -> None:
         await self.db.close()

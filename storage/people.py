@@ -118,7 +118,8 @@ class SqlitePeopleStore:
 
     async def identities(self, person_id: int, channel: str) -> list[str]:
         rows = await self._db.fetchall(
-            "SELECT external_id FROM identities WHERE person_id = ? AND channel = ?",
+            "SELECT external_id FROM identities WHERE person_id = ? AND channel = ?"
+            " ORDER BY linked_at",
             (person_id, channel),
         )
         return [r["external_id"] for r in rows]

@@ -9,10 +9,12 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.domain.models import Person
+from bot.domain.outbox import Delivery, DeliveryStatus
 from bot.domain.phones import PhoneError, display_phone, normalize_phone
+from bot.domain.ports import PeopleStore
 from handlers import Choice, Engine, Inbound, Reply
 
-__all__ = ["ConsoleChannel"]
+__all__ = ["ConsoleChannel", "ConsoleSender", "format_outgoing"]
 
 CHANNEL = "console"
 
@@ -103,3 +105,27 @@ class ConsoleChannel:
             path = self.out_dir / reply.attachment.filename
             path.write_bytes(reply.attachment.content)
             self.say(f"[console] → {path}")
+
+
+def format_outgoing(person: Person | None, person_id: int, text: str, kind: str = "") -> str:
+    """How a message the bot sends by itself is shown on a terminal: to whom, then the text."""
+    who = f"{person.name} ({display_phone(person.phone)})" if person else f"person #{person_id}"
+    label = f" · {kind}" if kind else ""
+    return f"── to {who}{label}\n{text}"
+
+
+class ConsoleSender:
+    """A ``bot.domain.outbox.Sender`` that prints each message (dry runs, operations, tests)."""
+
+    def __init__(self, people: PeopleStore, output: TextIO) -> None:
+        self.people = people
+        self.output = output
+        self.sent: list[tuple[int, str]] = []
+
+    async def deliver(self, person_id: int, text: str) -> Delivery:
+        person = await self.people.by_id(person_id)
+        if person is None:
+            return Delivery(DeliveryStatus.UNREACHABLE, error="not in the roster")
+        print(format_outgoing(person, person_id, text), file=self.output, flush=True)
+        self.sent.append((person_id, text))
+        return Delivery.ok()

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from telegram import (
     InlineKeyboardButton,
@@ -15,6 +16,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType, MessageLimit
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -25,12 +27,16 @@ from telegram.ext import (
     TypeHandler,
 )
 from telegram.request import BaseRequest
+from telegram.warnings import PTBDeprecationWarning
 
+from bot.domain.outbox import Delivery, DeliveryStatus
+from bot.domain.ports import PeopleStore
 from handlers import Engine, Inbound, Reply
 
 __all__ = [
     "CHANNEL",
     "BotData",
+    "TelegramSender",
     "build_application",
     "inbound_from_update",
     "send_replies",
@@ -153,6 +159,44 @@ async def send_replies(bot: ExtBot[None], chat_id: int, replies: list[Reply]) ->
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
             await bot.send_message(chat_id, part, reply_markup=markup if last else None)
+
+
+def _seconds(error: RetryAfter) -> float:
+    with warnings.catch_warnings():
+        # PTB 22 warns that retry_after will become a timedelta; both forms are handled.
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = error.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+class TelegramSender:
+    """Delivers outbox messages to a person's private chat (``bot.domain.outbox.Sender``).
+
+    Pacing of the whole bot is the AIORateLimiter's; the outbox drain paces itself as well.
+    """
+
+    def __init__(self, bot: ExtBot[None], people: PeopleStore) -> None:
+        self.bot = bot
+        self.people = people
+
+    async def deliver(self, person_id: int, text: str) -> Delivery:
+        chats = await self.people.identities(person_id, CHANNEL)
+        if not chats:
+            return Delivery(DeliveryStatus.UNREACHABLE, error="no Telegram chat linked")
+        chat_id = int(chats[-1])  # the most recently linked account
+        try:
+            for part in split_text(text):
+                await self.bot.send_message(chat_id, part)
+        except Forbidden as error:
+            return Delivery(DeliveryStatus.BLOCKED, error=f"Forbidden: {error.message}"[:200])
+        except RetryAfter as error:
+            return Delivery(DeliveryStatus.RETRY, retry_after=_seconds(error), error="RetryAfter")
+        except BadRequest as error:
+            # "chat not found" and the like: the same request will never succeed.
+            return Delivery(DeliveryStatus.UNREACHABLE, error=f"BadRequest: {error.message}"[:200])
+        except TelegramError as error:  # NetworkError, TimedOut and other passing failures
+            return Delivery(DeliveryStatus.RETRY, error=type(error).__name__)
+        return Delivery.ok()
 
 
 async def _on_update(update: object, context: Context) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["DEFAULT_INDICATORS", "Indicator", "IndicatorSet"]
+from bot.domain.text import fold
+
+__all__ = ["DEFAULT_INDICATORS", "Indicator", "IndicatorSet", "find_indicator"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +56,16 @@ class IndicatorSet:
     @classmethod
     def of(cls, items: Sequence[Indicator]) -> IndicatorSet:
         return cls(tuple(items))
+
+
+def find_indicator(indicators: IndicatorSet, word: str) -> Indicator | None:
+    """An indicator by its code, a keyword or its unit word ('nha', 'thoat ngheo', 'dao tao')."""
+    wanted = fold(word)
+    for indicator in indicators:
+        names = (indicator.code, indicator.unit_vi, indicator.name_vi, *indicator.keywords)
+        if any(fold(n) == wanted for n in names):
+            return indicator
+    return None
 
 
 DEFAULT_INDICATORS = IndicatorSet.of(

@@ -6,14 +6,26 @@ Every method is one atomic unit of work. A backend must pass tests/test_storage_
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from bot.domain.models import Invite, Person, Role, StoredReport, Target
+from bot.domain.outbox import OutboxItem, OutboxMessage
 from bot.domain.parsing import ReportItem
+from bot.domain.tasks import NewTask, Task, TaskProgress
 from bot.domain.units import UnitDirectory
 
-__all__ = ["PeopleStore", "ReportStore", "RosterEntry", "Store", "TargetStore", "UnitStore"]
+__all__ = [
+    "ActivityStore",
+    "OutboxStore",
+    "PeopleStore",
+    "ReportStore",
+    "RosterEntry",
+    "Store",
+    "TargetStore",
+    "TaskStore",
+    "UnitStore",
+]
 
 RosterEntry = tuple[str, str, Role, str]  # name, normalised phone, role, unit code
 
@@ -37,7 +49,10 @@ class PeopleStore(Protocol):
         ...
 
     async def link(self, person_id: int, channel: str, external_id: str, at: datetime) -> None: ...
-    async def identities(self, person_id: int, channel: str) -> list[str]: ...
+    async def identities(self, person_id: int, channel: str) -> list[str]:
+        """The person's ids on a channel, the most recently linked last."""
+        ...
+
     async def set_language(self, person_id: int, language: str) -> None: ...
     async def add_invite(self, invite: Invite, at: datetime) -> None: ...
     async def take_invite(self, code: str, at: datetime) -> Invite | None:
@@ -76,6 +91,65 @@ class TargetStore(Protocol):
     async def set(self, target: Target, *, actor_id: int | None, at: datetime) -> None: ...
 
 
+class TaskStore(Protocol):
+    async def add(
+        self, tasks: Sequence[NewTask], *, actor_id: int | None, at: datetime
+    ) -> list[Task]:
+        """Add tasks, all or none; an open task of the same village, indicator and due date
+        gets the new target instead of a twin."""
+        ...
+
+    async def open(self, villages: Iterable[str] | None = None) -> list[Task]:
+        """Open tasks, of the given villages or of all, by due date."""
+        ...
+
+    async def progress(self, tasks: Sequence[Task]) -> list[TaskProgress]:
+        """Each task with the active reports of its village and indicator done since its start."""
+        ...
+
+
+class ActivityStore(Protocol):
+    """What people did recently, read for reminders and digests."""
+
+    async def last_report_at(self) -> dict[int, datetime]:
+        """When each person's latest report was received (UTC), by person id."""
+        ...
+
+    async def reporting_villages(self, since: datetime, until: datetime) -> set[str]:
+        """Villages with at least one active report received in [since, until)."""
+        ...
+
+    async def done_between(self, first: date, last: date) -> dict[tuple[str, str], int]:
+        """Active totals per (village, indicator) of the work done from first to last day."""
+        ...
+
+
+class OutboxStore(Protocol):
+    async def enqueue(self, messages: Sequence[OutboxMessage], *, at: datetime) -> int:
+        """Insert in one transaction, ignoring keys already queued; returns how many are new."""
+        ...
+
+    async def keys(self, periods: Iterable[str]) -> set[tuple[int, str, str]]:
+        """(recipient, kind, period) already in the outbox for these periods."""
+        ...
+
+    async def due(self, now: datetime, limit: int) -> list[OutboxItem]:
+        """Pending messages whose next attempt is at or before ``now``, oldest first."""
+        ...
+
+    async def mark_sent(self, item_id: int, *, at: datetime) -> None: ...
+    async def mark_retry(
+        self, item_id: int, *, attempts: int, next_attempt_at: datetime, error: str
+    ) -> None: ...
+    async def mark_given_up(
+        self, item_id: int, *, blocked: bool, attempts: int, error: str, at: datetime
+    ) -> None:
+        """Final state: 'blocked' (the person blocked the bot) or 'failed'."""
+        ...
+
+    async def all(self) -> list[OutboxItem]: ...
+
+
 class Store(Protocol):
     @property
     def units(self) -> UnitStore: ...
@@ -85,4 +159,10 @@ class Store(Protocol):
     def reports(self) -> ReportStore: ...
     @property
     def targets(self) -> TargetStore: ...
+    @property
+    def tasks(self) -> TaskStore: ...
+    @property
+    def activity(self) -> ActivityStore: ...
+    @property
+    def outbox(self) -> OutboxStore: ...
     async def close(self) -> None: ...

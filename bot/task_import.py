@@ -1,0 +1,92 @@
+"""Reading tasks from CSV (village, indicator, count, due[, start]) into validated new tasks."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from bot.domain.indicators import IndicatorSet, find_indicator
+from bot.domain.tasks import MAX_TASK_COUNT, DueDateError, NewTask, parse_day, parse_due
+from bot.domain.units import VILLAGE, UnitDirectory, find_units
+
+__all__ = ["TaskImportError", "parse_tasks_csv"]
+
+REQUIRED = ("village", "indicator", "count", "due")
+
+
+class TaskImportError(ValueError):
+    """Lines that cannot be imported; nothing is imported when there is any."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def _read_line(
+    row: dict[str, str], units: UnitDirectory, indicators: IndicatorSet, today: date
+) -> NewTask | str:
+    found = [u for u in find_units(units, row["village"]) if u.level == VILLAGE]
+    if len(found) != 1:
+        return f"village {row['village']!r} is unknown or ambiguous"
+    indicator = find_indicator(indicators, row["indicator"])
+    if indicator is None:
+        return f"indicator {row['indicator']!r} is unknown"
+    count_text = row["count"]
+    if not count_text.isdigit() or not 1 <= int(count_text) <= MAX_TASK_COUNT:
+        return f"count {count_text!r} must be a whole number from 1 to {MAX_TASK_COUNT}"
+    try:
+        due = parse_due(row["due"], today)
+    except DueDateError as error:
+        if error.reason == "past":
+            return f"due date {row['due']!r} has passed"
+        return f"due date {row['due']!r} is not a date (d/m, d/m/yyyy or yyyy-mm-dd)"
+    start = today
+    if row.get("start"):
+        parsed = parse_day(row["start"])
+        if parsed is None:
+            return f"start {row['start']!r} is not a date (d/m/yyyy or yyyy-mm-dd)"
+        start = parsed
+    if start > due:
+        return f"start {row['start']!r} is after the due date"
+    return NewTask(
+        village=found[0].code,
+        indicator=indicator.code,
+        target=int(count_text),
+        start_on=start,
+        due_on=due,
+    )
+
+
+def parse_tasks_csv(
+    text: str, units: UnitDirectory, indicators: IndicatorSet, today: date
+) -> list[NewTask]:
+    """Every line as a task; raise TaskImportError naming each bad line (header is line 1)."""
+    reader = csv.DictReader(io.StringIO(text))
+    columns = {(c or "").strip().lower() for c in reader.fieldnames or []}
+    missing = [c for c in REQUIRED if c not in columns]
+    if missing:
+        raise TaskImportError([f"missing columns: {', '.join(missing)}"])
+    tasks: list[NewTask] = []
+    problems: list[str] = []
+    seen: dict[tuple[str, str, date], int] = {}
+    for line, raw in enumerate(reader, start=2):
+        if None in raw:  # csv puts the values beyond the header under the key None
+            problems.append(f"line {line}: more values than columns")
+            continue
+        row = {k.strip().lower(): (v or "").strip() for k, v in raw.items()}
+        result = _read_line(row, units, indicators, today)
+        if isinstance(result, str):
+            problems.append(f"line {line}: {result}")
+            continue
+        key = (result.village, result.indicator, result.due_on)
+        if key in seen:
+            problems.append(f"line {line}: the same task as line {seen[key]}")
+            continue
+        seen[key] = line
+        tasks.append(result)
+    if problems:
+        raise TaskImportError(problems)
+    if not tasks:
+        raise TaskImportError(["no tasks in the file"])
+    return tasks

@@ -1,0 +1,149 @@
+"""The outbox in SQLite: planned messages and the state of their delivery."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+
+import aiosqlite
+
+from bot.domain.outbox import OutboxItem, OutboxMessage, OutboxStatus
+from storage.database import Database, record_event
+
+__all__ = ["SqliteOutboxStore"]
+
+_COLUMNS = (
+    "id, recipient, kind, period, text, status, attempts, next_attempt_at, last_error,"
+    " created_at, sent_at"
+)
+
+
+def _utc(moment: datetime) -> str:
+    # One format for every stored time, so that text comparison orders them.
+    return moment.astimezone(UTC).isoformat()
+
+
+def _item(row: aiosqlite.Row) -> OutboxItem:
+    return OutboxItem(
+        id=row["id"],
+        recipient=row["recipient"],
+        kind=row["kind"],
+        period=row["period"],
+        text=row["text"],
+        status=OutboxStatus(row["status"]),
+        attempts=row["attempts"],
+        next_attempt_at=datetime.fromisoformat(row["next_attempt_at"]),
+        last_error=row["last_error"],
+        created_at=datetime.fromisoformat(row["created_at"]),
+        sent_at=datetime.fromisoformat(row["sent_at"]) if row["sent_at"] else None,
+    )
+
+
+class SqliteOutboxStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def enqueue(self, messages: Sequence[OutboxMessage], *, at: datetime) -> int:
+        added: Counter[str] = Counter()
+        async with self._db.transaction() as conn:
+            for message in messages:
+                cursor = await conn.execute(
+                    "INSERT INTO outbox (recipient, kind, period, text, next_attempt_at,"
+                    " created_at) VALUES (?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (recipient, kind, period) DO NOTHING",
+                    (
+                        message.recipient,
+                        message.kind,
+                        message.period,
+                        message.text,
+                        _utc(at),
+                        _utc(at),
+                    ),
+                )
+                if cursor.rowcount == 1:
+                    added[f"{message.kind}@{message.period}"] += 1
+            if added:
+                # One event per planning run: the rows themselves hold the details.
+                await record_event(
+                    conn,
+                    entity="outbox",
+                    entity_id=",".join(sorted(added)),
+                    action="planned",
+                    actor_id=None,
+                    at=at,
+                    after=dict(added),
+                )
+        return sum(added.values())
+
+    async def keys(self, periods: Iterable[str]) -> set[tuple[int, str, str]]:
+        wanted = set(periods)
+        found: set[tuple[int, str, str]] = set()
+        for period in sorted(wanted):
+            rows = await self._db.fetchall(
+                "SELECT recipient, kind, period FROM outbox WHERE period = ?", (period,)
+            )
+            found |= {(r["recipient"], r["kind"], r["period"]) for r in rows}
+        return found
+
+    async def due(self, now: datetime, limit: int) -> list[OutboxItem]:
+        rows = await self._db.fetchall(
+            f"SELECT {_COLUMNS} FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?"
+            " ORDER BY next_attempt_at, id LIMIT ?",
+            (_utc(now), limit),
+        )
+        return [_item(r) for r in rows]
+
+    async def mark_sent(self, item_id: int, *, at: datetime) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = ?,"
+                " last_error = NULL WHERE id = ? AND status = 'pending'",
+                (_utc(at), item_id),
+            )
+
+    async def mark_retry(
+        self, item_id: int, *, attempts: int, next_attempt_at: datetime, error: str
+    ) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ?"
+                " WHERE id = ? AND status = 'pending'",
+                (attempts, _utc(next_attempt_at), error, item_id),
+            )
+
+    async def mark_given_up(
+        self, item_id: int, *, blocked: bool, attempts: int, error: str, at: datetime
+    ) -> None:
+        status = OutboxStatus.BLOCKED if blocked else OutboxStatus.FAILED
+        async with self._db.transaction() as conn:
+            async with conn.execute(
+                "SELECT recipient, kind, period FROM outbox WHERE id = ? AND status = 'pending'",
+                (item_id,),
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is None:
+                return
+            await conn.execute(
+                "UPDATE outbox SET status = ?, attempts = ?, last_error = ? WHERE id = ?",
+                (status.value, attempts, error, item_id),
+            )
+            await record_event(
+                conn,
+                entity="outbox",
+                entity_id=item_id,
+                action=status.value,
+                actor_id=None,
+                at=at,
+                after={
+                    "recipient": row["recipient"],
+                    "kind": row["kind"],
+                    "period": row["period"],
+                    "attempts": attempts,
+                    "error": error,
+                },
+            )
+
+    async def all(self) -> list[OutboxItem]:
+        rows = await self._db.fetchall(f"SELECT {_COLUMNS} FROM outbox ORDER BY id")
+        return [_item(r) for r in rows]
