@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from storage.database import Database, open_database
+from storage.pending import SqlitePendingStore
 from storage.people import SqlitePeopleStore
 from storage.reports import SqliteReportStore
 from storage.targets import SqliteTargetStore
@@ -22,6 +23,7 @@ class SqliteStore:
         self.people = SqlitePeopleStore(db)
         self.reports = SqliteReportStore(db)
         self.targets = SqliteTargetStore(db)
+        self.pending = SqlitePendingStore(db)
 
     async def close(self) -> None:
         await self.db.close()
