@@ -310,9 +310,19 @@ async def correct_by_reply(ctx: Context) -> list[Reply] | None:
         )
     )
     choices = tuple(
-        Choice(report_line(ctx, r), f"pick:{key}:{index}") for index, r in enumerate(reports)
+        Choice(_short_line(ctx, r), f"pick:{key}:{index}") for index, r in enumerate(reports)
     )
     return [Reply(question, choices=choices)]
+
+
+def _short_line(ctx: Context, report: StoredReport) -> str:
+    """A report as a button label: short enough for a phone's width."""
+    indicator = ctx.indicators[report.indicator]
+    return ctx._("Số {id}: {what} {count}").format(
+        id=report.id,
+        what=indicator_name(ctx.t, indicator),
+        count=count_label(ctx.t, indicator, report.count),
+    )
 
 
 @router.choice("pick", permission="sua")
@@ -320,13 +330,13 @@ async def picked(ctx: Context) -> list[Reply]:
     assert ctx.person is not None
     key, _, index = ctx.args.partition(":")
     pending = await ctx.store.pending.take(
-        key, person_id=ctx.person.id, at=ctx.now, max_age=PENDING_MAX_AGE
+        key, person_id=ctx.person.id, kind="pick", at=ctx.now, max_age=PENDING_MAX_AGE
     )
     ids = pending.data.get("ids") if pending is not None else None
     if pending is None or not isinstance(ids, list) or not index.isdigit():
-        return await stale_press(ctx, key)
+        return await stale_press(ctx, key, "pick")
     if int(index) >= len(ids):
-        return await stale_press(ctx, "")
+        return await stale_press(ctx, "", "pick")
     report_id = int(ids[int(index)])
     if pending.data.get("action") == "cancel":
         return await cancel_report(ctx, report_id)
@@ -337,8 +347,7 @@ async def picked(ctx: Context) -> list[Reply]:
 async def correct_by_edit(ctx: Context, earlier: list[StoredReport]) -> list[Reply]:
     """A message edited after its reports were stored: the edit corrects them."""
     text = ctx.message.text or ""
-    active = [r for r in earlier if r.status == ReportStatus.ACTIVE]
-    if len(earlier) == 1 and active:
+    if len(earlier) == 1:
         if _is_cancel(text):
             return await cancel_report(ctx, earlier[0].id)
         return await fix_report(

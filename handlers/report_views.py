@@ -123,11 +123,11 @@ async def household_taken(ctx: Context, earlier: StoredReport) -> Reply:
     return Reply(text)
 
 
-async def stale_press(ctx: Context, key: str) -> list[Reply]:
+async def stale_press(ctx: Context, key: str, kind: str) -> list[Reply]:
     """The answer to a button that no longer asks anything; nothing changes."""
     pending = await ctx.store.pending.get(key) if key else None
     person = ctx.person
-    if pending is None:
+    if pending is None or pending.kind != kind:
         text = ctx._("Nút này không còn dùng được. Không có gì thay đổi.")
     elif person is None or pending.person_id != person.id:
         text = ctx._("Nút này là câu hỏi dành cho người khác. Không có gì thay đổi.")

@@ -60,20 +60,20 @@ async def village_chosen(ctx: Context) -> list[Reply]:
     assert ctx.person is not None
     key, _, index = ctx.args.partition(":")
     pending = await ctx.store.pending.take(
-        key, person_id=ctx.person.id, at=ctx.now, max_age=PENDING_MAX_AGE
+        key, person_id=ctx.person.id, kind="village", at=ctx.now, max_age=PENDING_MAX_AGE
     )
     if pending is None:
-        return await stale_press(ctx, key)
+        return await stale_press(ctx, key, "village")
     candidates = pending.data.get("candidates")
     if not isinstance(candidates, list) or not index.isdigit() or int(index) >= len(candidates):
-        return await stale_press(ctx, "")
+        return await stale_press(ctx, "", "village")
     chosen = chosen_of(pending)
     chosen[frozenset(str(c) for c in candidates)] = str(candidates[int(index)])
     today = _pending_day(pending.data.get("today"), ctx.today)
     if pending.data.get("flow") == "fix":
         report_id = pending.data.get("report_id")
         if not isinstance(report_id, int):
-            return await stale_press(ctx, "")
+            return await stale_press(ctx, "", "village")
         return await fix_report(ctx, report_id, pending.text, today=today, chosen=chosen)
     # The original message's key, so that a redelivery of it is not stored again.
     source = pending.source or f"pending:{pending.key}"
@@ -86,10 +86,10 @@ async def repeat_answered(ctx: Context) -> list[Reply]:
     assert ctx.person is not None
     key, _, answer = ctx.args.partition(":")
     pending = await ctx.store.pending.take(
-        key, person_id=ctx.person.id, at=ctx.now, max_age=PENDING_MAX_AGE
+        key, person_id=ctx.person.id, kind="repeat", at=ctx.now, max_age=PENDING_MAX_AGE
     )
     if pending is None:
-        return await stale_press(ctx, key)
+        return await stale_press(ctx, key, "repeat")
     if fold(answer) != "y":
         return [Reply(ctx._("Đã bỏ qua, không ghi thêm."))]
     today = _pending_day(pending.data.get("today"), ctx.today)

@@ -67,13 +67,13 @@ class SqlitePendingStore:
         return _pending(row) if row else None
 
     async def take(
-        self, key: str, *, person_id: int, at: datetime, max_age: timedelta
+        self, key: str, *, person_id: int, kind: str, at: datetime, max_age: timedelta
     ) -> Pending | None:
         async with self._db.transaction() as conn:
             async with conn.execute(
-                f"SELECT {_COLUMNS} FROM pending WHERE key = ? AND person_id = ?"
+                f"SELECT {_COLUMNS} FROM pending WHERE key = ? AND person_id = ? AND kind = ?"
                 " AND used_at IS NULL AND created_at >= ?",
-                (key, person_id, (at - max_age).isoformat()),
+                (key, person_id, kind, (at - max_age).isoformat()),
             ) as cursor:
                 row = await cursor.fetchone()
             if row is None:

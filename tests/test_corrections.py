@@ -277,3 +277,13 @@ async def test_editing_a_stored_message_corrects_its_report(
     (report,) = await store.reports.all()
     assert report.count == 3
     await aggregates_match_reports(store)
+
+
+async def test_editing_a_message_whose_report_was_cancelled_changes_nothing(
+    cadre: Chat, store: SqliteStore
+) -> None:
+    await cadre.send("xong 2 nhà", message_id="m2")
+    await cadre.say("/huy 1")
+    (reply,) = await cadre.send("xong 3 nhà", message_id="m2", edited=True)
+    assert "đã hủy trước đó" in reply.text
+    await aggregates_match_reports(store)

@@ -187,3 +187,15 @@ async def test_no_message_text_is_kept_once_a_question_is_answered(
     assert all(r["text"] == "" and r["used_at"] for r in rows)
     columns = [r["name"] for r in await store.db.fetchall("PRAGMA table_info(reports)")]
     assert "text" not in columns
+
+
+async def test_a_button_of_one_question_does_not_answer_another(
+    cadre: Chat, store: SqliteStore
+) -> None:
+    await cadre.say("xong 1 nhà")
+    (question,) = await cadre.send("xong 1 nhà")
+    key = button(question, "Ghi thêm").split(":")[1]
+    (forged,) = await cadre.send(None, choice=f"village:{key}:0")
+    assert "không còn dùng được" in forged.text
+    (stored,) = await cadre.send(None, choice=button(question, "Ghi thêm"))
+    assert "Đã ghi nhận" in stored.text

@@ -102,9 +102,18 @@ async def test_a_pending_question_is_taken_once_by_its_own_person_in_time(
     )
     assert len(key) <= 12
     day = timedelta(days=1)
-    assert await store.pending.take(key, person_id=me + 1, at=clock(), max_age=day) is None
+    assert (
+        await store.pending.take(key, person_id=me, kind="village", at=clock(), max_age=day) is None
+    )
+    assert (
+        await store.pending.take(key, person_id=me + 1, kind="repeat", at=clock(), max_age=day)
+        is None
+    )
     results = await asyncio.gather(
-        *(store.pending.take(key, person_id=me, at=clock(), max_age=day) for _ in range(5))
+        *(
+            store.pending.take(key, person_id=me, kind="repeat", at=clock(), max_age=day)
+            for _ in range(5)
+        )
     )
     taken = [r for r in results if r is not None]
     assert len(taken) == 1
@@ -118,4 +127,6 @@ async def test_a_pending_question_is_taken_once_by_its_own_person_in_time(
         person_id=me, kind="repeat", text="x", data={}, source=None, at=clock()
     )
     clock.advance(days=1, seconds=1)
-    assert await store.pending.take(late, person_id=me, at=clock(), max_age=day) is None
+    assert (
+        await store.pending.take(late, person_id=me, kind="repeat", at=clock(), max_age=day) is None
+    )

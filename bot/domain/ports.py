@@ -146,10 +146,11 @@ class PendingStore(Protocol):
 
     async def get(self, key: str) -> Pending | None: ...
     async def take(
-        self, key: str, *, person_id: int, at: datetime, max_age: timedelta
+        self, key: str, *, person_id: int, kind: str, at: datetime, max_age: timedelta
     ) -> Pending | None:
         """Mark the question answered and return it, atomically: only the first answer of
-        its own person within ``max_age`` gets it; None for every other press."""
+        its own person, to a question of this kind, within ``max_age`` gets it; None for
+        every other press."""
         ...
 
 
