@@ -269,12 +269,60 @@ async def parse(sizes: Sizes) -> dict[str, float]:
     return {"parse_per_s": total / (time.perf_counter() - started)}
 
 
+async def fanout(sizes: Sizes) -> dict[str, float]:
+    """Weekly reminders to many cadres through the Telegram sender, paced at a set limit.
+
+    The limit is scaled up from Telegram's 30/s so the run is short; what is measured is
+    whether the outbox drain keeps up with it (real clock, real sleeps, offline Bot API).
+    """
+    from telegram import Bot
+
+    from bot.channels.telegram import TelegramSender
+    from bot.i18n import load_translators
+    from scheduler.delivery import DrainPolicy
+    from scheduler.service import ReminderService
+    from tests.fakes import OfflineRequest
+
+    cadres = sizes["fanout"]
+    rate = float(sizes.get("fanout_rate", 500))
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        store = await make_store(folder, cadres)
+        await store.db.connection.execute(
+            "INSERT INTO identities (channel, external_id, person_id, linked_at)"
+            " SELECT 'telegram', CAST(20000 + id AS TEXT), id, ? FROM people",
+            (START.isoformat(),),
+        )
+        monday = datetime(2026, 11, 30, 0, 30, tzinfo=UTC)  # 07:30 in Hà Nội
+        service = ReminderService(
+            store,
+            translators=load_translators(),
+            default_locale="vi",
+            tz=settings(folder).tz,
+            clock=lambda: monday,
+            policy=DrainPolicy(rate=rate),
+        )
+        queued = await service.enqueue(monday)
+        bot = Bot("1:bench", request=OfflineRequest())
+        await bot.initialize()
+        sender = TelegramSender(bot, store.people)
+        started = time.perf_counter()
+        report = await service.drain(sender)
+        elapsed = time.perf_counter() - started
+        await bot.shutdown()
+        await store.close()
+    if report is None or report.sent != queued or queued < cadres:
+        raise RuntimeError(f"queued {queued}, sent {report and report.sent}")
+    return {"reminder_fanout_rate": report.sent / elapsed / rate, "reminder_limit_per_s": rate}
+
+
 METRICS: dict[str, Callable[[Sizes], Any]] = {
     "parse": parse,
     "raw_insert": raw_insert,
     "ingest": ingest,
     "tiendo_small": tiendo_small,
     "tiendo_large": tiendo_large,
+    "fanout": fanout,
 }
 
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot.app import build_engine, open_app_store, seed_demo, utc_now
+from bot.app import build_engine, open_app_store, seed_demo, shipped_units, utc_now
 from bot.domain.indicators import DEFAULT_INDICATORS
-from bot.domain.units import UnitError, load_units_csv
+from bot.domain.units import UnitDirectory, UnitError, load_units_csv
 from bot.export import export_rows, write_csv
 from bot.i18n import CatalogError
 from bot.logs import setup_logging
@@ -240,6 +240,31 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _stored_units(settings: Settings) -> UnitDirectory:
+    store = await open_app_store(_db_path(settings))
+    try:
+        return await store.units.load()
+    finally:
+        await store.close()
+
+
+def _cmd_parse(args: argparse.Namespace) -> int:
+    from bot.parse_stream import ParseStream, vietnamese
+
+    try:
+        if args.units:
+            units = load_units_csv(Path(args.units))
+        elif args.db:
+            units = asyncio.run(_stored_units(_settings(args)))
+        else:
+            units = shipped_units()
+    except (OSError, UnitError) as error:
+        print(f"Cannot load the units: {error}", file=sys.stderr)
+        return 2
+    ParseStream(units, vietnamese()).run(sys.stdin.buffer, sys.stdout.buffer)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot",
@@ -291,6 +316,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help="only print what would be sent; change nothing"
     )
     reminders.set_defaults(func=_cmd_reminders)
+    parse = command(
+        "parse",
+        "Read report messages as JSON Lines on stdin (text, village, today); write what the"
+        " parser understood, one JSON object per line. Units: the shipped list, or those of"
+        " --db, or --units FILE.csv.",
+    )
+    parse.add_argument("--units", metavar="FILE.csv", help="units CSV to match villages against")
+    parse.set_defaults(func=_cmd_parse)
 
     export = command("export", "Write every report to stdout or a file.")
     export.add_argument("--format", choices=["csv"], default="csv")

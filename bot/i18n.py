@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import gettext
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_time
 from babel.numbers import format_decimal, format_percent
 
 from locales import CATALOG_DIR, DOMAIN, LANGUAGES
@@ -52,6 +52,10 @@ class Translator:
 
     def short_date(self, value: date) -> str:
         return format_date(value, "dd/MM/yyyy", locale=self._babel)
+
+    def short_time(self, value: datetime) -> str:
+        """'14:05', in the time zone ``value`` carries (convert to local time first)."""
+        return format_time(value, "HH:mm", tzinfo=value.tzinfo, locale=self._babel)
 
     def long_date(self, value: date) -> str:
         """'thứ Hai, 30/11/2026' in Vietnamese; 'Monday, 30/11/2026' in English."""

@@ -1,50 +1,162 @@
-"""What a cadre is told when a report is not understood: the problem and a correct example."""
+"""What a cadre is told when a report is not understood: the problem and a correct example.
+
+Every example here is a message the parser accepts (tests/test_report_errors.py checks it).
+"""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from bot.domain.parsing import ParseError
-from bot.domain.units import UnitDirectory
+from bot.domain.text import fold
+from bot.domain.units import VILLAGE, UnitDirectory
 from bot.i18n import Translator
 
 __all__ = ["describe_error"]
 
+_MAX_SUGGESTIONS = 3
+# Examples are messages to type, in the language the parser reads: never translated.
+_HOUSING = "xong 2 nhà"
+_GRADUATED = "3 hộ thoát nghèo"
+_TRAINING = "đào tạo nghề 12 người"
+_HOUSEHOLD = "hộ Giàng Seo Chứ thoát nghèo"
+_HOUSING_IN = "thôn {village} xong 2 nhà"
 
-def describe_error(t: Translator, error: ParseError, units: UnitDirectory) -> str:
+
+def describe_error(
+    t: Translator,
+    error: ParseError,
+    units: UnitDirectory,
+    *,
+    today: date | None = None,
+    home: str | None = None,
+    buttons: bool = False,
+) -> str:
+    """The reply to a report the parser refused.
+
+    ``home`` is the sender's own village (examples then need no village name); ``buttons``
+    says the reply offers the candidates of an ambiguous village as buttons.
+    """
     fragment = error.fragment or ""
+    own = units.get(home) if home else None
+    # Someone without a village of their own must name one in every report.
+    lead = "" if own is not None and own.level == VILLAGE else f"thôn {_any_village(units, home)} "
+    example = lead + _HOUSING
+    examples = {
+        "housing": example,
+        "graduated": lead + _GRADUATED,
+        "training": lead + _TRAINING,
+        "household": lead + _HOUSEHOLD,
+    }
     if error.code == "empty":
-        return t.gettext("Tin nhắn trống. Hãy gửi báo cáo, ví dụ: xong 2 nhà")
-    if error.code == "unknown_indicator":
         return t.gettext(
-            "Chưa hiểu bạn báo cáo việc gì. Hãy ghi rõ một trong ba việc: nhà ở hoàn thành,"
-            " hộ thoát nghèo, đào tạo nghề. Ví dụ: xong 2 nhà; 3 hộ thoát nghèo;"
-            " đào tạo nghề 12 người"
+            "Tin nhắn trống, chưa có gì để ghi. Hãy gửi báo cáo, ví dụ: {example}"
+        ).format(example=example)
+    if error.code == "unknown_indicator":
+        what = (
+            t.gettext("Chưa hiểu «{text}» là báo cáo việc gì.").format(text=fragment)
+            if fragment
+            else t.gettext("Chưa hiểu bạn báo cáo việc gì.")
+        )
+        return (
+            what
+            + " "
+            + t.gettext(
+                "Hãy ghi rõ một trong ba việc: nhà ở hoàn thành, hộ thoát nghèo, đào tạo nghề."
+                " Ví dụ: {housing}; {graduated}; {training}"
+            ).format(**examples)
         )
     if error.code == "missing_count":
-        return t.gettext(
-            "Thiếu số lượng. Hãy ghi rõ bao nhiêu, ví dụ: xong 2 nhà; 3 hộ thoát nghèo;"
-            " hoặc ghi tên hộ: hộ Giàng Seo Chứ thoát nghèo"
+        what = (
+            t.gettext("Thiếu số lượng trong «{text}».").format(text=fragment)
+            if fragment
+            else t.gettext("Thiếu số lượng.")
+        )
+        return (
+            what
+            + " "
+            + t.gettext(
+                "Hãy ghi rõ bao nhiêu, ví dụ: {housing}; {graduated}; hoặc ghi tên hộ: {household}"
+            ).format(**examples)
         )
     if error.code == "invalid_count":
         return t.gettext(
-            "Số lượng «{value}» không hợp lệ: mỗi báo cáo từ 1 đến 500. Ví dụ: xong 2 nhà"
-        ).format(value=fragment)
+            "Số lượng «{value}» không hợp lệ: mỗi báo cáo ghi từ 1 đến 500."
+            " Nếu nhiều hơn, hãy tách thành nhiều tin. Ví dụ: {example}"
+        ).format(value=fragment, example=example)
+    if error.code == "unknown_village" and not fragment:
+        return t.gettext(
+            "Chưa rõ báo cáo cho thôn nào. Hãy ghi rõ tên thôn, ví dụ: {example}"
+        ).format(example=_HOUSING_IN.format(village=_any_village(units, home)))
     if error.code == "unknown_village":
-        return t.gettext(
-            "Không tìm thấy thôn «{name}». Hãy kiểm tra tên thôn, ví dụ: thôn Sà Lủng xong 2 nhà"
-        ).format(name=fragment)
+        text = t.gettext("Không tìm thấy thôn «{name}» trong danh sách.").format(name=fragment)
+        similar = _similar_villages(units, fragment)
+        if similar:
+            text += " " + t.gettext("Có phải: {names}?").format(names=", ".join(similar))
+        village = similar[0] if similar else _any_village(units, home)
+        return (
+            text
+            + " "
+            + t.gettext("Hãy ghi đúng tên thôn, ví dụ: {example}").format(
+                example=_HOUSING_IN.format(village=village)
+            )
+        )
     if error.code == "ambiguous_village":
-        names = ", ".join(units[c].name for c in error.candidates if units.get(c))
-        return t.gettext(
-            "Tên «{name}» khớp với nhiều thôn: {candidates}. Hãy ghi đầy đủ tên thôn,"
-            " ví dụ: thôn {example} xong 2 nhà"
-        ).format(
-            name=fragment,
-            candidates=names,
-            example=units[error.candidates[0]].name if error.candidates else "Sà Lủng",
+        names = [units[c].name for c in error.candidates if units.get(c)]
+        text = t.gettext("Tên «{name}» khớp với nhiều thôn: {candidates}.").format(
+            name=fragment, candidates=", ".join(names)
+        )
+        example_village = names[0] if names else _any_village(units, home)
+        if buttons:
+            return (
+                text
+                + " "
+                + t.gettext(
+                    "Hãy bấm chọn thôn đúng bên dưới, hoặc gửi lại với tên đầy đủ, ví dụ: {example}"
+                ).format(example=_HOUSING_IN.format(village=example_village))
+            )
+        return (
+            text
+            + " "
+            + t.gettext("Hãy ghi đầy đủ tên thôn, ví dụ: {example}").format(
+                example=_HOUSING_IN.format(village=example_village)
+            )
         )
     if error.code == "invalid_date":
-        return t.gettext(
-            "Ngày «{value}» không hợp lệ: ngày phải có thật, không ở tương lai, và nếu quá"
-            " 180 ngày thì ghi cả năm. Ví dụ: ngày 20/11 xong 2 nhà; 15/12/2025 xong 2 nhà"
+        rule = t.gettext(
+            "Ngày «{value}» không dùng được: ngày phải có thật, không sau hôm nay,"
+            " và nếu cách đây quá 180 ngày thì ghi cả năm."
         ).format(value=fragment)
-    return t.gettext("Chưa hiểu báo cáo. Ví dụ: xong 2 nhà")
+        if today is None:
+            return rule + " " + t.gettext("Ví dụ: hôm qua {example}").format(example=example)
+        day = today - timedelta(days=1)
+        return (
+            rule
+            + " "
+            + t.gettext("Hôm nay là {date}. Ví dụ: ngày {day} {example}; hôm qua {example}").format(
+                date=t.short_date(today), day=f"{day.day}/{day.month}", example=example
+            )
+        )
+    return t.gettext("Chưa hiểu báo cáo. Ví dụ: {example}").format(example=example)
+
+
+def _any_village(units: UnitDirectory, scope: str | None = None) -> str:
+    """A village for examples: one of the sender's area when it has any."""
+    villages = (units.villages_in(scope) if scope else []) or units.villages
+    return min(villages, key=lambda u: units.folded_names(u)[0]).name if villages else "Sà Lủng"
+
+
+def _similar_villages(units: UnitDirectory, fragment: str) -> list[str]:
+    """Villages sharing the most words with what was typed, when few enough to list."""
+    words = {w for w in fold(fragment).split() if len(w) > 1}
+    if not words:
+        return []
+    scored: dict[int, list[str]] = {}
+    for village in units.villages:
+        shared = max(len(words & set(name.split())) for name in units.folded_names(village))
+        if shared:
+            scored.setdefault(shared, []).append(village.name)
+    if not scored:
+        return []
+    best = sorted(scored[max(scored)], key=fold)
+    return best if len(best) <= _MAX_SUGGESTIONS else []

@@ -1,24 +1,25 @@
-"""Free-text reports from cadres: parse, check scope, store, confirm with running totals."""
+"""Free-text reports from cadres, and the buttons that answer questions about them.
+
+A message is a new report (handlers.report_flow), unless it replies to a bot message that
+shows reports or edits an already stored message: then it corrects them
+(handlers.corrections). A channel message delivered twice is stored once.
+"""
 
 from __future__ import annotations
 
-from bot.domain.models import StoredReport
-from bot.domain.parser import parse_report
-from bot.domain.parsing import ParseError
-from bot.domain.permissions import may_report_for
-from bot.domain.units import VILLAGE
+from datetime import date
+
+from bot.domain.text import fold
 from handlers.context import Context
-from handlers.labels import count_label, indicator_name
-from handlers.messages import Choice, Reply
-from handlers.report_errors import describe_error
+from handlers.corrections import correct_by_edit, correct_by_reply, fix_report
+from handlers.messages import Reply
+from handlers.report_flow import submit
+from handlers.report_views import PENDING_MAX_AGE, chosen_of, confirmation, stale_press
 from handlers.router import Router
 
-__all__ = ["confirmation", "router"]
+__all__ = ["router"]
 
 router = Router()
-
-# Stands for "the sender's own village" when the sender works for a larger area.
-NO_HOME_VILLAGE = ""
 
 
 def _source(ctx: Context) -> str | None:
@@ -28,80 +29,76 @@ def _source(ctx: Context) -> str | None:
     return f"{message.channel}:{message.sender_id}:{message.message_id}"
 
 
-async def confirmation(ctx: Context, reports: list[StoredReport]) -> Reply:
-    lines = [
-        ctx.t.ngettext("Đã ghi nhận {n} báo cáo:", "Đã ghi nhận {n} báo cáo:", len(reports)).format(
-            n=len(reports)
-        )
-    ]
-    for report in reports:
-        indicator = ctx.indicators[report.indicator]
-        line = ctx._("Số {id}: {what} {count} — {village}, ngày {date}").format(
-            id=report.id,
-            what=indicator_name(ctx.t, indicator),
-            count=count_label(ctx.t, indicator, report.count),
-            village=ctx.unit_label(ctx.units[report.village]),
-            date=ctx.t.short_date(report.done_on),
-        )
-        if report.household:
-            line += ctx._(" (hộ {name})").format(name=report.household)
-        lines.append("• " + line)
-    villages = sorted({r.village for r in reports})
-    totals = await ctx.store.reports.village_totals(villages)
-    for village in villages:
-        for indicator in ctx.indicators:
-            if not any(r.village == village and r.indicator == indicator.code for r in reports):
-                continue
-            lines.append(
-                ctx._("Tổng {village}: {what} {count}").format(
-                    village=ctx.unit_label(ctx.units[village]),
-                    what=indicator_name(ctx.t, indicator).lower(),
-                    count=count_label(ctx.t, indicator, totals.get((village, indicator.code), 0)),
-                )
-            )
-    first = reports[0].id
-    lines.append(ctx._("Nhầm thì gửi /sua {id} NỘI_DUNG_MỚI hoặc /huy {id}.").format(id=first))
-    return Reply("\n".join(lines))
-
-
 @router.on_text("report")
 async def report(ctx: Context) -> list[Reply]:
-    person = ctx.person
-    assert person is not None  # the router lets only registered people report
+    assert ctx.person is not None  # the router lets only registered people report
     source = _source(ctx)
     if source is not None:
         earlier = await ctx.store.reports.by_source(source)
         if earlier:
+            if ctx.message.edited:
+                return await correct_by_edit(ctx, earlier)
+            # A redelivery: answer as the first time, store nothing.
             return [await confirmation(ctx, earlier)]
-    scope = ctx.units.get(person.scope)
-    home = person.scope if scope is not None and scope.level == VILLAGE else NO_HOME_VILLAGE
-    result = parse_report(
-        ctx.message.text or "",
-        home_village=home,
-        today=ctx.today,
-        units=ctx.units,
-        indicators=ctx.indicators,
+    if ctx.message.reply_to_text:
+        replies = await correct_by_reply(ctx)
+        if replies is not None:
+            return replies
+    return await submit(ctx, ctx.message.text or "", today=ctx.today, source=source)
+
+
+def _pending_day(value: object, fallback: date) -> date:
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        return fallback
+
+
+@router.choice("village", permission="report")
+async def village_chosen(ctx: Context) -> list[Reply]:
+    """A village picked for an ambiguous name: the message is read again with it."""
+    assert ctx.person is not None
+    key, _, index = ctx.args.partition(":")
+    pending = await ctx.store.pending.take(
+        key, person_id=ctx.person.id, kind="village", at=ctx.now, max_age=PENDING_MAX_AGE
     )
-    if isinstance(result, ParseError):
-        choices = tuple(
-            Choice(ctx.units[c].name, f"village:{c}") for c in result.candidates if ctx.units.get(c)
-        )
-        return [Reply(describe_error(ctx.t, result, ctx.units), choices=choices)]
-    if any(item.village == NO_HOME_VILLAGE for item in result.items):
-        return [Reply(ctx._("Hãy ghi rõ tên thôn, ví dụ: thôn Sà Lủng xong 2 nhà"))]
-    outside = sorted(
-        {i.village for i in result.items if not may_report_for(person, i.village, ctx.units)}
+    if pending is None:
+        return await stale_press(ctx, key, "village")
+    candidates = pending.data.get("candidates")
+    if not isinstance(candidates, list) or not index.isdigit() or int(index) >= len(candidates):
+        return await stale_press(ctx, "", "village")
+    chosen = chosen_of(pending)
+    chosen[frozenset(str(c) for c in candidates)] = str(candidates[int(index)])
+    today = _pending_day(pending.data.get("today"), ctx.today)
+    if pending.data.get("flow") == "fix":
+        report_id = pending.data.get("report_id")
+        if not isinstance(report_id, int):
+            return await stale_press(ctx, "", "village")
+        return await fix_report(ctx, report_id, pending.text, today=today, chosen=chosen)
+    # The original message's key, so that a redelivery of it is not stored again.
+    source = pending.source or f"pending:{pending.key}"
+    return await submit(ctx, pending.text, today=today, source=source, chosen=chosen)
+
+
+@router.choice("repeat", permission="report")
+async def repeat_answered(ctx: Context) -> list[Reply]:
+    """'Ghi thêm' stores the repeated text once; 'Bỏ qua' stores nothing."""
+    assert ctx.person is not None
+    key, _, answer = ctx.args.partition(":")
+    pending = await ctx.store.pending.take(
+        key, person_id=ctx.person.id, kind="repeat", at=ctx.now, max_age=PENDING_MAX_AGE
     )
-    if outside:
-        return [
-            Reply(
-                ctx._(
-                    "Bạn chỉ báo cáo được cho địa bàn mình phụ trách; {village} không thuộc"
-                    " địa bàn của bạn. Báo cáo chưa được ghi."
-                ).format(village=ctx.unit_label(ctx.units[outside[0]]))
-            )
-        ]
-    stored = await ctx.store.reports.add(
-        result.items, reporter_id=person.id, received_at=ctx.now, source=source
+    if pending is None:
+        return await stale_press(ctx, key, "repeat")
+    if fold(answer) != "y":
+        return [Reply(ctx._("Đã bỏ qua, không ghi thêm."))]
+    today = _pending_day(pending.data.get("today"), ctx.today)
+    source = pending.source or f"pending:{pending.key}"
+    return await submit(
+        ctx,
+        pending.text,
+        today=today,
+        source=source,
+        chosen=chosen_of(pending),
+        repeat_confirmed=True,
     )
-    return [await confirmation(ctx, stored)]

@@ -7,6 +7,7 @@ from pathlib import Path
 from storage.activity import SqliteActivityStore
 from storage.database import Database, open_database
 from storage.outbox import SqliteOutboxStore
+from storage.pending import SqlitePendingStore
 from storage.people import SqlitePeopleStore
 from storage.reports import SqliteReportStore
 from storage.targets import SqliteTargetStore
@@ -28,6 +29,7 @@ class SqliteStore:
         self.tasks = SqliteTaskStore(db)
         self.activity = SqliteActivityStore(db)
         self.outbox = SqliteOutboxStore(db)
+        self.pending = SqlitePendingStore(db)
 
     async def close(self) -> None:
         await self.db.close()

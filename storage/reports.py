@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 
 import aiosqlite
 
 from bot.domain.models import ReportStatus, StoredReport
 from bot.domain.parsing import ReportItem
+from bot.domain.ports import HouseholdTaken
 from bot.domain.text import fold
 from storage.database import Database, record_event
 
@@ -54,6 +56,54 @@ async def bump_totals(
     )
 
 
+def _snapshot(report: StoredReport) -> dict[str, object]:
+    """What the history keeps of a report's state."""
+    return {
+        "indicator": report.indicator,
+        "count": report.count,
+        "village": report.village,
+        "household": report.household,
+        "date": report.done_on.isoformat(),
+        "status": report.status.value,
+    }
+
+
+async def _fetchall(
+    conn: aiosqlite.Connection, sql: str, params: Sequence[object]
+) -> list[aiosqlite.Row]:
+    async with conn.execute(sql, params) as cursor:
+        return list(await cursor.fetchall())
+
+
+async def _active(conn: aiosqlite.Connection, report_id: int) -> StoredReport | None:
+    rows = await _fetchall(
+        conn, f"SELECT {_COLUMNS} FROM reports WHERE id = ? AND status = 'active'", (report_id,)
+    )
+    return _report(rows[0]) if rows else None
+
+
+def _household_query(
+    village: str, indicator: str, household: str, besides: int | None = None
+) -> tuple[str, tuple[object, ...]]:
+    return (
+        f"SELECT {_COLUMNS} FROM reports WHERE indicator = ? AND household_key = ?"
+        " AND village = ? AND status = 'active' AND id <> ? ORDER BY id LIMIT 1",
+        (indicator, fold(household), village, -1 if besides is None else besides),
+    )
+
+
+async def _household(
+    conn: aiosqlite.Connection,
+    village: str,
+    indicator: str,
+    household: str,
+    *,
+    besides: int | None = None,
+) -> StoredReport | None:
+    rows = await _fetchall(conn, *_household_query(village, indicator, household, besides))
+    return _report(rows[0]) if rows else None
+
+
 class SqliteReportStore:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -65,14 +115,28 @@ class SqliteReportStore:
         reporter_id: int,
         received_at: datetime,
         source: str | None,
+        text_key: str | None = None,
+        once_per_household: Collection[str] = (),
     ) -> list[StoredReport]:
         stored = []
         async with self._db.transaction() as conn:
+            if source is not None:
+                # Checked again under the write lock: two deliveries of one message may be
+                # handled at the same time.
+                earlier = await _fetchall(
+                    conn, f"SELECT {_COLUMNS} FROM reports WHERE source = ? ORDER BY id", (source,)
+                )
+                if earlier:
+                    return [_report(r) for r in earlier]
             for item in items:
+                if item.household and item.indicator in once_per_household:
+                    taken = await _household(conn, item.village, item.indicator, item.household)
+                    if taken is not None:
+                        raise HouseholdTaken(taken)
                 cursor = await conn.execute(
                     "INSERT INTO reports (indicator, count, village, household, household_key,"
-                    " done_on, received_at, reporter_id, source)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " done_on, received_at, reporter_id, source, text_key)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         item.indicator,
                         item.count,
@@ -83,6 +147,7 @@ class SqliteReportStore:
                         received_at.isoformat(),
                         reporter_id,
                         source,
+                        text_key,
                     ),
                 )
                 assert cursor.lastrowid is not None
@@ -107,17 +172,105 @@ class SqliteReportStore:
                         action="created",
                         actor_id=reporter_id,
                         at=received_at,
-                        after={
-                            "indicator": item.indicator,
-                            "count": item.count,
-                            "village": item.village,
-                            "household": item.household,
-                            "date": item.date.isoformat(),
-                        },
+                        after=_snapshot(report),
                     ),
                 )
                 stored.append(report)
         return stored
+
+    async def household_report(
+        self, village: str, indicator: str, household: str
+    ) -> StoredReport | None:
+        rows = await self._db.fetchall(*_household_query(village, indicator, household))
+        return _report(rows[0]) if rows else None
+
+    async def repeated(
+        self, reporter_id: int, text_key: str, since: datetime
+    ) -> list[StoredReport]:
+        rows = await self._db.fetchall(
+            f"SELECT {_COLUMNS} FROM reports WHERE reporter_id = ? AND text_key = ?"
+            " AND received_at >= ? AND status = 'active' ORDER BY id",
+            (reporter_id, text_key, since.isoformat()),
+        )
+        return [_report(r) for r in rows]
+
+    async def cancel(self, report_id: int, *, actor_id: int, at: datetime) -> StoredReport | None:
+        async with self._db.transaction() as conn:
+            before = await _active(conn, report_id)
+            if before is None:
+                return None
+            after = replace(before, status=ReportStatus.CANCELLED)
+            await conn.execute(
+                "UPDATE reports SET status = ? WHERE id = ?", (after.status.value, report_id)
+            )
+            await bump_totals(conn, before.village, before.indicator, before.done_on, -before.count)
+            await record_event(
+                conn,
+                entity="report",
+                entity_id=report_id,
+                action="cancelled",
+                actor_id=actor_id,
+                at=at,
+                before=_snapshot(before),
+                after=_snapshot(after),
+            )
+            return after
+
+    async def correct(
+        self,
+        report_id: int,
+        item: ReportItem,
+        *,
+        actor_id: int,
+        at: datetime,
+        once_per_household: Collection[str] = (),
+    ) -> tuple[StoredReport, StoredReport] | None:
+        async with self._db.transaction() as conn:
+            before = await _active(conn, report_id)
+            if before is None:
+                return None
+            if item.household and item.indicator in once_per_household:
+                taken = await _household(
+                    conn, item.village, item.indicator, item.household, besides=report_id
+                )
+                if taken is not None:
+                    raise HouseholdTaken(taken)
+            after = replace(
+                before,
+                indicator=item.indicator,
+                count=item.count,
+                village=item.village,
+                household=item.household,
+                done_on=item.date,
+            )
+            if after == before:
+                return before, after
+            await conn.execute(
+                "UPDATE reports SET indicator = ?, count = ?, village = ?, household = ?,"
+                " household_key = ?, done_on = ? WHERE id = ?",
+                (
+                    after.indicator,
+                    after.count,
+                    after.village,
+                    after.household,
+                    fold(after.household) if after.household else None,
+                    after.done_on.isoformat(),
+                    report_id,
+                ),
+            )
+            await bump_totals(conn, before.village, before.indicator, before.done_on, -before.count)
+            await bump_totals(conn, after.village, after.indicator, after.done_on, after.count)
+            await record_event(
+                conn,
+                entity="report",
+                entity_id=report_id,
+                action="corrected",
+                actor_id=actor_id,
+                at=at,
+                before=_snapshot(before),
+                after=_snapshot(after),
+            )
+            return before, after
 
     async def get(self, report_id: int) -> StoredReport | None:
         row = await self._db.fetchone(f"SELECT {_COLUMNS} FROM reports WHERE id = ?", (report_id,))

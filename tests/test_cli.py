@@ -12,7 +12,7 @@ import pytest
 
 from bot.cli import main
 
-SUBCOMMANDS = ["run", "console", "seed-demo", "import-units", "import-roster", "export"]
+SUBCOMMANDS = ["run", "console", "seed-demo", "import-units", "import-roster", "export", "parse"]
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -174,3 +175,90 @@ def test_long_replies_are_split_below_telegrams_limit() -> None:
     assert len(parts) > 1
     assert all(len(p) <= 4096 for p in parts)
     assert "\n".join(parts) == text
+
+
+# --- buttons, replies and edits of reports ----------------------------------------------
+
+
+def buttons(telegram: TelegramHarness) -> list[tuple[str, str]]:
+    """(label, callback data) of the inline keyboard of the bot's last message."""
+    markup = telegram.request.sent[-1].params["reply_markup"]
+    if isinstance(markup, str):
+        markup = json.loads(markup)
+    return [(b["text"], b["callback_data"]) for row in markup["inline_keyboard"] for b in row]
+
+
+async def press(telegram: TelegramHarness, user: int, data: str) -> list[str]:
+    callback = {
+        "callback_query": {
+            "id": f"cb-{data}",
+            "from": {"id": user, "is_bot": False, "first_name": "A"},
+            "chat_instance": "x",
+            "data": data,
+            "message": telegram.message(user, "…")["message"],
+        }
+    }
+    return await telegram.feed(callback)
+
+
+async def test_an_ambiguous_village_is_chosen_with_an_inline_button(
+    telegram: TelegramHarness, engine: Engine
+) -> None:
+    await telegram.share_contact(LEADER_USER, "0912000002")
+    question = await telegram.send(LEADER_USER, "thon Pa Vi xong 2 nha")
+    assert "nhiều thôn" in question[0]
+    offered = buttons(telegram)
+    assert [label for label, _ in offered] == ["thôn Pả Vi Hạ", "thôn Pả Vi Thượng"]
+    assert all(len(data.encode()) <= 64 for _, data in offered)
+    stored = await press(telegram, LEADER_USER, offered[0][1])
+    assert "thôn Pả Vi Hạ" in stored[0]
+    again = await press(telegram, LEADER_USER, offered[1][1])
+    assert "đã trả lời" in again[0]
+    (report,) = await engine.store.reports.all()
+    assert report.village == "v:pa-vi-ha"
+
+
+async def test_store_again_is_asked_and_answered_with_inline_buttons(
+    telegram: TelegramHarness, engine: Engine
+) -> None:
+    await telegram.share_contact(CADRE_USER, "0912000003")
+    await telegram.send(CADRE_USER, "xong 2 nhà")
+    question = await telegram.send(CADRE_USER, "xong 2 nhà")
+    assert "đúng tin này" in question[0]
+    offered = dict(buttons(telegram))
+    await press(telegram, CADRE_USER, offered["Ghi thêm"])
+    await press(telegram, CADRE_USER, offered["Ghi thêm"])
+    assert len(await engine.store.reports.all()) == 2
+
+
+async def test_replying_to_the_confirmation_in_telegram_corrects_it(
+    telegram: TelegramHarness, engine: Engine
+) -> None:
+    await telegram.share_contact(CADRE_USER, "0912000003")
+    (confirmation,) = await telegram.send(CADRE_USER, "xong 2 nhà")
+    bot_message = {
+        "message_id": 101,
+        "date": 1_790_000_000,
+        "chat": {"id": CADRE_USER, "type": "private"},
+        "from": {"id": 5000, "is_bot": True, "first_name": "Mèo Vạc"},
+        "text": confirmation,
+    }
+    replies = await telegram.feed(
+        telegram.message(CADRE_USER, "xong 3 nhà", reply_to_message=bot_message)
+    )
+    assert "2 nhà → 3 nhà" in replies[0]
+    (report,) = await engine.store.reports.all()
+    assert report.count == 3
+
+
+async def test_editing_the_message_in_telegram_corrects_its_report(
+    telegram: TelegramHarness, engine: Engine
+) -> None:
+    await telegram.share_contact(CADRE_USER, "0912000003")
+    original = telegram.message(CADRE_USER, "xong 2 nhà")
+    await telegram.feed(original)
+    edited = {"edited_message": {**original["message"], "text": "xong 4 nhà", "edit_date": 1}}
+    replies = await telegram.feed(edited)
+    assert "2 nhà → 4 nhà" in replies[0]
+    (report,) = await engine.store.reports.all()
+    assert report.count == 4

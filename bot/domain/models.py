@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
-__all__ = ["Invite", "Person", "ReportStatus", "Role", "StoredReport", "Target"]
+__all__ = ["Invite", "Pending", "Person", "ReportStatus", "Role", "StoredReport", "Target"]
 
 
 class Role(StrEnum):
@@ -59,3 +60,17 @@ class Invite:
     phone: str
     created_by: int
     expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """A question the bot asked with buttons, waiting for the person who was asked."""
+
+    key: str  # short, carried in the buttons' data
+    person_id: int
+    kind: str  # which handler answers it, e.g. "village", "repeat", "pick"
+    text: str  # the message the question is about; emptied once answered
+    data: Mapping[str, object] = field(default_factory=dict)  # JSON-able details
+    source: str | None = None  # the channel message key of that message
+    created_at: datetime | None = None  # UTC
+    used_at: datetime | None = None  # UTC; set by the first answer

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Final
@@ -459,6 +459,8 @@ class _Message:
     dates: list[date] = field(default_factory=list)
     items: list[tuple[_Item, _Ref | None]] = field(default_factory=list)
     any_indicator: bool = False
+    # Villages the sender picked for names that matched several, by candidate set.
+    chosen: Mapping[frozenset[str], str] = field(default_factory=dict)
 
     def fail(
         self, code: str, fragment: str | None = None, candidates: tuple[str, ...] = ()
@@ -468,8 +470,18 @@ class _Message:
         )
 
     def refer(self, ref: _Ref) -> None:
-        if ref.error is not None:
+        if ref.error is not None and self.choice(ref) is None:
             self.fail(ref.error, ref.fragment, ref.candidates)
+
+    def choice(self, ref: _Ref) -> str | None:
+        if not self.chosen or ref.error != "ambiguous_village":
+            return None
+        return self.chosen.get(frozenset(ref.candidates))
+
+    def village(self, ref: _Ref | None, home: str) -> str:
+        if ref is None:
+            return home
+        return ref.code or self.choice(ref) or home
 
 
 class ReportParser:
@@ -493,11 +505,20 @@ class ReportParser:
 
     # -- public --
 
-    def parse(self, text: str, *, home_village: str, today: date) -> ParseResult:
+    def parse(
+        self,
+        text: str,
+        *,
+        home_village: str,
+        today: date,
+        chosen: Mapping[frozenset[str], str] | None = None,
+    ) -> ParseResult:
+        """Parse one message. ``chosen`` resolves ambiguous village names: for a name that
+        matches exactly the given set of village codes, use the code the sender picked."""
         text = clean_text(text)
         if not text or text.isspace():
             return ParseError("empty")
-        msg = _Message(today)
+        msg = _Message(today, chosen=chosen or {})
         for line in text.split("\n"):
             if line and not line.isspace():
                 self._read_line(_Line(line, self._memo), msg)
@@ -514,12 +535,13 @@ class ReportParser:
                 ReportItem(
                     indicator=item.indicator or "",
                     count=item.count if item.count is not None else 1,
-                    village=(item.village or line_ref or _Ref(home_village)).code or home_village,
+                    village=msg.village(item.village or line_ref, home_village),
                     household=item.household,
                     date=when,
                 )
                 for item, line_ref in msg.items
-            )
+            ),
+            dated=bool(msg.dates),
         )
 
     # -- one line --
@@ -1046,6 +1068,9 @@ def parse_report(
     today: date,
     units: UnitDirectory,
     indicators: IndicatorSet = DEFAULT_INDICATORS,
+    chosen: Mapping[frozenset[str], str] | None = None,
 ) -> ParseResult:
     """Parse one report message; see ``tests/data/corpus_README.md`` for the rules."""
-    return _parser_for(units, indicators).parse(text, home_village=home_village, today=today)
+    return _parser_for(units, indicators).parse(
+        text, home_village=home_village, today=today, chosen=chosen
+    )

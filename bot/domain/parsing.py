@@ -31,6 +31,8 @@ class ReportItem:
 @dataclass(frozen=True, slots=True)
 class ParseOk:
     items: tuple[ReportItem, ...]
+    # Whether the message stated a date; a correction keeps the old date when it does not.
+    dated: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from bot.domain.models import Person, Role
+from bot.domain.models import Person, Role, StoredReport
 from bot.domain.units import VILLAGE, UnitDirectory
 
-__all__ = ["ANYONE", "COMMAND_ROLES", "REGISTERED", "may_report_for", "may_run", "may_view"]
+__all__ = [
+    "ANYONE",
+    "COMMAND_ROLES",
+    "REGISTERED",
+    "may_change_report",
+    "may_report_for",
+    "may_run",
+    "may_view",
+]
 
 ANYONE: frozenset[Role | None] = frozenset({None, Role.CADRE, Role.LEADER, Role.ADMIN})
 REGISTERED: frozenset[Role | None] = frozenset({Role.CADRE, Role.LEADER, Role.ADMIN})
@@ -38,6 +46,18 @@ def may_run(person: Person | None, command: str) -> bool:
 def may_report_for(person: Person, village: str, units: UnitDirectory) -> bool:
     """Cadres report for the villages of their own scope; leaders and admins for their area."""
     return units.contains(person.scope, village)
+
+
+def may_change_report(person: Person, report: StoredReport, units: UnitDirectory) -> bool:
+    """Who may cancel or correct a report (/huy, /sua, a reply to the confirmation).
+
+    Everyone their own reports. Leaders and admins also the reports of every village in
+    their area, since they follow up on cadres' mistakes; a cadre never another's report,
+    even in the same village, as the reporter answers for it.
+    """
+    if report.reporter_id == person.id:
+        return True
+    return person.role in _LEADERS and units.contains(person.scope, report.village)
 
 
 def may_view(person: Person, unit: str, units: UnitDirectory) -> bool:

@@ -5,11 +5,11 @@ Every method is one atomic unit of work. A backend must pass tests/test_storage_
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
-from bot.domain.models import Invite, Person, Role, StoredReport, Target
+from bot.domain.models import Invite, Pending, Person, Role, StoredReport, Target
 from bot.domain.outbox import OutboxItem, OutboxMessage
 from bot.domain.parsing import ReportItem
 from bot.domain.tasks import NewTask, Task, TaskProgress
@@ -17,7 +17,9 @@ from bot.domain.units import UnitDirectory
 
 __all__ = [
     "ActivityStore",
+    "HouseholdTaken",
     "OutboxStore",
+    "PendingStore",
     "PeopleStore",
     "ReportStore",
     "RosterEntry",
@@ -60,6 +62,14 @@ class PeopleStore(Protocol):
         ...
 
 
+class HouseholdTaken(Exception):
+    """A household already has an active report of an indicator it may have only once."""
+
+    def __init__(self, report: StoredReport) -> None:
+        super().__init__(f"household already reported in report {report.id}")
+        self.report = report
+
+
 class ReportStore(Protocol):
     async def add(
         self,
@@ -68,9 +78,51 @@ class ReportStore(Protocol):
         reporter_id: int,
         received_at: datetime,
         source: str | None,
-    ) -> list[StoredReport]: ...
+        text_key: str | None = None,
+        once_per_household: Collection[str] = (),
+    ) -> list[StoredReport]:
+        """Store the items of one message, all or none.
+
+        Idempotent per ``source``: when reports from that source exist, they are returned
+        and nothing is stored. Raises HouseholdTaken when an item names a household (folded)
+        that already has an active report of the same indicator in the same village, for
+        the indicator codes in ``once_per_household`` (checked inside the transaction).
+        ``text_key`` is a digest of the message text, for ``repeated``.
+        """
+        ...
 
     async def get(self, report_id: int) -> StoredReport | None: ...
+    async def household_report(
+        self, village: str, indicator: str, household: str
+    ) -> StoredReport | None:
+        """The active report of this indicator for this household (folded) in the village."""
+        ...
+
+    async def repeated(
+        self, reporter_id: int, text_key: str, since: datetime
+    ) -> list[StoredReport]:
+        """Active reports of this person from a message with this digest, received since."""
+        ...
+
+    async def cancel(self, report_id: int, *, actor_id: int, at: datetime) -> StoredReport | None:
+        """Mark an active report cancelled (totals follow, an event records it); returns it
+        as it is now, or None when it is unknown or not active."""
+        ...
+
+    async def correct(
+        self,
+        report_id: int,
+        item: ReportItem,
+        *,
+        actor_id: int,
+        at: datetime,
+        once_per_household: Collection[str] = (),
+    ) -> tuple[StoredReport, StoredReport] | None:
+        """Give an active report new values (totals follow, an event records before and
+        after); returns (before, after), or None when it is unknown or not active.
+        Raises HouseholdTaken like ``add`` (the report itself does not count)."""
+        ...
+
     async def by_source(self, source: str) -> list[StoredReport]:
         """Reports stored from one channel message (to answer a redelivery, not store it twice)."""
         ...
@@ -84,6 +136,30 @@ class ReportStore(Protocol):
         ...
 
     async def all(self) -> list[StoredReport]: ...
+
+
+class PendingStore(Protocol):
+    async def put(
+        self,
+        *,
+        person_id: int,
+        kind: str,
+        text: str,
+        data: Mapping[str, object],
+        source: str | None,
+        at: datetime,
+    ) -> str:
+        """Keep a question asked with buttons; returns its key (at most 12 characters)."""
+        ...
+
+    async def get(self, key: str) -> Pending | None: ...
+    async def take(
+        self, key: str, *, person_id: int, kind: str, at: datetime, max_age: timedelta
+    ) -> Pending | None:
+        """Mark the question answered and return it, atomically: only the first answer of
+        its own person, to a question of this kind, within ``max_age`` gets it; None for
+        every other press."""
+        ...
 
 
 class TargetStore(Protocol):
@@ -165,4 +241,6 @@ class Store(Protocol):
     def activity(self) -> ActivityStore: ...
     @property
     def outbox(self) -> OutboxStore: ...
+    @property
+    def pending(self) -> PendingStore: ...
     async def close(self) -> None: ...

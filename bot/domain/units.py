@@ -68,9 +68,14 @@ class UnitDirectory:
 
     units: tuple[Unit, ...]
     _by_code: dict[str, Unit] = field(init=False, repr=False, compare=False)
+    # Folded names of each unit (canonical first), computed once: look-ups run per roster line.
+    _folded: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_code", {u.code: u for u in self.units})
+        object.__setattr__(
+            self, "_folded", {u.code: tuple(fold(n) for n in u.names) for u in self.units}
+        )
 
     def __iter__(self) -> Iterator[Unit]:
         return iter(self.units)
@@ -98,8 +103,12 @@ class UnitDirectory:
         return [
             u
             for u in self.units
-            if (allowed is None or u.level in allowed) and any(fold(n) == wanted for n in u.names)
+            if (allowed is None or u.level in allowed) and wanted in self._folded[u.code]
         ]
+
+    def folded_names(self, unit: Unit) -> tuple[str, ...]:
+        """The unit's canonical name and aliases, folded (see bot.domain.text.fold)."""
+        return self._folded.get(unit.code) or tuple(fold(n) for n in unit.names)
 
     def commune_of(self, village: Unit, *, merged: bool = True) -> Unit | None:
         """The village's commune on the current map (merged) or the pre-2025 one."""
@@ -199,25 +208,91 @@ _KIND_WORDS = {
 }
 # A bare name is read as the unit people most likely mean today.
 _BARE_NAME_ORDER = (VILLAGE, NEW_COMMUNE, DISTRICT, COMMUNE)
+_ALL_LEVELS = (VILLAGE, NEW_COMMUNE, DISTRICT, COMMUNE)
+_NOT_LETTER_OR_DIGIT = re.compile(r"[^0-9a-z]+")
+# Shorter names are too close to each other for a misspelling to point at one of them.
+_MIN_FUZZY_LENGTH = 4
+
+
+def _compact(folded: str) -> str:
+    """A folded name without spaces or punctuation: 'Sà Lủng', 'salung', 'Sa-Lung' agree."""
+    return _NOT_LETTER_OR_DIGIT.sub("", folded)
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether b is a, or a with one letter inserted, deleted or replaced."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i:] == b[i + 1 :]
 
 
 def find_units(directory: UnitDirectory, text: str) -> list[Unit]:
     """Units a person means by 'thôn Sà Lủng', 'xã Sơn Vĩ', 'huyện Mèo Vạc' or a bare name.
 
-    Returns one unit, several when the name stays ambiguous, or none.
+    Names before and after the 2025 merger both resolve ('xã Thượng Phùng' is the old
+    commune, 'xã Sơn Vĩ' the new one). Matching ignores case, diacritics, spacing and
+    punctuation; failing that, a name one edit away from exactly one unit's name resolves
+    to it. Returns one unit, several when the name stays ambiguous, or none.
     """
     folded = fold(text).replace(".", " ").strip()
+    folded = " ".join(folded.split())
+    if not folded:
+        return []
+    # (name, levels in order of preference) to try; the first that matches wins.
+    attempts: list[tuple[str, tuple[str, ...]]] = []
     for word, levels in sorted(_KIND_WORDS.items(), key=lambda kv: -len(kv[0])):
         if folded.startswith(word + " "):
-            name = folded[len(word) + 1 :]
-            for level in levels:
-                found = directory.named(name, [level])
-                if found:
-                    return found
+            attempts.append((folded[len(word) + 1 :], levels))
             # The kind word may belong to the name itself ('TT Mèo Vạc').
-            return directory.named(folded)
-    for level in _BARE_NAME_ORDER:
-        found = directory.named(folded, [level])
+            attempts.append((folded, _ALL_LEVELS))
+            break
+    else:
+        attempts.append((folded, _BARE_NAME_ORDER))
+    for name, levels in attempts:
+        for level in levels:
+            found = [u for u in directory.of_level(level) if name in directory.folded_names(u)]
+            if found:
+                return found
+    for name, levels in attempts:
+        wanted = _compact(name)
+        for level in levels:
+            found = [
+                u
+                for u in directory.of_level(level)
+                if any(_compact(n) == wanted for n in directory.folded_names(u))
+            ]
+            if found:
+                return found
+    for name, levels in attempts:
+        found = _misspelt(directory, _compact(name), levels)
         if found:
             return found
     return []
+
+
+def _misspelt(directory: UnitDirectory, wanted: str, levels: tuple[str, ...]) -> list[Unit]:
+    """Units with a name one edit away from ``wanted``; one when that is unambiguous."""
+    if len(wanted) < _MIN_FUZZY_LENGTH:
+        return []
+    near: list[tuple[Unit, set[str]]] = []
+    for level in levels:
+        for unit in directory.of_level(level):
+            names = {c for c in map(_compact, directory.folded_names(unit)) if _one_edit(wanted, c)}
+            if names:
+                near.append((unit, names))
+    if not near:
+        return []
+    # The same place at another level (commune Sơn Vĩ before and after 2025) is not a
+    # second candidate: the preferred level wins, as it does for exact names.
+    best_level = near[0][0].level
+    best_names = set().union(*(names for unit, names in near if unit.level == best_level))
+    return [unit for unit, names in near if unit.level == best_level or not names <= best_names]

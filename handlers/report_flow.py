@@ -1,0 +1,218 @@
+"""From a report message to stored reports: parse, check, ask when in doubt, store, confirm.
+
+The same steps serve a new message and an answer by button to a question about it (which
+village? store it again?), so that a button press stores exactly what the message says.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from datetime import date, timedelta
+
+from bot.domain.models import StoredReport
+from bot.domain.parser import clean_text, parse_report
+from bot.domain.parsing import ParseError, ParseOk, ReportItem
+from bot.domain.permissions import may_report_for
+from bot.domain.ports import HouseholdTaken
+from bot.domain.text import slug
+from bot.domain.units import VILLAGE
+from handlers.context import Context
+from handlers.messages import Choice, Reply
+from handlers.report_errors import describe_error
+from handlers.report_views import chosen_data, confirmation, household_taken
+
+__all__ = [
+    "REPEAT_WINDOW",
+    "ask_village",
+    "home_village",
+    "once_per_household",
+    "submit",
+    "text_key",
+]
+
+# The same text from the same person within this time is asked about before it is stored.
+REPEAT_WINDOW = timedelta(minutes=10)
+
+# Stands for "the sender's own village" when the sender works for a larger area.
+NO_HOME_VILLAGE = ""
+
+
+def text_key(text: str) -> str:
+    """A digest of what a message says, ignoring case, diacritics, spacing and punctuation.
+
+    Only the digest is stored: the text may name households.
+    """
+    return hashlib.sha256(slug(clean_text(text)).encode()).hexdigest()[:16]
+
+
+def home_village(ctx: Context) -> str:
+    assert ctx.person is not None
+    scope = ctx.units.get(ctx.person.scope)
+    return ctx.person.scope if scope is not None and scope.level == VILLAGE else NO_HOME_VILLAGE
+
+
+def once_per_household(ctx: Context) -> frozenset[str]:
+    return frozenset(i.code for i in ctx.indicators if i.per_household)
+
+
+def outside_scope(ctx: Context, items: tuple[ReportItem, ...]) -> Reply | None:
+    """A refusal when an item is for a village the sender does not work for."""
+    person = ctx.person
+    assert person is not None
+    outside = sorted({i.village for i in items if not may_report_for(person, i.village, ctx.units)})
+    if not outside:
+        return None
+    return Reply(
+        ctx._(
+            "Bạn chỉ báo cáo được cho địa bàn mình phụ trách; {village} không thuộc"
+            " địa bàn của bạn. Báo cáo chưa được ghi."
+        ).format(village=ctx.unit_label(ctx.units[outside[0]]))
+    )
+
+
+async def household_conflict(
+    ctx: Context, items: tuple[ReportItem, ...], *, besides: int | None = None
+) -> Reply | None:
+    """A refusal when a household would complete housing or graduate a second time."""
+    once = once_per_household(ctx)
+    seen: set[tuple[str, str, str]] = set()
+    for item in items:
+        if not item.household or item.indicator not in once:
+            continue
+        key = (item.village, item.indicator, slug(item.household))
+        if key in seen:
+            return Reply(
+                ctx._(
+                    "Hộ {household} được ghi hai lần cho cùng một việc trong tin nhắn này."
+                    " Mỗi hộ chỉ được ghi một lần; báo cáo chưa được ghi."
+                ).format(household=item.household)
+            )
+        seen.add(key)
+        earlier = await ctx.store.reports.household_report(
+            item.village, item.indicator, item.household
+        )
+        if earlier is not None and earlier.id != besides:
+            return await household_taken(ctx, earlier)
+    return None
+
+
+async def ask_village(
+    ctx: Context,
+    error: ParseError,
+    *,
+    text: str,
+    data: Mapping[str, object],
+    source: str | None,
+    today: date,
+) -> list[Reply]:
+    """Offer the candidates of an ambiguous village name as buttons."""
+    assert ctx.person is not None
+    candidates = [c for c in error.candidates if ctx.units.get(c)]
+    key = await ctx.store.pending.put(
+        person_id=ctx.person.id,
+        kind="village",
+        text=text,
+        data={**data, "candidates": candidates, "today": today.isoformat()},
+        source=source,
+        at=ctx.now,
+    )
+    choices = tuple(
+        Choice(ctx.unit_label(ctx.units[code]), f"village:{key}:{index}")
+        for index, code in enumerate(candidates)
+    )
+    message = describe_error(
+        ctx.t, error, ctx.units, today=today, home=ctx.person.scope, buttons=True
+    )
+    return [Reply(message, choices=choices)]
+
+
+async def submit(
+    ctx: Context,
+    text: str,
+    *,
+    today: date,
+    source: str | None,
+    chosen: Mapping[frozenset[str], str] | None = None,
+    repeat_confirmed: bool = False,
+) -> list[Reply]:
+    """Store the report a message makes, or say why not, or ask what was meant."""
+    person = ctx.person
+    assert person is not None
+    chosen = dict(chosen or {})
+    home = home_village(ctx)
+    result = parse_report(
+        text,
+        home_village=home,
+        today=today,
+        units=ctx.units,
+        indicators=ctx.indicators,
+        chosen=chosen,
+    )
+    if isinstance(result, ParseError):
+        if result.code == "ambiguous_village" and len(result.candidates) > 1:
+            data = {"flow": "report", "chosen": chosen_data(chosen)}
+            return await ask_village(ctx, result, text=text, data=data, source=source, today=today)
+        return [Reply(describe_error(ctx.t, result, ctx.units, today=today, home=person.scope))]
+    assert isinstance(result, ParseOk)
+    if any(item.village == NO_HOME_VILLAGE for item in result.items):
+        return [
+            Reply(
+                describe_error(ctx.t, ParseError("unknown_village"), ctx.units, home=person.scope)
+            )
+        ]
+    refusal = outside_scope(ctx, result.items) or await household_conflict(ctx, result.items)
+    if refusal is not None:
+        return [refusal]
+    digest = text_key(text)
+    if not repeat_confirmed:
+        earlier = await ctx.store.reports.repeated(person.id, digest, ctx.now - REPEAT_WINDOW)
+        if earlier:
+            return [
+                await _ask_repeat(ctx, text, earlier, today=today, source=source, chosen=chosen)
+            ]
+    try:
+        stored = await ctx.store.reports.add(
+            result.items,
+            reporter_id=person.id,
+            received_at=ctx.now,
+            source=source,
+            text_key=digest,
+            once_per_household=once_per_household(ctx),
+        )
+    except HouseholdTaken as taken:
+        return [await household_taken(ctx, taken.report)]
+    return [await confirmation(ctx, stored)]
+
+
+async def _ask_repeat(
+    ctx: Context,
+    text: str,
+    earlier: list[StoredReport],
+    *,
+    today: date,
+    source: str | None,
+    chosen: Mapping[frozenset[str], str],
+) -> Reply:
+    """Ask before storing a text its sender sent a few minutes ago."""
+    assert ctx.person is not None
+    key = await ctx.store.pending.put(
+        person_id=ctx.person.id,
+        kind="repeat",
+        text=text,
+        data={"today": today.isoformat(), "chosen": chosen_data(chosen)},
+        source=source,
+        at=ctx.now,
+    )
+    last = max(earlier, key=lambda r: r.received_at)
+    numbers = ", ".join(str(r.id) for r in earlier if r.source == last.source)
+    return Reply(
+        ctx._(
+            "Bạn vừa gửi đúng tin này lúc {time} (báo cáo số {numbers}). Ghi thêm một lần"
+            " nữa hay bỏ qua?"
+        ).format(time=ctx.t.short_time(ctx.local(last.received_at)), numbers=numbers),
+        choices=(
+            Choice(ctx._("Ghi thêm"), f"repeat:{key}:y"),
+            Choice(ctx._("Bỏ qua"), f"repeat:{key}:n"),
+        ),
+    )

@@ -1,0 +1,84 @@
+"""Questions asked with buttons, kept server-side until their person answers (SQLite)."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+import aiosqlite
+
+from bot.domain.models import Pending
+from storage.database import Database
+
+__all__ = ["SqlitePendingStore"]
+
+_COLUMNS = "key, person_id, kind, text, data, source, created_at, used_at"
+
+
+def _pending(row: aiosqlite.Row) -> Pending:
+    data = json.loads(row["data"])
+    return Pending(
+        key=row["key"],
+        person_id=row["person_id"],
+        kind=row["kind"],
+        text=row["text"],
+        data=data if isinstance(data, dict) else {},
+        source=row["source"],
+        created_at=datetime.fromisoformat(row["created_at"]),
+        used_at=datetime.fromisoformat(row["used_at"]) if row["used_at"] else None,
+    )
+
+
+class SqlitePendingStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def put(
+        self,
+        *,
+        person_id: int,
+        kind: str,
+        text: str,
+        data: Mapping[str, object],
+        source: str | None,
+        at: datetime,
+    ) -> str:
+        # Random rather than a row number: a button from an older database must not match.
+        key = secrets.token_urlsafe(6)
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                f"INSERT INTO pending ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
+                (
+                    key,
+                    person_id,
+                    kind,
+                    text,
+                    json.dumps(dict(data), ensure_ascii=False),
+                    source,
+                    at.isoformat(),
+                ),
+            )
+        return key
+
+    async def get(self, key: str) -> Pending | None:
+        row = await self._db.fetchone(f"SELECT {_COLUMNS} FROM pending WHERE key = ?", (key,))
+        return _pending(row) if row else None
+
+    async def take(
+        self, key: str, *, person_id: int, kind: str, at: datetime, max_age: timedelta
+    ) -> Pending | None:
+        async with self._db.transaction() as conn:
+            async with conn.execute(
+                f"SELECT {_COLUMNS} FROM pending WHERE key = ? AND person_id = ? AND kind = ?"
+                " AND used_at IS NULL AND created_at >= ?",
+                (key, person_id, kind, (at - max_age).isoformat()),
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is None:
+                return None
+            await conn.execute(
+                "UPDATE pending SET used_at = ?, text = '' WHERE key = ?", (at.isoformat(), key)
+            )
+            return _pending(row)
