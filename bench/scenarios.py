@@ -294,12 +294,17 @@ async def fanout(sizes: Sizes) -> dict[str, float]:
             (START.isoformat(),),
         )
         monday = datetime(2026, 11, 30, 0, 30, tzinfo=UTC)  # 07:30 in Hà Nội
+        origin = time.perf_counter()
+
+        def clock() -> datetime:  # real seconds, counted from Monday 07:30
+            return monday + timedelta(seconds=time.perf_counter() - origin)
+
         service = ReminderService(
             store,
             translators=load_translators(),
             default_locale="vi",
             tz=settings(folder).tz,
-            clock=lambda: monday,
+            clock=clock,
             policy=DrainPolicy(rate=rate),
         )
         queued = await service.enqueue(monday)
