@@ -11,9 +11,11 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from bot.app import build_engine, open_app_store, seed_demo, utc_now
-from bot.domain.units import UnitError, load_units_csv
+from bot.domain.indicators import DEFAULT_INDICATORS
+from bot.domain.targets import TargetError, parse_targets_csv
+from bot.domain.units import DISTRICT, UnitError, load_units_csv
 from bot.export import export_rows, write_csv
-from bot.i18n import CatalogError
+from bot.i18n import CatalogError, load_translators
 from bot.logs import setup_logging
 from bot.roster import RosterError, parse_roster_csv
 from bot.settings import Settings, sqlite_path
@@ -151,6 +153,59 @@ def _cmd_import_roster(args: argparse.Namespace) -> int:
     return asyncio.run(_import_roster(_settings(args), file, text))
 
 
+async def _import_targets(settings: Settings, file: Path, text: str) -> int:
+    store = await open_app_store(_db_path(settings))
+    try:
+        units = await store.units.load()
+        try:
+            targets = parse_targets_csv(text, units, DEFAULT_INDICATORS)
+        except TargetError as error:
+            print(f"Cannot import {file}; nothing was imported:\n{error}", file=sys.stderr)
+            return 2
+        await store.targets.set_many(targets, actor_id=None, at=utc_now())
+    finally:
+        await store.close()
+    print(f"Targets: {len(targets)} set from {file}")
+    return 0
+
+
+def _cmd_import_targets(args: argparse.Namespace) -> int:
+    file = Path(args.file)
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"Cannot read {file}: {error}", file=sys.stderr)
+        return 2
+    return asyncio.run(_import_targets(_settings(args), file, text))
+
+
+async def _export_xlsx(settings: Settings, *, merged: bool) -> tuple[bytes, int] | None:
+    from handlers.export import area_workbook
+
+    translator = load_translators()[settings.default_locale]
+    store = await open_app_store(_db_path(settings))
+    try:
+        units = await store.units.load()
+        districts = units.of_level(DISTRICT)
+        if not districts:
+            print("The units list has no district to export.", file=sys.stderr)
+            return None
+        today = utc_now().astimezone(settings.tz).date()
+        content, count = await area_workbook(
+            store,
+            units,
+            DEFAULT_INDICATORS,
+            translator,
+            settings.tz,
+            districts[0],
+            merged=merged,
+            today=today,
+        )
+    finally:
+        await store.close()
+    return content, count
+
+
 async def _export_rows(settings: Settings) -> list[dict[str, object]]:
     store = await open_app_store(_db_path(settings))
     try:
@@ -161,6 +216,20 @@ async def _export_rows(settings: Settings) -> list[dict[str, object]]:
 
 def _cmd_export(args: argparse.Namespace) -> int:
     settings = _settings(args)
+    if args.format == "xlsx":
+        if not args.out:
+            print("An Excel file needs --out FILE.xlsx", file=sys.stderr)
+            return 2
+        made = asyncio.run(_export_xlsx(settings, merged=not args.pre_2025))
+        if made is None:
+            return 2
+        try:
+            Path(args.out).write_bytes(made[0])
+        except OSError as error:
+            print(f"Cannot write {args.out}: {error}", file=sys.stderr)
+            return 2
+        print(f"Wrote the summary and {made[1]} reports to {args.out}")
+        return 0
     rows = asyncio.run(_export_rows(settings))
     if args.out:
         with open(args.out, "w", encoding="utf-8-sig", newline="") as out:
@@ -202,9 +271,26 @@ def build_parser() -> argparse.ArgumentParser:
     roster.add_argument("file", metavar="FILE.csv")
     roster.set_defaults(func=_cmd_import_roster)
 
-    export = command("export", "Write every report to stdout or a file.")
-    export.add_argument("--format", choices=["csv"], default="csv")
+    targets = command(
+        "import-targets",
+        "Set targets from a CSV (indicator,unit,value,deadline[,baseline]); a file with any"
+        " bad line sets nothing.",
+    )
+    targets.add_argument("file", metavar="FILE.csv")
+    targets.set_defaults(func=_cmd_import_targets)
+
+    export = command(
+        "export",
+        "Write every report as CSV (stdout or --out), or the district's progress and reports"
+        " as an Excel workbook (--format xlsx --out FILE.xlsx).",
+    )
+    export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
     export.add_argument("--out", metavar="FILE")
+    export.add_argument(
+        "--pre-2025",
+        action="store_true",
+        help="xlsx: summarise by the communes as they were before 1 July 2025",
+    )
     export.set_defaults(func=_cmd_export)
     return parser
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import admin, help, language, progress, registration, reports
+from handlers import admin, export, help, language, progress, registration, reports
 from handlers.engine import Engine
 from handlers.messages import Attachment, Choice, Inbound, Reply
 from handlers.router import Router
@@ -13,6 +13,6 @@ __all__ = ["Attachment", "Choice", "Engine", "Inbound", "Reply", "Router", "buil
 def build_router() -> Router:
     router = Router()
     # Order matters only for the catch-alls (free text, contacts): the last one wins.
-    for module in (help, registration, language, progress, admin, reports):
+    for module in (help, registration, language, progress, export, admin, reports):
         router.include(module.router)
     return router
