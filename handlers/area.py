@@ -56,7 +56,7 @@ def parse_query(args: str, modes: dict[str, str] | None = None) -> AreaQuery:
     readings: list[tuple[list[str], bool]] = []
     if folded[0] == OLD_MAP_WORD:
         readings.append((words[1:], False))
-    elif folded[-1] == OLD_MAP_WORD and folded[-2] != "xa":  # not 'xã cũ' alone
+    elif folded[-1] == OLD_MAP_WORD:
         readings.append((words[:-1], False))
     readings.append((words, True))
     return AreaQuery(mode, tuple(" ".join(r[0]) for r in readings), tuple(r[1] for r in readings))
@@ -91,15 +91,16 @@ def resolve_area(ctx: Context, query: AreaQuery, usage: str) -> tuple[Unit, bool
     if not query.names:
         return scope, query.merged[0]
     found: list[Unit] = []
-    merged = True
+    asked, merged = "", True
     for name, grouping in zip(query.names, query.merged, strict=True):
-        found, merged = find_units(ctx.units, name), grouping
+        found, asked, merged = find_units(ctx.units, name), name, grouping
         if found:
             break
     if not found:
-        name = " ".join(query.names[-1].split())
         return Reply(
-            ctx._("Không tìm thấy xã hoặc thôn «{name}».").format(name=name) + "\n" + usage
+            ctx._("Không tìm thấy xã hoặc thôn «{name}».").format(name=query.names[-1])
+            + "\n"
+            + usage
         )
     visible = [u for u in found if may_view(person, u.code, ctx.units)]
     if len(visible) == 1:
@@ -113,7 +114,7 @@ def resolve_area(ctx: Context, query: AreaQuery, usage: str) -> tuple[Unit, bool
         )
     return Reply(
         ctx._("«{name}» có thể là: {units}. Hãy ghi rõ hơn, ví dụ thêm «thôn» hoặc «xã».").format(
-            name=" ".join(query.names[-1].split()),
+            name=asked,
             units="; ".join(_described(ctx, u) for u in visible),
         )
     )

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from pathlib import Path
+
 import pytest
 
+from bot.app import build_engine, open_app_store
 from bot.domain.models import Role
+from bot.domain.units import parse_units_csv
+from bot.i18n import Translator
+from bot.settings import Settings
 from handlers import Engine
+from handlers.area import AreaQuery
 from storage import SqliteStore
 from tests.conftest import CADRE_XA_PHIN, Chat, as_person
 from tests.fakes import FakeClock
@@ -184,3 +192,63 @@ async def test_an_unknown_own_area_is_explained(engine: Engine, clock: FakeClock
     )
     chat = await as_person(engine, "0912000002")
     assert "không có trong danh mục" in await chat.say("/tiendo")
+
+
+@pytest.mark.parametrize(
+    ("args", "mode", "names", "merged"),
+    [
+        ("", "", (), (True,)),
+        ("cu", "", (), (False,)),
+        ("xã cũ", "", (), (False,)),
+        ("bieudo", "chart", (), (True,)),
+        ("biểu đồ cũ", "chart", (), (False,)),
+        ("bieudo xã Sơn Vĩ cu", "chart", ("xã Sơn Vĩ", "xã Sơn Vĩ cu"), (False, True)),
+        ("cu xã Sơn Vĩ", "", ("xã Sơn Vĩ", "cu xã Sơn Vĩ"), (False, True)),
+        ("xã cũ Sơn Vĩ", "", ("xã cũ Sơn Vĩ",), (True,)),
+        ("muctieu", "goals", (), (True,)),
+    ],
+)
+def test_the_arguments_name_a_view_a_unit_and_a_map(
+    args: str, mode: str, names: tuple[str, ...], merged: tuple[bool, ...]
+) -> None:
+    from handlers.area import parse_query
+    from handlers.progress import _MODES
+
+    assert parse_query(args, _MODES) == AreaQuery(mode, names, merged)
+
+
+@pytest.fixture
+async def twin_villages(
+    tmp_path: Path, settings: Settings, translators: dict[str, Translator], clock: FakeClock
+) -> AsyncIterator[Engine]:
+    """Two communes that each have a village people call Trùng."""
+    text = (
+        "level,name,parent,current_commune,aliases,note\n"
+        "district,Huyện Thử,Tỉnh,,,\n"
+        "commune,An,Huyện Thử,An,,\ncommune,Bình,Huyện Thử,Bình,,\n"
+        "village,Trùng Trên,An,An,Trùng,\nvillage,Trùng Dưới,Bình,Bình,Trùng,\n"
+    )
+    store = await open_app_store(tmp_path / "twins.sqlite3", now=clock())
+    await store.units.replace(parse_units_csv(text), actor_id=None, at=clock())
+    await store.people.upsert_roster(
+        [
+            ("Huyện", "84912000011", Role.LEADER, "d:huyen-thu"),
+            ("Xã An", "84912000012", Role.LEADER, "n:an"),
+        ],
+        actor_id=None,
+        at=clock(),
+    )
+    yield await build_engine(store, settings, translators=translators, clock=clock)
+    await store.close()
+
+
+async def test_an_ambiguous_name_lists_the_units_it_may_mean(twin_villages: Engine) -> None:
+    district = await as_person(twin_villages, "0912000011")
+    reply = await district.say("/tiendo thôn Trùng")
+    assert reply == (
+        "«thôn Trùng» có thể là: thôn Trùng Trên (xã An); thôn Trùng Dưới (xã Bình)."
+        " Hãy ghi rõ hơn, ví dụ thêm «thôn» hoặc «xã»."
+    )
+    commune = await as_person(twin_villages, "0912000012")
+    own = await commune.say("/tiendo thôn Trùng")  # only one of them is in the area
+    assert own.startswith("Tiến độ thôn Trùng Trên đến")
