@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.indicators import DEFAULT_INDICATORS
 from bot.domain.models import Role, Target
 from bot.domain.phones import normalize_phone
+from bot.domain.programme import ProgrammeGoal, parse_programme_csv
 from bot.domain.tasks import NewTask
 from bot.domain.units import UnitDirectory, find_units, parse_units_csv
 from bot.i18n import Translator, load_translators
@@ -26,6 +27,7 @@ __all__ = [
     "build_engine",
     "default_targets",
     "open_app_store",
+    "programme_goals",
     "seed_demo",
     "shipped_units",
     "utc_now",
@@ -72,6 +74,11 @@ def default_targets(units: UnitDirectory) -> list[Target]:
     return targets
 
 
+def programme_goals() -> tuple[ProgrammeGoal, ...]:
+    """The programme's goals that cadres do not report (bot/data/programme.csv)."""
+    return parse_programme_csv((_DATA / "programme.csv").read_text(encoding="utf-8"))
+
+
 async def open_app_store(path: Path | str, *, now: datetime | None = None) -> SqliteStore:
     """Open the database; a new one gets the shipped units and the programme's targets."""
     store = await open_store(path)
@@ -115,4 +122,5 @@ async def build_engine(
         tz=settings.tz,
         clock=clock,
         router=build_router(),
+        programme=programme_goals(),
     )

@@ -15,9 +15,10 @@ from pydantic import ValidationError
 
 from bot.app import build_engine, open_app_store, seed_demo, shipped_units, utc_now
 from bot.domain.indicators import DEFAULT_INDICATORS
-from bot.domain.units import UnitDirectory, UnitError, load_units_csv
+from bot.domain.targets import TargetError, parse_targets_csv
+from bot.domain.units import DISTRICT, UnitDirectory, UnitError, load_units_csv
 from bot.export import export_rows, write_csv
-from bot.i18n import CatalogError
+from bot.i18n import CatalogError, load_translators
 from bot.logs import setup_logging
 from bot.reminders import run_reminders
 from bot.roster import RosterError, parse_roster_csv
@@ -187,6 +188,32 @@ def _cmd_import_tasks(args: argparse.Namespace) -> int:
     return asyncio.run(_import_tasks(_settings(args), file, text))
 
 
+async def _import_targets(settings: Settings, file: Path, text: str) -> int:
+    store = await open_app_store(_db_path(settings))
+    try:
+        units = await store.units.load()
+        try:
+            targets = parse_targets_csv(text, units, DEFAULT_INDICATORS)
+        except TargetError as error:
+            print(f"Cannot import {file}; nothing was imported:\n{error}", file=sys.stderr)
+            return 2
+        await store.targets.set_many(targets, actor_id=None, at=utc_now())
+    finally:
+        await store.close()
+    print(f"Targets: {len(targets)} set from {file}")
+    return 0
+
+
+def _cmd_import_targets(args: argparse.Namespace) -> int:
+    file = Path(args.file)
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"Cannot read {file}: {error}", file=sys.stderr)
+        return 2
+    return asyncio.run(_import_targets(_settings(args), file, text))
+
+
 def _cmd_reminders(args: argparse.Namespace) -> int:
     settings = _settings(args)
     path = _db_path(settings)
@@ -221,6 +248,33 @@ def _moment(text: str) -> datetime:
         ) from None
 
 
+async def _export_xlsx(settings: Settings, *, merged: bool) -> tuple[bytes, int] | None:
+    from handlers.export import area_workbook
+
+    translator = load_translators()[settings.default_locale]
+    store = await open_app_store(_db_path(settings))
+    try:
+        units = await store.units.load()
+        districts = units.of_level(DISTRICT)
+        if not districts:
+            print("The units list has no district to export.", file=sys.stderr)
+            return None
+        today = utc_now().astimezone(settings.tz).date()
+        content, count = await area_workbook(
+            store,
+            units,
+            DEFAULT_INDICATORS,
+            translator,
+            settings.tz,
+            districts[0],
+            merged=merged,
+            today=today,
+        )
+    finally:
+        await store.close()
+    return content, count
+
+
 async def _export_rows(settings: Settings) -> list[dict[str, object]]:
     store = await open_app_store(_db_path(settings))
     try:
@@ -231,6 +285,20 @@ async def _export_rows(settings: Settings) -> list[dict[str, object]]:
 
 def _cmd_export(args: argparse.Namespace) -> int:
     settings = _settings(args)
+    if args.format == "xlsx":
+        if not args.out:
+            print("An Excel file needs --out FILE.xlsx", file=sys.stderr)
+            return 2
+        made = asyncio.run(_export_xlsx(settings, merged=not args.pre_2025))
+        if made is None:
+            return 2
+        try:
+            Path(args.out).write_bytes(made[0])
+        except OSError as error:
+            print(f"Cannot write {args.out}: {error}", file=sys.stderr)
+            return 2
+        print(f"Wrote the summary and {made[1]} reports to {args.out}")
+        return 0
     rows = asyncio.run(_export_rows(settings))
     if args.out:
         with open(args.out, "w", encoding="utf-8-sig", newline="") as out:
@@ -303,6 +371,14 @@ def build_parser() -> argparse.ArgumentParser:
     tasks.add_argument("file", metavar="FILE.csv")
     tasks.set_defaults(func=_cmd_import_tasks)
 
+    targets = command(
+        "import-targets",
+        "Set targets from a CSV (indicator,unit,value,deadline[,baseline]); a file with any"
+        " bad line sets nothing.",
+    )
+    targets.add_argument("file", metavar="FILE.csv")
+    targets.set_defaults(func=_cmd_import_targets)
+
     reminders = command(
         "reminders", "Plan this week's reminders and send what is due, on this terminal."
     )
@@ -316,6 +392,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help="only print what would be sent; change nothing"
     )
     reminders.set_defaults(func=_cmd_reminders)
+
     parse = command(
         "parse",
         "Read report messages as JSON Lines on stdin (text, village, today); write what the"
@@ -325,9 +402,18 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("--units", metavar="FILE.csv", help="units CSV to match villages against")
     parse.set_defaults(func=_cmd_parse)
 
-    export = command("export", "Write every report to stdout or a file.")
-    export.add_argument("--format", choices=["csv"], default="csv")
+    export = command(
+        "export",
+        "Write every report as CSV (stdout or --out), or the district's progress and reports"
+        " as an Excel workbook (--format xlsx --out FILE.xlsx).",
+    )
+    export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
     export.add_argument("--out", metavar="FILE")
+    export.add_argument(
+        "--pre-2025",
+        action="store_true",
+        help="xlsx: summarise by the communes as they were before 1 July 2025",
+    )
     export.set_defaults(func=_cmd_export)
     return parser
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Collection
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
@@ -26,10 +27,17 @@ EXPORT_COLUMNS = (
 )
 
 
-async def export_rows(store: Store, units: UnitDirectory, tz: ZoneInfo) -> list[dict[str, object]]:
+async def export_rows(
+    store: Store, units: UnitDirectory, tz: ZoneInfo, *, villages: Collection[str] | None = None
+) -> list[dict[str, object]]:
+    """Every report, or those of ``villages`` (an area's export)."""
     people = {p.id: p for p in await store.people.all()}
     rows: list[dict[str, object]] = []
-    for report in await store.reports.all():
+    if villages is None:
+        reports = await store.reports.all()
+    else:
+        reports = await store.reports.in_villages(villages)
+    for report in reports:
         village = units.get(report.village)
         current = units.commune_of(village) if village else None
         before = units.commune_of(village, merged=False) if village else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from handlers import (
     admin,
     corrections,
+    export,
     help,
     language,
     progress,
@@ -22,6 +23,16 @@ __all__ = ["Attachment", "Choice", "Engine", "Inbound", "Reply", "Router", "buil
 def build_router() -> Router:
     router = Router()
     # Order matters only for the catch-alls (free text, contacts): the last one wins.
-    for module in (help, registration, language, progress, admin, tasks, corrections, reports):
+    for module in (
+        help,
+        registration,
+        language,
+        progress,
+        export,
+        admin,
+        tasks,
+        corrections,
+        reports,
+    ):
         router.include(module.router)
     return router

@@ -8,7 +8,8 @@ from datetime import date
 from bot.domain.indicators import Indicator
 from bot.domain.indicators import find_indicator as lookup_indicator
 from bot.domain.models import Target
-from bot.domain.units import find_units
+from bot.domain.targets import parse_count, parse_day
+from bot.domain.units import Unit, find_units
 from handlers.context import Context
 from handlers.labels import count_label, indicator_name
 from handlers.messages import Reply
@@ -19,7 +20,8 @@ __all__ = ["find_indicator", "router"]
 router = Router()
 
 _DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})$")
-_VALUE = re.compile(r"^\d{1,7}$")
+# The programme's end, for a new target set without a deadline.
+DEFAULT_DEADLINE = date(2025, 12, 31)
 
 
 def find_indicator(ctx: Context, word: str) -> Indicator | None:
@@ -35,21 +37,41 @@ def _usage(ctx: Context) -> str:
     )
 
 
-async def _list_targets(ctx: Context) -> list[Reply]:
-    lines = [ctx._("Chỉ tiêu hiện có:")]
+def _unit_problem(ctx: Context, name: str, found: list[Unit]) -> Reply:
+    if found:
+        text = ctx._("«{name}» có thể là: {units}. Hãy ghi rõ hơn.").format(
+            name=name, units="; ".join(ctx.unit_label(u) for u in found)
+        )
+    else:
+        text = ctx._("Không tìm thấy đơn vị «{name}».").format(name=name)
+    return Reply(text + "\n" + _usage(ctx))
+
+
+async def _list_targets(ctx: Context, area: Unit | None = None) -> list[Reply]:
+    inside = {v.code for v in ctx.units.villages_in(area.code)} if area else None
+    lines = [
+        ctx._("Chỉ tiêu trong {unit}:").format(unit=ctx.unit_label(area))
+        if area
+        else ctx._("Chỉ tiêu hiện có:")
+    ]
     for target in await ctx.store.targets.all():
         indicator = ctx.indicators.get(target.indicator)
         unit = ctx.units.get(target.unit)
         if indicator is None or unit is None:
             continue
-        lines.append(
-            ctx._("• {what}, {unit}: {value}, hạn {date}").format(
-                what=indicator_name(ctx.t, indicator),
-                unit=ctx.unit_label(unit),
-                value=count_label(ctx.t, indicator, target.value),
-                date=ctx.t.short_date(target.deadline),
-            )
+        if inside is not None and not {v.code for v in ctx.units.villages_in(unit.code)} <= inside:
+            continue
+        line = ctx._("• {what}, {unit}: {value}, hạn {date}").format(
+            what=indicator_name(ctx.t, indicator),
+            unit=ctx.unit_label(unit),
+            value=count_label(ctx.t, indicator, target.value),
+            date=ctx.t.short_date(target.deadline),
         )
+        if target.baseline:
+            line += ctx._(" (đã có {count} trước khi báo cáo qua bot)").format(
+                count=ctx.t.number(target.baseline)
+            )
+        lines.append(line)
     lines.append(_usage(ctx))
     return [Reply("\n".join(lines))]
 
@@ -62,32 +84,44 @@ async def set_target(ctx: Context) -> list[Reply]:
     if not words:
         return await _list_targets(ctx)
     # The indicator is every word before the number: "nhà", "thoát nghèo", "đào tạo nghề".
-    position = next((i for i, w in enumerate(words) if _VALUE.match(w)), None)
+    position = next((i for i, w in enumerate(words) if parse_count(w) is not None), None)
     indicator = find_indicator(ctx, " ".join(words[:position])) if position else None
+    area = find_units(ctx.units, " ".join(words)) if position is None else []
+    if len(area) == 1:
+        return await _list_targets(ctx, area[0])  # "/chitieu xã Sơn Vĩ": what is set there
     if indicator is None or position is None:
         return [Reply(ctx._("Chưa hiểu chỉ tiêu nào.") + "\n" + _usage(ctx))]
-    value = int(words[position])
+    value = parse_count(words[position])
+    assert value is not None
     rest = words[position + 1 :]
-    deadline = date(2025, 12, 31)
-    if rest and (match := _DATE.match(rest[-1])):
-        try:
-            deadline = date(int(match[3]), int(match[2]), int(match[1]))
-        except ValueError:
+    deadline: date | None = None
+    if rest and _DATE.match(rest[-1]):
+        deadline = parse_day(rest[-1])
+        if deadline is None:
             return [Reply(ctx._("Hạn «{value}» không phải ngày có thật.").format(value=rest[-1]))]
         rest = rest[:-1]
     unit_code = person.scope
     if rest:
         found = find_units(ctx.units, " ".join(rest))
         if len(found) != 1:
-            return [
-                Reply(
-                    ctx._("Không tìm thấy đơn vị «{name}».").format(name=" ".join(rest))
-                    + "\n"
-                    + _usage(ctx)
-                )
-            ]
+            return [_unit_problem(ctx, " ".join(rest), found)]
         unit_code = found[0].code
-    target = Target(indicator=indicator.code, unit=unit_code, value=value, deadline=deadline)
+    existing = next(
+        (
+            t
+            for t in await ctx.store.targets.all()
+            if t.indicator == indicator.code and t.unit == unit_code
+        ),
+        None,
+    )
+    # A new value keeps what is already known: the deadline unless given, and the baseline.
+    target = Target(
+        indicator=indicator.code,
+        unit=unit_code,
+        value=value,
+        deadline=deadline or (existing.deadline if existing else DEFAULT_DEADLINE),
+        baseline=existing.baseline if existing else 0,
+    )
     await ctx.store.targets.set(target, actor_id=person.id, at=ctx.now)
     return [
         Reply(
@@ -95,7 +129,7 @@ async def set_target(ctx: Context) -> list[Reply]:
                 what=indicator_name(ctx.t, indicator).lower(),
                 unit=ctx.unit_label(ctx.units[unit_code]),
                 value=count_label(ctx.t, indicator, value),
-                date=ctx.t.short_date(deadline),
+                date=ctx.t.short_date(target.deadline),
             )
         )
     ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.indicators import IndicatorSet
 from bot.domain.models import Person
 from bot.domain.ports import Store
+from bot.domain.programme import ProgrammeGoal
 from bot.domain.units import Unit, UnitDirectory
 from bot.i18n import Translator
 from handlers.labels import unit_label
@@ -30,6 +31,7 @@ class Context:
     now: datetime  # UTC, from the engine's clock
     args: str = ""  # the text after a command
     translators: Mapping[str, Translator] = field(default_factory=dict)
+    programme: Sequence[ProgrammeGoal] = ()  # goals cadres do not report (rates, new-rural)
 
     @property
     def today(self) -> date:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -11,6 +11,7 @@ from bot.domain.indicators import IndicatorSet
 from bot.domain.models import Person
 from bot.domain.permissions import may_run
 from bot.domain.ports import Store
+from bot.domain.programme import ProgrammeGoal
 from bot.domain.text import fold
 from bot.domain.units import UnitDirectory
 from bot.i18n import Translator
@@ -38,6 +39,7 @@ class Engine:
         tz: ZoneInfo,
         clock: Callable[[], datetime],
         router: Router,
+        programme: Sequence[ProgrammeGoal] = (),
     ) -> None:
         self.store = store
         self.units = units
@@ -47,6 +49,7 @@ class Engine:
         self.tz = tz
         self.clock = clock
         self.router = router
+        self.programme = tuple(programme)
 
     def translator(self, person: Person | None) -> Translator:
         language = (person.language if person else None) or self.default_locale
@@ -79,6 +82,7 @@ class Engine:
             tz=self.tz,
             now=self.clock(),
             translators=self.translators,
+            programme=self.programme,
         )
         route = self._route(ctx)
         if route is None:

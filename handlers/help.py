@@ -29,13 +29,18 @@ def _guide(ctx: Context) -> str:
     if person is not None and person.role in (Role.LEADER, Role.ADMIN):
         lines += [
             ctx._("/tiendo — tiến độ so với chỉ tiêu; /tiendo TÊN_XÃ_HOẶC_THÔN — xem chi tiết"),
-            ctx._("/tiendo bieudo — biểu đồ; /xuat — tệp Excel"),
+            ctx._(
+                "/tiendo cu — nhóm theo các xã trước 7/2025; /tiendo xã Sơn Vĩ cu — xã hiện nay"
+                " chia theo xã cũ"
+            ),
+            ctx._("/tiendo bieudo — biểu đồ; /xuat — tệp Excel (thêm tên xã, «cu» như trên)"),
+            ctx._("/tiendo muctieu — các mục tiêu khác của chương trình (tỷ lệ, nông thôn mới)"),
             ctx._("/giao THÔN CHỈ_TIÊU SỐ HẠN — giao nhiệm vụ, ví dụ: /giao Sà Lủng nhà 5 31/12"),
         ]
     if person is not None and person.role == Role.ADMIN:
         lines += [
             ctx._("/moi SỐ_ĐIỆN_THOẠI — tạo mã mời đăng ký"),
-            ctx._("/chitieu — xem và đặt chỉ tiêu"),
+            ctx._("/chitieu — xem và đặt chỉ tiêu; /chitieu TÊN_ĐƠN_VỊ — chỉ tiêu trong đơn vị đó"),
         ]
     return "\n".join(lines)
 

@@ -53,6 +53,11 @@ async def bump_totals(
             " ON CONFLICT (village, indicator, day) DO UPDATE SET total = total + excluded.total",
             (village, indicator, day.isoformat(), delta),
         ),
+        conn.execute(
+            "INSERT INTO indicator_daily (indicator, day, total) VALUES (?, ?, ?)"
+            " ON CONFLICT (indicator, day) DO UPDATE SET total = total + excluded.total",
+            (indicator, day.isoformat(), delta),
+        ),
     )
 
 
@@ -299,6 +304,48 @@ class SqliteReportStore:
             codes,
         )
         return {(r["village"], r["indicator"]): r["total"] for r in rows}
+
+    async def daily_totals(
+        self, villages: Collection[str], since: date, until: date
+    ) -> dict[tuple[str, date], int]:
+        wanted = set(villages)
+        span = (since.isoformat(), until.isoformat())
+        # village_totals has a row for every (village, indicator) that ever had a report.
+        pairs = await self._db.fetchall("SELECT village, indicator FROM village_totals")
+        if {r["village"] for r in pairs} <= wanted:
+            # The area holds every village that ever had a report: its days are the district's,
+            # a few rows however many villages and reports there are.
+            rows = await self._db.fetchall(
+                "SELECT indicator, day, total FROM indicator_daily WHERE day >= ? AND day <= ?",
+                span,
+            )
+        else:
+            codes = sorted(wanted & {r["village"] for r in pairs})
+            indicators = sorted({r["indicator"] for r in pairs})
+            if not codes:
+                return {}
+            # Both lists bound the primary key (village, indicator, day), so each pair is one
+            # range seek over the window's days, not a scan of the village's history.
+            rows = await self._db.fetchall(
+                "SELECT indicator, day, SUM(total) AS total FROM village_daily"
+                f" WHERE village IN ({', '.join('?' * len(codes))})"
+                f" AND indicator IN ({', '.join('?' * len(indicators))})"
+                " AND day >= ? AND day <= ? GROUP BY indicator, day",
+                (*codes, *indicators, *span),
+            )
+        return {
+            (r["indicator"], date.fromisoformat(r["day"])): r["total"] for r in rows if r["total"]
+        }
+
+    async def in_villages(self, villages: Collection[str]) -> list[StoredReport]:
+        wanted = sorted(set(villages))
+        if not wanted:
+            return []
+        marks = ", ".join("?" * len(wanted))
+        rows = await self._db.fetchall(
+            f"SELECT {_COLUMNS} FROM reports WHERE village IN ({marks}) ORDER BY id", wanted
+        )
+        return [_report(r) for r in rows]
 
     async def all(self) -> list[StoredReport]:
         rows = await self._db.fetchall(f"SELECT {_COLUMNS} FROM reports ORDER BY id")

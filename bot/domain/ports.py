@@ -135,6 +135,17 @@ class ReportStore(Protocol):
         """Active totals per (village, indicator)."""
         ...
 
+    async def daily_totals(
+        self, villages: Collection[str], since: date, until: date
+    ) -> dict[tuple[str, date], int]:
+        """Active totals per (indicator, day the work was done) over the villages, both ends
+        included. Reads aggregates only: its cost must not grow with the number of reports."""
+        ...
+
+    async def in_villages(self, villages: Collection[str]) -> list[StoredReport]:
+        """Every report (active or cancelled) of the given villages, oldest first."""
+        ...
+
     async def all(self) -> list[StoredReport]: ...
 
 
@@ -165,6 +176,11 @@ class PendingStore(Protocol):
 class TargetStore(Protocol):
     async def all(self) -> list[Target]: ...
     async def set(self, target: Target, *, actor_id: int | None, at: datetime) -> None: ...
+    async def set_many(
+        self, targets: Sequence[Target], *, actor_id: int | None, at: datetime
+    ) -> None:
+        """Add or replace targets, all in one transaction."""
+        ...
 
 
 class TaskStore(Protocol):

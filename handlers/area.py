@@ -1,0 +1,145 @@
+"""Which area a leader asks about (/tiendo, /xuat), whether they may see it, and its figures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from bot.domain.indicators import IndicatorSet
+from bot.domain.permissions import may_view
+from bot.domain.ports import Store
+from bot.domain.progress import PACE_DAYS, AreaProgress, area_progress
+from bot.domain.text import fold
+from bot.domain.units import (
+    COMMUNE,
+    DISTRICT,
+    NEW_COMMUNE,
+    VILLAGE,
+    Unit,
+    UnitDirectory,
+    find_units,
+)
+from handlers.context import Context
+from handlers.messages import Reply
+
+__all__ = ["AreaQuery", "command_name", "load_progress", "parse_query", "resolve_area"]
+
+# The word that asks for the pre-2025 communes: "/tiendo cu", "/tiendo xã Sơn Vĩ cu".
+OLD_MAP_WORD = "cu"
+
+
+@dataclass(frozen=True, slots=True)
+class AreaQuery:
+    mode: str  # a value of the ``modes`` given to parse_query, or "" for the plain view
+    names: tuple[str, ...]  # readings of the unit asked about, most likely first; () = own area
+    merged: tuple[bool, ...]  # for each reading: grouped by the post-2025 communes
+
+
+def parse_query(args: str, modes: dict[str, str] | None = None) -> AreaQuery:
+    """'bieudo xã Sơn Vĩ cu' → mode 'chart', unit 'xã Sơn Vĩ', old map.
+
+    ``modes`` maps a folded leading word ('bieudo', 'bieu do') to a mode. A leading or trailing
+    'cu' asks for the old map, unless the whole text is the name (a village called '… Cũ').
+    """
+    words = args.split()
+    mode = ""
+    for word, value in sorted((modes or {}).items(), key=lambda kv: -len(kv[0].split())):
+        size = len(word.split())
+        if fold(" ".join(words[:size])) == word:
+            mode, words = value, words[size:]
+            break
+    folded = [fold(w) for w in words]
+    if not words:
+        return AreaQuery(mode, (), (True,))
+    if folded in ([OLD_MAP_WORD], ["xa", OLD_MAP_WORD]):
+        return AreaQuery(mode, (), (False,))  # the own area on the old map
+    readings: list[tuple[list[str], bool]] = []
+    if folded[0] == OLD_MAP_WORD:
+        readings.append((words[1:], False))
+    elif folded[-1] == OLD_MAP_WORD:
+        readings.append((words[:-1], False))
+    readings.append((words, True))
+    return AreaQuery(mode, tuple(" ".join(r[0]) for r in readings), tuple(r[1] for r in readings))
+
+
+def command_name(unit: Unit) -> str:
+    """How to name the unit after a command so that it is found again ('xã cũ Sơn Vĩ')."""
+    if unit.level == VILLAGE:
+        return f"thôn {unit.name}"
+    if unit.level == NEW_COMMUNE:
+        return f"xã {unit.name}"
+    if unit.level == COMMUNE:
+        return f"xã cũ {unit.name}"
+    if unit.level == DISTRICT:
+        return f"huyện {unit.name}"
+    return unit.name
+
+
+def _described(ctx: Context, unit: Unit) -> str:
+    label = ctx.unit_label(unit)
+    commune = ctx.units.commune_of(unit) if unit.level == VILLAGE else None
+    return f"{label} ({ctx.unit_label(commune)})" if commune else label
+
+
+def resolve_area(ctx: Context, query: AreaQuery, usage: str) -> tuple[Unit, bool] | Reply:
+    """The unit asked about and the map to group it by, or the reply that explains why not."""
+    person = ctx.person
+    assert person is not None  # the router lets only leaders and admins here
+    scope = ctx.units.get(person.scope)
+    if scope is None:
+        return Reply(ctx._("Địa bàn của bạn không có trong danh mục đơn vị. Hãy báo quản trị."))
+    if not query.names:
+        return scope, query.merged[0]
+    found: list[Unit] = []
+    asked, merged = "", True
+    for name, grouping in zip(query.names, query.merged, strict=True):
+        found, asked, merged = find_units(ctx.units, name), name, grouping
+        if found:
+            break
+    if not found:
+        return Reply(
+            ctx._("Không tìm thấy xã hoặc thôn «{name}».").format(name=query.names[-1])
+            + "\n"
+            + usage
+        )
+    visible = [u for u in found if may_view(person, u.code, ctx.units)]
+    if len(visible) == 1:
+        return visible[0], merged
+    if not visible:
+        return Reply(
+            ctx._(
+                "Bạn chỉ xem được số liệu trong địa bàn của mình ({scope}); {unit} không thuộc"
+                " địa bàn này."
+            ).format(scope=ctx.unit_label(scope), unit=_described(ctx, found[0]))
+        )
+    return Reply(
+        ctx._("«{name}» có thể là: {units}. Hãy ghi rõ hơn, ví dụ thêm «thôn» hoặc «xã».").format(
+            name=asked,
+            units="; ".join(_described(ctx, u) for u in visible),
+        )
+    )
+
+
+async def load_progress(
+    store: Store,
+    units: UnitDirectory,
+    indicators: IndicatorSet,
+    unit: Unit,
+    *,
+    merged: bool,
+    today: date,
+) -> AreaProgress:
+    """The area's figures from the aggregates: never a scan of the reports."""
+    villages = [v.code for v in units.villages_in(unit.code)]
+    totals = await store.reports.village_totals(villages)
+    daily = await store.reports.daily_totals(villages, today - timedelta(days=PACE_DAYS - 1), today)
+    return area_progress(
+        units,
+        indicators,
+        await store.targets.all(),
+        unit,
+        merged=merged,
+        totals=totals,
+        daily=daily,
+        today=today,
+    )
