@@ -12,6 +12,7 @@ from pathlib import Path
 from bot.domain.indicators import DEFAULT_INDICATORS
 from bot.domain.models import Role, Target
 from bot.domain.phones import normalize_phone
+from bot.domain.ratelimit import RateLimiter
 from bot.domain.units import UnitDirectory, find_units, parse_units_csv
 from bot.i18n import Translator, load_translators
 from bot.settings import Settings
@@ -104,4 +105,7 @@ async def build_engine(
         tz=settings.tz,
         clock=clock,
         router=build_router(),
+        rate_limiter=(
+            RateLimiter(settings.rate_limit_per_minute) if settings.rate_limit_per_minute else None
+        ),
     )

@@ -6,17 +6,20 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Sequence
+from datetime import date, datetime, time
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from bot.app import build_engine, open_app_store, seed_demo, utc_now
+from bot.audit import format_events
 from bot.domain.units import UnitError, load_units_csv
 from bot.export import export_rows, write_csv
 from bot.i18n import CatalogError
 from bot.logs import setup_logging
 from bot.roster import RosterError, parse_roster_csv
 from bot.settings import Settings, sqlite_path
+from storage.backup import BackupError, backup_database
 
 __all__ = ["DEMO_DB", "main"]
 
@@ -170,6 +173,48 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _audit(settings: Settings, entity: str | None, since: date | None) -> list[str]:
+    store = await open_app_store(_db_path(settings))
+    try:
+        start = datetime.combine(since, time(), settings.tz) if since else None
+        events = await store.audit.events(entity=entity, since=start)
+        names = {p.id: p.name for p in await store.people.all()}
+    finally:
+        await store.close()
+    return format_events(events, names, settings.tz)
+
+
+def _cmd_audit(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    since = None
+    if args.since:
+        try:
+            since = date.fromisoformat(args.since)
+        except ValueError:
+            print(f"--since {args.since!r}: use a date like 2026-11-26", file=sys.stderr)
+            return 2
+    if not _db_path(settings).exists():
+        print(f"{_db_path(settings)} does not exist", file=sys.stderr)
+        return 2
+    for line in asyncio.run(_audit(settings, args.entity, since)):
+        print(line)
+    return 0
+
+
+def _cmd_backup(args: argparse.Namespace) -> int:
+    source = _db_path(_settings(args))
+    try:
+        summary = backup_database(source, Path(args.out))
+    except (BackupError, OSError) as error:
+        print(f"Backup failed: {error}", file=sys.stderr)
+        return 2
+    print(
+        f"Backup written to {args.out}: schema {summary.schema_version}, {summary.reports}"
+        f" reports, {summary.people} people, {summary.events} events; integrity ok"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot",
@@ -206,6 +251,15 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=["csv"], default="csv")
     export.add_argument("--out", metavar="FILE")
     export.set_defaults(func=_cmd_export)
+
+    audit = command("audit", "List the history of changes (who, when, before, after).")
+    audit.add_argument("--entity", help="only this kind: report, person, invite, target, units")
+    audit.add_argument("--since", metavar="DATE", help="only from this local date (YYYY-MM-DD)")
+    audit.set_defaults(func=_cmd_audit)
+
+    backup = command("backup", "Copy the database consistently, even while the bot runs.")
+    backup.add_argument("--out", required=True, metavar="FILE", help="where to write the copy")
+    backup.set_defaults(func=_cmd_backup)
     return parser
 
 

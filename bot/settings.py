@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     default_locale: Literal["vi", "en"] = "vi"
     # Weekly reminders, as a cron expression in TIMEZONE (minute hour day month weekday).
     reminder_cron: str = "30 7 * * mon"
+    # Messages a person may send per minute before the bot stops answering them; 0: no limit.
+    rate_limit_per_minute: int = Field(default=20, ge=0)
     # Webhook mode (python -m bot run --webhook).
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None

@@ -32,6 +32,14 @@ class Context:
     translators: Mapping[str, Translator] = field(default_factory=dict)
 
     @property
+    def source(self) -> str | None:
+        """The key of the message on its channel: a redelivery has the same one."""
+        message = self.message
+        if message.message_id is None:
+            return None
+        return f"{message.channel}:{message.sender_id}:{message.message_id}"
+
+    @property
     def today(self) -> date:
         return self.now.astimezone(self.tz).date()
 

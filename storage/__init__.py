@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from storage.database import Database, open_database
+from storage.events import SqliteAuditLog
+from storage.inbox import SqliteInbox
 from storage.people import SqlitePeopleStore
 from storage.reports import SqliteReportStore
 from storage.targets import SqliteTargetStore
@@ -22,6 +24,8 @@ class SqliteStore:
         self.people = SqlitePeopleStore(db)
         self.reports = SqliteReportStore(db)
         self.targets = SqliteTargetStore(db)
+        self.inbox = SqliteInbox(db)
+        self.audit = SqliteAuditLog(db)
 
     async def close(self) -> None:
         await self.db.close()

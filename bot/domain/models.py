@@ -6,7 +6,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-__all__ = ["Invite", "Person", "ReportStatus", "Role", "StoredReport", "Target"]
+__all__ = [
+    "AuditEvent",
+    "InboxEntry",
+    "Invite",
+    "Person",
+    "ReportStatus",
+    "Role",
+    "StoredReport",
+    "Target",
+]
 
 
 class Role(StrEnum):
@@ -59,3 +68,25 @@ class Invite:
     phone: str
     created_by: int
     expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEvent:
+    """One change, as the append-only history keeps it (before/after are JSON texts)."""
+
+    id: int
+    entity: str  # "report", "person", "invite", "target", "units", ...
+    entity_id: str
+    action: str
+    actor_id: int | None  # None: the system or an operator on the command line
+    at: datetime  # UTC
+    before: str | None
+    after: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class InboxEntry:
+    """An update a channel received and recorded before acknowledging it."""
+
+    update_id: int
+    payload: str  # the update as JSON, as the channel delivered it

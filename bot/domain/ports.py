@@ -9,11 +9,20 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Protocol
 
-from bot.domain.models import Invite, Person, Role, StoredReport, Target
+from bot.domain.models import AuditEvent, InboxEntry, Invite, Person, Role, StoredReport, Target
 from bot.domain.parsing import ReportItem
 from bot.domain.units import UnitDirectory
 
-__all__ = ["PeopleStore", "ReportStore", "RosterEntry", "Store", "TargetStore", "UnitStore"]
+__all__ = [
+    "AuditLog",
+    "Inbox",
+    "PeopleStore",
+    "ReportStore",
+    "RosterEntry",
+    "Store",
+    "TargetStore",
+    "UnitStore",
+]
 
 RosterEntry = tuple[str, str, Role, str]  # name, normalised phone, role, unit code
 
@@ -38,8 +47,18 @@ class PeopleStore(Protocol):
 
     async def link(self, person_id: int, channel: str, external_id: str, at: datetime) -> None: ...
     async def identities(self, person_id: int, channel: str) -> list[str]: ...
-    async def set_language(self, person_id: int, language: str) -> None: ...
-    async def add_invite(self, invite: Invite, at: datetime) -> None: ...
+    async def set_language(
+        self, person_id: int, language: str, *, at: datetime | None = None
+    ) -> None:
+        """Change a person's language; setting the same one again changes and records nothing."""
+        ...
+
+    async def add_invite(
+        self, invite: Invite, at: datetime, *, source: str | None = None
+    ) -> Invite:
+        """Store a new invite; an invite already made from ``source`` is returned instead."""
+        ...
+
     async def take_invite(self, code: str, at: datetime) -> Invite | None:
         """Consume a valid, unexpired invite: None if unknown, used or expired."""
         ...
@@ -86,3 +105,39 @@ class Store(Protocol):
     @property
     def targets(self) -> TargetStore: ...
     async def close(self) -> None: ...
+
+
+class Inbox(Protocol):
+    """Updates recorded before they are acknowledged to the messenger, until processed."""
+
+    async def record(
+        self,
+        channel: str,
+        entries: Sequence[InboxEntry],
+        *,
+        at: datetime,
+        offset: int | None = None,
+    ) -> set[int]:
+        """Record updates (and the channel's next offset) in one commit; returns the new ids."""
+        ...
+
+    async def pending(self, channel: str) -> list[InboxEntry]:
+        """Updates recorded but not yet processed, oldest first."""
+        ...
+
+    async def finish(self, channel: str, update_id: int, *, at: datetime, failed: bool) -> None: ...
+    async def offset(self, channel: str) -> int | None:
+        """The next update id to ask the channel for; None before the first update."""
+        ...
+
+    async def prune(self, channel: str, before: datetime) -> int:
+        """Forget processed updates received before ``before``; returns how many."""
+        ...
+
+
+class AuditLog(Protocol):
+    async def events(
+        self, *, entity: str | None = None, since: datetime | None = None
+    ) -> list[AuditEvent]:
+        """The history, oldest first."""
+        ...
