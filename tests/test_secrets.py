@@ -35,6 +35,7 @@ async def bots(tmp_path: Path) -> AsyncIterator[Bots]:
         (502, f"Bad Gateway: POST /bot{TOKEN}/getMe", "the Telegram bot stopped"),
         (500, f"Internal Server Error ({TOKEN})", "the Telegram bot stopped"),
     ],
+    ids=["401", "502-echoing-the-url", "500-echoing-the-token"],
 )
 async def test_a_failing_start_tells_why_without_the_token(
     tmp_path: Path, api: FakeBotApi, bots: Bots, status: int, description: str, told: str

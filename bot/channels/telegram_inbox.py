@@ -74,10 +74,12 @@ class TelegramInbox:
         *,
         clock: Callable[[], datetime],
         concurrency: int = CONCURRENCY,
+        retry_delay: Callable[[int], float] = lambda attempt: min(2.0**attempt, 30.0),
     ) -> None:
         self.application = application
         self.inbox = inbox
         self.clock = clock
+        self.retry_delay = retry_delay
         self.lanes: Lanes[Item] = Lanes(self._process, concurrency=concurrency)
         self._pruned_at: datetime | None = None
 
@@ -138,7 +140,7 @@ class TelegramInbox:
             if not _transient(error) or attempt >= ATTEMPTS:
                 logger.error("update %d failed for good (%s)", update_id, type(error).__name__)
                 break
-            await wait_any(self.lanes.closing, at_most=min(2**attempt, 30))
+            await wait_any(self.lanes.closing, at_most=self.retry_delay(attempt))
             if self.lanes.closing.is_set():
                 return  # stays pending: the next start tries again
         await self.inbox.finish(CHANNEL, update_id, at=self.clock(), failed=failed)
