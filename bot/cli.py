@@ -272,7 +272,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings()
     except ValidationError as error:
-        print(f"Configuration error (.env or environment):\n{error}", file=sys.stderr)
+        # Without the values given: a mistyped secret must not end up on the screen or in logs.
+        problems = "\n".join(
+            f"  {'.'.join(str(part) for part in problem['loc']).upper()}: {problem['msg']}"
+            for problem in error.errors(include_url=False, include_input=False)
+        )
+        print(f"Configuration error (.env or environment):\n{problems}", file=sys.stderr)
         return 2
     secret = settings.telegram_bot_token
     setup_logging([secret.get_secret_value()] if secret else [])

@@ -51,7 +51,8 @@ def run_telegram(settings: Settings, *, webhook: bool = False) -> int:
     return 0
 
 
-async def _serve(settings: Settings, *, webhook: bool) -> None:
+async def _serve(settings: Settings, *, webhook: bool, stop: asyncio.Event | None = None) -> None:
+    """Run until ``stop`` is set (by default: until SIGINT or SIGTERM)."""
     assert settings.telegram_bot_token is not None
     stores: list[SqliteStore] = []
 
@@ -71,10 +72,11 @@ async def _serve(settings: Settings, *, webhook: bool) -> None:
         close_engine=close_engine,
         base_url=settings.telegram_api_base_url,
     )
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+    if stop is None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
     try:
         await application.initialize()
         if application.post_init:

@@ -108,9 +108,14 @@ class Engine:
             ]
 
     def _rate(self, message: Inbound) -> Verdict:
-        if self.rate_limiter is None or message.channel in LOCAL_CHANNELS:
+        limiter = self.rate_limiter
+        if limiter is None or message.channel in LOCAL_CHANNELS:
             return Verdict.ALLOW
-        return self.rate_limiter.check((message.channel, message.sender_id), self.clock())
+        now = self.clock()
+        if now - message.received_at >= limiter.window:
+            # Sent long ago and delivered only now (the bot was down): a backlog, not a flood.
+            return Verdict.ALLOW
+        return limiter.check((message.channel, message.sender_id), now)
 
     async def _dispatch(
         self, message: Inbound, person: Person | None, t: Translator

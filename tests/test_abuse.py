@@ -109,6 +109,23 @@ async def test_strangers_are_limited_too(limited: Engine) -> None:
     assert replies[21:] == [[]] * 4
 
 
+async def test_a_backlog_delivered_after_downtime_is_not_a_flood(
+    limited: Engine, clock: FakeClock
+) -> None:
+    sent_at = clock()
+    clock.advance(minutes=30)  # the bot was down; Telegram kept the messages
+    for number in range(30):
+        message = Inbound(
+            channel="telegram",
+            sender_id="7001",
+            received_at=sent_at + timedelta(seconds=number),
+            text="xong 1 nhà",
+            message_id=str(number),
+        )
+        assert "Đã ghi nhận" in (await limited.handle(message))[0].text
+    assert len(await limited.store.reports.all()) == 30
+
+
 async def test_the_local_console_is_not_limited(limited: Engine) -> None:
     for number in range(30):
         replies = await _send(limited, "0912000003", number, channel="console")

@@ -12,7 +12,16 @@ import pytest
 
 from bot.cli import main
 
-SUBCOMMANDS = ["run", "console", "seed-demo", "import-units", "import-roster", "export"]
+SUBCOMMANDS = [
+    "run",
+    "console",
+    "seed-demo",
+    "import-units",
+    "import-roster",
+    "export",
+    "audit",
+    "backup",
+]
 
 
 @pytest.fixture(autouse=True)

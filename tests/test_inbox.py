@@ -56,6 +56,12 @@ async def test_nothing_is_recorded_when_the_commit_fails(
     assert await store.inbox.offset("telegram") is None
 
 
+async def test_acknowledged_writes_are_durable(store: SqliteStore) -> None:
+    """WAL with synchronous=FULL: a commit survives a power cut, not only a process crash."""
+    assert (await store.db.fetchone("PRAGMA journal_mode"))[0] == "wal"  # type: ignore[index]
+    assert (await store.db.fetchone("PRAGMA synchronous"))[0] == 2  # type: ignore[index]
+
+
 # --- lanes ---
 
 

@@ -74,3 +74,18 @@ async def test_errors_while_running_are_logged_without_the_token(
     output = run.output()
     assert "getUpdates failed (NetworkError: Internal Server Error at /bot***/getUpdates)" in output
     assert TOKEN not in output
+
+
+def test_a_configuration_error_does_not_echo_the_values(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from bot.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("WEBHOOK_SECRET", "almost right but has spaces")
+    assert main(["run", "--webhook", "--db", str(tmp_path / "x.sqlite3")]) == 2
+    err = capsys.readouterr().err
+    assert "WEBHOOK_SECRET: Value error, WEBHOOK_SECRET must be 1-256 characters" in err
+    assert "almost right" not in err
+    assert TOKEN not in err

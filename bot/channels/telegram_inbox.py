@@ -111,10 +111,8 @@ class TelegramInbox:
 
         Returns only after the commit: the caller may then acknowledge them to Telegram.
         """
-        entries = [
-            InboxEntry(update.update_id, json.dumps(update.to_dict(), ensure_ascii=False))
-            for update in updates
-        ]
+        # ASCII JSON: even a lone surrogate in a text is stored, not a poison pill.
+        entries = [InboxEntry(u.update_id, json.dumps(u.to_dict())) for u in updates]
         new = await self.inbox.record(CHANNEL, entries, at=self.clock(), offset=offset)
         for update in updates:
             if update.update_id in new:  # a redelivery of a recorded update is already queued
