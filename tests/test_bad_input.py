@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,9 @@ from telegram import Update
 
 from bot.app import build_engine, open_app_store, seed_demo
 from bot.channels.telegram import BotData, build_application
+from bot.domain.parser import parse_report
+from bot.domain.parsing import ParseError
+from bot.domain.units import UnitDirectory
 from bot.i18n import Translator
 from bot.settings import Settings
 from handlers import Engine, Reply
@@ -325,3 +329,11 @@ def test_inbound_never_comes_from_groups_channels_or_bots() -> None:
         {"callback_query": {"id": "c", "from": FROM, "chat_instance": "x", "message": OLD_MESSAGE}},
     ):
         assert inbound_from_update(Update.de_json({"update_id": 1, **payload}, None)) is None
+
+
+@pytest.mark.parametrize("text", ["xong 1 nhà CN", "hôm qua xong 2 nhà", "thứ 2 xong 1 nhà"])
+def test_a_day_before_the_programme_is_an_invalid_date(units: UnitDirectory, text: str) -> None:
+    # Found by the parser's property test: on 1/1/2021 "last Sunday" is still 2020.
+    result = parse_report(text, home_village="v:sa-lung", today=date(2021, 1, 1), units=units)
+    assert isinstance(result, ParseError)
+    assert result.code == "invalid_date"

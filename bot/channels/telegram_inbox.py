@@ -97,7 +97,7 @@ class TelegramInbox:
                 update: Update | None = Update.de_json(
                     json.loads(entry.payload), self.application.bot
                 )
-            except (ValueError, TypeError, KeyError):
+            except Exception:  # one unreadable row must not keep the bot from starting
                 logger.error("recorded update %d cannot be read; marked failed", entry.update_id)
                 update = None
             key = lane_key(update) if update is not None else ("update", entry.update_id)
@@ -115,7 +115,7 @@ class TelegramInbox:
         entries = [InboxEntry(u.update_id, json.dumps(u.to_dict())) for u in updates]
         new = await self.inbox.record(CHANNEL, entries, at=self.clock(), offset=offset)
         for update in updates:
-            if update.update_id in new:  # a redelivery of a recorded update is already queued
+            if update.update_id in new:  # a redelivery is already queued or done
                 self.lanes.put(lane_key(update), (update.update_id, update))
         if self._pruned_at is None or self.clock() - self._pruned_at >= PRUNE_EVERY:
             await self._prune()

@@ -55,7 +55,7 @@ class _UpdateHandler(tornado.web.RequestHandler):
             if not isinstance(payload, dict) or not isinstance(payload.get("update_id"), int):
                 return None
             return Update.de_json(payload, self.inbox.application.bot)
-        except (ValueError, TypeError, KeyError, AttributeError):
+        except Exception:  # whatever is not an update is refused, not recorded
             return None
 
     def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
