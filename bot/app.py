@@ -14,6 +14,7 @@ from bot.domain.indicators import DEFAULT_INDICATORS
 from bot.domain.models import Role, Target
 from bot.domain.phones import normalize_phone
 from bot.domain.programme import ProgrammeGoal, parse_programme_csv
+from bot.domain.ratelimit import RateLimiter
 from bot.domain.tasks import NewTask
 from bot.domain.units import UnitDirectory, find_units, parse_units_csv
 from bot.i18n import Translator, load_translators
@@ -123,4 +124,7 @@ async def build_engine(
         clock=clock,
         router=build_router(),
         programme=programme_goals(),
+        rate_limiter=(
+            RateLimiter(settings.rate_limit_per_minute) if settings.rate_limit_per_minute else None
+        ),
     )

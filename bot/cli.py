@@ -8,12 +8,13 @@ import contextlib
 import sqlite3
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from bot.app import build_engine, open_app_store, seed_demo, shipped_units, utc_now
+from bot.audit import format_events
 from bot.domain.indicators import DEFAULT_INDICATORS
 from bot.domain.targets import TargetError, parse_targets_csv
 from bot.domain.units import DISTRICT, UnitDirectory, UnitError, load_units_csv
@@ -24,6 +25,7 @@ from bot.reminders import run_reminders
 from bot.roster import RosterError, parse_roster_csv
 from bot.settings import Settings, sqlite_path
 from bot.task_import import TaskImportError, parse_tasks_csv
+from storage.backup import BackupError, backup_database
 from storage.database import SCHEMA_VERSION
 
 __all__ = ["DEMO_DB", "main"]
@@ -333,6 +335,48 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _audit(settings: Settings, entity: str | None, since: date | None) -> list[str]:
+    store = await open_app_store(_db_path(settings))
+    try:
+        start = datetime.combine(since, time(), settings.tz) if since else None
+        events = await store.audit.events(entity=entity, since=start)
+        names = {p.id: p.name for p in await store.people.all()}
+    finally:
+        await store.close()
+    return format_events(events, names, settings.tz)
+
+
+def _cmd_audit(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    since = None
+    if args.since:
+        try:
+            since = date.fromisoformat(args.since)
+        except ValueError:
+            print(f"--since {args.since!r}: use a date like 2026-11-26", file=sys.stderr)
+            return 2
+    if not _db_path(settings).exists():
+        print(f"{_db_path(settings)} does not exist", file=sys.stderr)
+        return 2
+    for line in asyncio.run(_audit(settings, args.entity, since)):
+        print(line)
+    return 0
+
+
+def _cmd_backup(args: argparse.Namespace) -> int:
+    source = _db_path(_settings(args))
+    try:
+        summary = backup_database(source, Path(args.out))
+    except (BackupError, OSError) as error:
+        print(f"Backup failed: {error}", file=sys.stderr)
+        return 2
+    print(
+        f"Backup written to {args.out}: schema {summary.schema_version}, {summary.reports}"
+        f" reports, {summary.people} people, {summary.events} events; integrity ok"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot",
@@ -415,6 +459,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="xlsx: summarise by the communes as they were before 1 July 2025",
     )
     export.set_defaults(func=_cmd_export)
+
+    audit = command("audit", "List the history of changes (who, when, before, after).")
+    audit.add_argument("--entity", help="only this kind: report, person, invite, target, units")
+    audit.add_argument("--since", metavar="DATE", help="only from this local date (YYYY-MM-DD)")
+    audit.set_defaults(func=_cmd_audit)
+
+    backup = command("backup", "Copy the database consistently, even while the bot runs.")
+    backup.add_argument("--out", required=True, metavar="FILE", help="where to write the copy")
+    backup.set_defaults(func=_cmd_backup)
     return parser
 
 
@@ -427,7 +480,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings()
     except ValidationError as error:
-        print(f"Configuration error (.env or environment):\n{error}", file=sys.stderr)
+        # Without the values given: a mistyped secret must not end up on the screen or in logs.
+        problems = "\n".join(
+            f"  {'.'.join(str(part) for part in problem['loc']).upper()}: {problem['msg']}"
+            for problem in error.errors(include_url=False, include_input=False)
+        )
+        print(f"Configuration error (.env or environment):\n{problems}", file=sys.stderr)
         return 2
     secret = settings.telegram_bot_token
     setup_logging([secret.get_secret_value()] if secret else [])

@@ -38,3 +38,7 @@ def setup_logging(secrets: Iterable[str] = (), level: int = logging.INFO) -> Non
     root.setLevel(level)
     # httpx logs every request URL at INFO, and Telegram URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # One line per webhook request is noise; refusals (4xx) still show at WARNING.
+    logging.getLogger("tornado.access").setLevel(logging.WARNING)
+    # Warnings would otherwise go to stderr unfiltered.
+    logging.captureWarnings(True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -11,6 +12,8 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["Settings", "sqlite_path"]
+
+_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class Settings(BaseSettings):
@@ -25,6 +28,8 @@ class Settings(BaseSettings):
     reminder_cron: str = "30 7 * * mon"
     # Messages per second the reminder outbox may send (Telegram allows about 30 in all).
     reminder_rate: float = Field(default=25.0, gt=0, le=30)
+    # Messages a person may send per minute before the bot stops answering them; 0: no limit.
+    rate_limit_per_minute: int = Field(default=20, ge=0)
     # Webhook mode (python -m bot run --webhook).
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
@@ -35,6 +40,15 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _telegram_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        # Telegram's rule for secret_token; checked here so that a bad one is a clear
+        # configuration error, not a failed start. (After validation: never echo the value.)
+        if value is not None and not _SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError("WEBHOOK_SECRET must be 1-256 characters of A-Z a-z 0-9 _ -")
+        return value
 
     @field_validator("timezone")
     @classmethod

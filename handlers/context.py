@@ -34,6 +34,14 @@ class Context:
     programme: Sequence[ProgrammeGoal] = ()  # goals cadres do not report (rates, new-rural)
 
     @property
+    def source(self) -> str | None:
+        """The key of the message on its channel: a redelivery has the same one."""
+        message = self.message
+        if message.message_id is None:
+            return None
+        return f"{message.channel}:{message.sender_id}:{message.message_id}"
+
+    @property
     def today(self) -> date:
         return self.now.astimezone(self.tz).date()
 

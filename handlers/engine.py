@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -12,6 +13,7 @@ from bot.domain.models import Person
 from bot.domain.permissions import may_run
 from bot.domain.ports import Store
 from bot.domain.programme import ProgrammeGoal
+from bot.domain.ratelimit import RateLimiter, Verdict
 from bot.domain.text import fold
 from bot.domain.units import UnitDirectory
 from bot.i18n import Translator
@@ -20,11 +22,20 @@ from handlers.messages import Inbound, Reply
 from handlers.registration import registration_prompt
 from handlers.router import Route, Router
 
-__all__ = ["MAX_TEXT_LENGTH", "Engine"]
+__all__ = ["LOCAL_CHANNELS", "MAX_TEXT_LENGTH", "Engine"]
 
 logger = logging.getLogger(__name__)
 
 MAX_TEXT_LENGTH = 2000  # longer messages are refused whole, not cut
+# Channels operated on the server itself (the console): no rate limit, nobody to abuse it.
+LOCAL_CHANNELS = frozenset({"console"})
+
+
+def _valid_text(value: str | None) -> str | None:
+    """Lone surrogates (from a broken client or decoder) cannot be stored or sent: replace them."""
+    if value is None or value.isascii():
+        return value
+    return value.encode("utf-8", "replace").decode("utf-8")
 
 
 class Engine:
@@ -40,6 +51,7 @@ class Engine:
         clock: Callable[[], datetime],
         router: Router,
         programme: Sequence[ProgrammeGoal] = (),
+        rate_limiter: RateLimiter | None = None,
     ) -> None:
         self.store = store
         self.units = units
@@ -50,6 +62,7 @@ class Engine:
         self.clock = clock
         self.router = router
         self.programme = tuple(programme)
+        self.rate_limiter = rate_limiter
 
     def translator(self, person: Person | None) -> Translator:
         language = (person.language if person else None) or self.default_locale
@@ -59,8 +72,36 @@ class Engine:
         """Answer one message. Never raises: a failure becomes a polite apology."""
         t = self.translators[self.default_locale]
         try:
+            message = replace(
+                message,
+                text=_valid_text(message.text),
+                choice=_valid_text(message.choice),
+                contact_phone=_valid_text(message.contact_phone),
+                reply_to_text=_valid_text(message.reply_to_text),
+            )
+            verdict = self._rate(message)
+            if verdict == Verdict.SILENT:
+                return []
             person = await self.store.people.by_identity(message.channel, message.sender_id)
             t = self.translator(person)
+            if verdict == Verdict.WARN:
+                return [
+                    Reply(
+                        t.gettext(
+                            "Bạn gửi nhiều tin nhắn quá. Các tin gửi thêm trong một phút tới"
+                            " sẽ không được xử lý; vui lòng đợi một lát rồi gửi lại."
+                        )
+                    )
+                ]
+            if message.text is not None and len(message.text) > MAX_TEXT_LENGTH:
+                return [
+                    Reply(
+                        t.gettext(
+                            "Tin nhắn dài quá: mỗi tin tối đa {limit} ký tự, tin này chưa được"
+                            " ghi. Hãy gửi báo cáo ngắn gọn, ví dụ: xong 2 nhà"
+                        ).format(limit=t.number(MAX_TEXT_LENGTH))
+                    )
+                ]
             return await self._dispatch(message, person, t)
         except Exception:
             # The message text may hold personal data: log the failure, not the text.
@@ -68,6 +109,16 @@ class Engine:
             return [
                 Reply(t.gettext("Xin lỗi, hệ thống đang gặp lỗi. Vui lòng gửi lại sau ít phút."))
             ]
+
+    def _rate(self, message: Inbound) -> Verdict:
+        limiter = self.rate_limiter
+        if limiter is None or message.channel in LOCAL_CHANNELS:
+            return Verdict.ALLOW
+        now = self.clock()
+        if now - message.received_at >= limiter.window:
+            # Sent long ago and delivered only now (the bot was down): a backlog, not a flood.
+            return Verdict.ALLOW
+        return limiter.check((message.channel, message.sender_id), now)
 
     async def _dispatch(
         self, message: Inbound, person: Person | None, t: Translator

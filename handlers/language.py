@@ -38,7 +38,7 @@ async def language_chosen(ctx: Context) -> list[Reply]:
 async def set_language(ctx: Context, code: str) -> list[Reply]:
     if ctx.person is None:
         return [Reply(ctx._("Hãy đăng ký trước khi đổi ngôn ngữ."))]
-    await ctx.store.people.set_language(ctx.person.id, code)
+    await ctx.store.people.set_language(ctx.person.id, code, at=ctx.now)
     ctx.person = replace(ctx.person, language=code)
     ctx.t = ctx.translators.get(code, ctx.t)
     # Said in the language just chosen: "switched to <this language>".

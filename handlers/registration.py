@@ -102,8 +102,11 @@ async def create_invite(ctx: Context) -> list[Reply]:
     assert ctx.person is not None
     code = "".join(secrets.choice(INVITE_ALPHABET) for _ in range(INVITE_LENGTH))
     expires = ctx.now + INVITE_VALID
-    await ctx.store.people.add_invite(
-        Invite(code=code, phone=phone, created_by=ctx.person.id, expires_at=expires), ctx.now
+    # A redelivered /moi gets the code made the first time, not a second one.
+    invite = await ctx.store.people.add_invite(
+        Invite(code=code, phone=phone, created_by=ctx.person.id, expires_at=expires),
+        ctx.now,
+        source=ctx.source,
     )
     return [
         Reply(
@@ -113,8 +116,8 @@ async def create_invite(ctx: Context) -> list[Reply]:
             ).format(
                 name=person.name,
                 phone=display_phone(phone),
-                code=code,
-                date=ctx.t.short_date(ctx.local(expires).date()),
+                code=invite.code,
+                date=ctx.t.short_date(ctx.local(invite.expires_at).date()),
             )
         )
     ]

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from storage.activity import SqliteActivityStore
 from storage.database import Database, open_database
+from storage.events import SqliteAuditLog
+from storage.inbox import SqliteInbox
 from storage.outbox import SqliteOutboxStore
 from storage.pending import SqlitePendingStore
 from storage.people import SqlitePeopleStore
@@ -30,6 +32,8 @@ class SqliteStore:
         self.activity = SqliteActivityStore(db)
         self.outbox = SqliteOutboxStore(db)
         self.pending = SqlitePendingStore(db)
+        self.inbox = SqliteInbox(db)
+        self.audit = SqliteAuditLog(db)
 
     async def close(self) -> None:
         await self.db.close()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 import aiosqlite
 
@@ -24,6 +24,15 @@ def _person(row: aiosqlite.Row) -> Person:
         role=Role(row["role"]),
         scope=row["scope"],
         language=row["language"],
+    )
+
+
+def _invite(row: aiosqlite.Row) -> Invite:
+    return Invite(
+        code=row["code"],
+        phone=row["phone"],
+        created_by=row["created_by"],
+        expires_at=datetime.fromisoformat(row["expires_at"]),
     )
 
 
@@ -100,6 +109,13 @@ class SqlitePeopleStore:
 
     async def link(self, person_id: int, channel: str, external_id: str, at: datetime) -> None:
         async with self._db.transaction() as conn:
+            async with conn.execute(
+                "SELECT person_id FROM identities WHERE channel = ? AND external_id = ?",
+                (channel, external_id),
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is not None and row["person_id"] == person_id:
+                return  # linked already: a redelivered contact or a console restart
             await conn.execute(
                 "INSERT INTO identities (channel, external_id, person_id, linked_at)"
                 " VALUES (?, ?, ?, ?) ON CONFLICT (channel, external_id)"
@@ -113,6 +129,7 @@ class SqlitePeopleStore:
                 action="linked",
                 actor_id=person_id,
                 at=at,
+                before={"person_id": row["person_id"]} if row is not None else None,
                 after={"channel": channel},
             )
 
@@ -124,23 +141,53 @@ class SqlitePeopleStore:
         )
         return [r["external_id"] for r in rows]
 
-    async def set_language(self, person_id: int, language: str) -> None:
+    async def set_language(
+        self, person_id: int, language: str, *, at: datetime | None = None
+    ) -> None:
         async with self._db.transaction() as conn:
+            async with conn.execute(
+                "SELECT language FROM people WHERE id = ?", (person_id,)
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is None or row["language"] == language:
+                return  # a redelivered /ngonngu changes nothing and records nothing
             await conn.execute("UPDATE people SET language = ? WHERE id = ?", (language, person_id))
+            await record_event(
+                conn,
+                entity="person",
+                entity_id=person_id,
+                action="language",
+                actor_id=person_id,
+                at=at or datetime.now(UTC),
+                before={"language": row["language"]},
+                after={"language": language},
+            )
 
-    async def add_invite(self, invite: Invite, at: datetime) -> None:
+    async def add_invite(
+        self, invite: Invite, at: datetime, *, source: str | None = None
+    ) -> Invite:
         async with self._db.transaction() as conn:
+            if source is not None:
+                async with conn.execute(
+                    "SELECT code, phone, created_by, expires_at FROM invites WHERE source = ?",
+                    (source,),
+                ) as cursor:
+                    row = await cursor.fetchone()
+                if row is not None:
+                    return _invite(row)
             await conn.execute(
-                "INSERT INTO invites (code, phone, created_by, created_at, expires_at)"
-                " VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO invites (code, phone, created_by, created_at, expires_at, source)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
                 (
                     invite.code,
                     invite.phone,
                     invite.created_by,
                     at.isoformat(),
                     invite.expires_at.isoformat(),
+                    source,
                 ),
             )
+            # The code itself stays out of the history: it is a credential until used.
             await record_event(
                 conn,
                 entity="invite",
@@ -148,7 +195,9 @@ class SqlitePeopleStore:
                 action="created",
                 actor_id=invite.created_by,
                 at=at,
+                after={"expires_at": invite.expires_at.isoformat()},
             )
+        return invite
 
     async def take_invite(self, code: str, at: datetime) -> Invite | None:
         async with self._db.transaction() as conn:
@@ -160,15 +209,20 @@ class SqlitePeopleStore:
                 row = await cursor.fetchone()
             if row is None:
                 return None
-            invite = Invite(
-                code=row["code"],
-                phone=row["phone"],
-                created_by=row["created_by"],
-                expires_at=datetime.fromisoformat(row["expires_at"]),
-            )
+            invite = _invite(row)
             if invite.expires_at <= at:
                 return None
             await conn.execute(
                 "UPDATE invites SET used_at = ? WHERE code = ?", (at.isoformat(), code)
+            )
+            await record_event(
+                conn,
+                entity="invite",
+                entity_id=invite.phone,
+                action="used",
+                actor_id=None,
+                at=at,
+                before={"expires_at": invite.expires_at.isoformat()},
+                after={"used_at": at.isoformat()},
             )
             return invite

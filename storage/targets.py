@@ -53,6 +53,12 @@ async def _upsert(
         (target.indicator, target.unit),
     ) as cursor:
         row = await cursor.fetchone()
+    if row is not None and (row["value"], row["deadline"], row["baseline"]) == (
+        target.value,
+        target.deadline.isoformat(),
+        target.baseline,
+    ):
+        return  # the same target again (a redelivered /chitieu): nothing changes
     await conn.execute(
         "INSERT INTO targets (indicator, unit, value, deadline, baseline)"
         " VALUES (?, ?, ?, ?, ?) ON CONFLICT (indicator, unit) DO UPDATE SET"

@@ -12,7 +12,20 @@ import pytest
 
 from bot.cli import main
 
-SUBCOMMANDS = ["run", "console", "seed-demo", "import-units", "import-roster", "export", "parse"]
+SUBCOMMANDS = [
+    "run",
+    "console",
+    "seed-demo",
+    "import-units",
+    "import-roster",
+    "import-tasks",
+    "import-targets",
+    "reminders",
+    "export",
+    "parse",
+    "audit",
+    "backup",
+]
 
 
 @pytest.fixture(autouse=True)

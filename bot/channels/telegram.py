@@ -56,6 +56,9 @@ class BotData:
 
     def __init__(self) -> None:
         self._engine: Engine | None = None
+        # Updates whose handling failed, by update_id: the durable inbox reads and clears
+        # this to decide between "done", "retry" and "failed".
+        self.failures: dict[int, BaseException] = {}
 
     @property
     def engine(self) -> Engine:
@@ -79,11 +82,13 @@ def inbound_from_update(update: Update) -> Inbound | None:
         return None  # channel posts, groups and other bots: the bot works in private chats
     if update.callback_query is not None:
         query = update.callback_query
+        if not isinstance(query.data, str):
+            return None  # game buttons and dropped callback data: nothing to act on
         return Inbound(
             channel=CHANNEL,
             sender_id=str(user.id),
             received_at=datetime.now(UTC),
-            choice=query.data if isinstance(query.data, str) else None,
+            choice=query.data,
         )
     message = update.message or update.edited_message
     if message is None:
@@ -203,7 +208,11 @@ async def _on_update(update: object, context: Context) -> None:
     if not isinstance(update, Update):
         return
     if update.callback_query is not None:
-        await update.callback_query.answer()
+        try:
+            await update.callback_query.answer()
+        except BadRequest:
+            # A button of an old message: Telegram no longer takes the answer; act anyway.
+            logger.debug("callback query too old to answer")
     inbound = inbound_from_update(update)
     chat = update.effective_chat
     if inbound is None or chat is None:
@@ -215,6 +224,8 @@ async def _on_update(update: object, context: Context) -> None:
 async def _on_error(update: object, context: Context) -> None:
     # Never show the error to the user; never log the update (it may hold personal data).
     logger.error("update failed: %s", type(context.error).__name__, exc_info=context.error)
+    if isinstance(update, Update) and context.error is not None:
+        context.bot_data.failures[update.update_id] = context.error
 
 
 def build_application(

@@ -7,7 +7,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
-__all__ = ["Invite", "Pending", "Person", "ReportStatus", "Role", "StoredReport", "Target"]
+__all__ = [
+    "AuditEvent",
+    "InboxEntry",
+    "Invite",
+    "Pending",
+    "Person",
+    "ReportStatus",
+    "Role",
+    "StoredReport",
+    "Target",
+]
 
 
 class Role(StrEnum):
@@ -74,3 +84,25 @@ class Pending:
     source: str | None = None  # the channel message key of that message
     created_at: datetime | None = None  # UTC
     used_at: datetime | None = None  # UTC; set by the first answer
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEvent:
+    """One change, as the append-only history keeps it (before/after are JSON texts)."""
+
+    id: int
+    entity: str  # "report", "person", "invite", "target", "units", ...
+    entity_id: str
+    action: str
+    actor_id: int | None  # None: the system or an operator on the command line
+    at: datetime  # UTC
+    before: str | None
+    after: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class InboxEntry:
+    """An update a channel received and recorded before acknowledging it."""
+
+    update_id: int
+    payload: str  # the update as JSON, as the channel delivered it

@@ -645,13 +645,16 @@ class ReportParser:
                     bounds[-1][1] = j
                     bounds.append([end, n])
                     item_start = True
-                elif ptype == _P_RELATIVE:
+                elif ptype in (_P_RELATIVE, _P_WEEKDAY):
                     assert isinstance(payload, int)
-                    msg.dates.append(msg.today + timedelta(days=payload))
-                elif ptype == _P_WEEKDAY:
-                    assert isinstance(payload, int)
-                    back = (msg.today.weekday() - payload) % 7
-                    msg.dates.append(msg.today - timedelta(days=back))
+                    if ptype == _P_RELATIVE:
+                        when = msg.today + timedelta(days=payload)
+                    else:
+                        when = msg.today - timedelta(days=(msg.today.weekday() - payload) % 7)
+                    if EARLIEST_DATE <= when <= msg.today:
+                        msg.dates.append(when)
+                    else:  # "CN" on the programme's first day would be before it began
+                        msg.fail("invalid_date", t.text(j, end))
                 elif ptype == _P_VILLAGE:
                     found3 = self._after_marker(t, end)
                     if found3 is not None:

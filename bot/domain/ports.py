@@ -9,7 +9,16 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
-from bot.domain.models import Invite, Pending, Person, Role, StoredReport, Target
+from bot.domain.models import (
+    AuditEvent,
+    InboxEntry,
+    Invite,
+    Pending,
+    Person,
+    Role,
+    StoredReport,
+    Target,
+)
 from bot.domain.outbox import OutboxItem, OutboxMessage
 from bot.domain.parsing import ReportItem
 from bot.domain.tasks import NewTask, Task, TaskProgress
@@ -17,7 +26,9 @@ from bot.domain.units import UnitDirectory
 
 __all__ = [
     "ActivityStore",
+    "AuditLog",
     "HouseholdTaken",
+    "Inbox",
     "OutboxStore",
     "PendingStore",
     "PeopleStore",
@@ -55,8 +66,18 @@ class PeopleStore(Protocol):
         """The person's ids on a channel, the most recently linked last."""
         ...
 
-    async def set_language(self, person_id: int, language: str) -> None: ...
-    async def add_invite(self, invite: Invite, at: datetime) -> None: ...
+    async def set_language(
+        self, person_id: int, language: str, *, at: datetime | None = None
+    ) -> None:
+        """Change a person's language; setting the same one again changes and records nothing."""
+        ...
+
+    async def add_invite(
+        self, invite: Invite, at: datetime, *, source: str | None = None
+    ) -> Invite:
+        """Store a new invite; an invite already made from ``source`` is returned instead."""
+        ...
+
     async def take_invite(self, code: str, at: datetime) -> Invite | None:
         """Consume a valid, unexpired invite: None if unknown, used or expired."""
         ...
@@ -260,3 +281,39 @@ class Store(Protocol):
     @property
     def pending(self) -> PendingStore: ...
     async def close(self) -> None: ...
+
+
+class Inbox(Protocol):
+    """Updates recorded before they are acknowledged to the messenger, until processed."""
+
+    async def record(
+        self,
+        channel: str,
+        entries: Sequence[InboxEntry],
+        *,
+        at: datetime,
+        offset: int | None = None,
+    ) -> set[int]:
+        """Record updates (and the channel's next offset) in one commit; returns the new ids."""
+        ...
+
+    async def pending(self, channel: str) -> list[InboxEntry]:
+        """Updates recorded but not yet processed, oldest first."""
+        ...
+
+    async def finish(self, channel: str, update_id: int, *, at: datetime, failed: bool) -> None: ...
+    async def offset(self, channel: str) -> int | None:
+        """The next update id to ask the channel for; None before the first update."""
+        ...
+
+    async def prune(self, channel: str, before: datetime) -> int:
+        """Forget processed updates received before ``before``; returns how many."""
+        ...
+
+
+class AuditLog(Protocol):
+    async def events(
+        self, *, entity: str | None = None, since: datetime | None = None
+    ) -> list[AuditEvent]:
+        """The history, oldest first."""
+        ...

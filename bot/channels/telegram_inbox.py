@@ -1,0 +1,195 @@
+"""Durable Telegram updates: recorded before they are acknowledged, processed after.
+
+Telegram considers an update delivered once getUpdates is called with a higher offset (or
+once the webhook answered 200). python-telegram-bot's Updater does that before the update
+is processed, so a crash loses it. Here every update is committed to the inbox first, the
+offset is advanced only by the next poll, and an update is marked processed only after its
+replies were sent. A crash at any moment therefore leaves each update either unacknowledged
+(Telegram sends it again) or recorded and pending (processed at the next start). Processing
+an update twice stores nothing twice: reports are keyed by their message, invites by the
+message that asked for them, and the other changes set a value rather than add one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Callable, Hashable, Sequence
+from datetime import datetime, timedelta
+
+from telegram import Update
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+from telegram.ext import Application
+
+from bot.channels.lanes import Lanes, wait_any
+from bot.channels.telegram import CHANNEL, BotData
+from bot.domain.models import InboxEntry
+from bot.domain.ports import Inbox
+
+__all__ = ["TelegramInbox", "lane_key"]
+
+logger = logging.getLogger(__name__)
+
+POLL_TIMEOUT = 30  # seconds Telegram holds a getUpdates open when there is nothing new
+MAX_BACKLOG = 1000  # updates waiting in memory; above it polling pauses (Telegram keeps them)
+CONCURRENCY = 32  # updates processed at once, across people
+ATTEMPTS = 5  # tries for an update whose replies could not be sent for a passing reason
+KEEP_PROCESSED = timedelta(days=7)  # then processed updates (message texts) are deleted
+PRUNE_EVERY = timedelta(hours=1)
+
+Item = tuple[int, Update | None]  # update_id, and the update (None: it could not be read)
+
+
+def lane_key(update: Update) -> Hashable:
+    """Updates of one person are processed in order; anything else on its own."""
+    if update.effective_user is not None:
+        return ("user", update.effective_user.id)
+    if update.effective_chat is not None:
+        return ("chat", update.effective_chat.id)
+    return ("update", update.update_id)
+
+
+def _transient(error: BaseException) -> bool:
+    """Worth trying again later: the network or Telegram hiccuped, the update is fine."""
+    if isinstance(error, BadRequest | Forbidden | ChatMigrated | InvalidToken):
+        return False
+    return isinstance(error, NetworkError | TimedOut | RetryAfter)
+
+
+class TelegramInbox:
+    def __init__(
+        self,
+        application: Application,  # type: ignore[type-arg]
+        inbox: Inbox,
+        *,
+        clock: Callable[[], datetime],
+        concurrency: int = CONCURRENCY,
+        retry_delay: Callable[[int], float] = lambda attempt: min(2.0**attempt, 30.0),
+    ) -> None:
+        self.application = application
+        self.inbox = inbox
+        self.clock = clock
+        self.retry_delay = retry_delay
+        self.lanes: Lanes[Item] = Lanes(self._process, concurrency=concurrency)
+        self._pruned_at: datetime | None = None
+
+    @property
+    def _data(self) -> BotData:
+        data: BotData = self.application.bot_data
+        return data
+
+    async def resume(self) -> int:
+        """Queue what was recorded but not processed before the last stop; returns how many."""
+        await self._prune()
+        entries = await self.inbox.pending(CHANNEL)
+        for entry in entries:
+            try:
+                update: Update | None = Update.de_json(
+                    json.loads(entry.payload), self.application.bot
+                )
+            except Exception:  # one unreadable row must not keep the bot from starting
+                logger.error("recorded update %d cannot be read; marked failed", entry.update_id)
+                update = None
+            key = lane_key(update) if update is not None else ("update", entry.update_id)
+            self.lanes.put(key, (entry.update_id, update))
+        if entries:
+            logger.info("resuming %d recorded updates", len(entries))
+        return len(entries)
+
+    async def accept(self, updates: Sequence[Update], *, offset: int | None = None) -> None:
+        """Record updates durably (with the next offset, when polling), then queue them.
+
+        Returns only after the commit: the caller may then acknowledge them to Telegram.
+        """
+        # ASCII JSON: even a lone surrogate in a text is stored, not a poison pill.
+        entries = [InboxEntry(u.update_id, json.dumps(u.to_dict())) for u in updates]
+        new = await self.inbox.record(CHANNEL, entries, at=self.clock(), offset=offset)
+        for update in updates:
+            if update.update_id in new:  # a redelivery is already queued or done
+                self.lanes.put(lane_key(update), (update.update_id, update))
+        if self._pruned_at is None or self.clock() - self._pruned_at >= PRUNE_EVERY:
+            await self._prune()
+
+    async def _prune(self) -> None:
+        self._pruned_at = self.clock()
+        await self.inbox.prune(CHANNEL, self._pruned_at - KEEP_PROCESSED)
+
+    async def _process(self, item: Item) -> None:
+        update_id, update = item
+        failed = True
+        attempt = 0
+        while update is not None:
+            await self.application.process_update(update)
+            error = self._data.failures.pop(update_id, None)
+            if error is None:
+                failed = False
+                break
+            attempt += 1
+            if not _transient(error) or attempt >= ATTEMPTS:
+                logger.error("update %d failed for good (%s)", update_id, type(error).__name__)
+                break
+            await wait_any(self.lanes.closing, at_most=self.retry_delay(attempt))
+            if self.lanes.closing.is_set():
+                return  # stays pending: the next start tries again
+        await self.inbox.finish(CHANNEL, update_id, at=self.clock(), failed=failed)
+
+    async def poll(self, stop: asyncio.Event) -> None:
+        """Long-poll Telegram until ``stop`` is set; each batch is recorded before the next poll
+        acknowledges it."""
+        bot = self.application.bot
+        await bot.delete_webhook()  # Telegram refuses getUpdates while a webhook is set
+        offset = await self.inbox.offset(CHANNEL)
+        delay = 1.0
+        while not stop.is_set():
+            await self.lanes.wait_below(MAX_BACKLOG, stop)
+            if stop.is_set():
+                break
+            fetch = asyncio.ensure_future(
+                bot.get_updates(
+                    offset=offset, timeout=POLL_TIMEOUT, allowed_updates=Update.ALL_TYPES
+                )
+            )
+            await wait_any(stop, _done_event(fetch))
+            if not fetch.done():
+                # Nothing of this poll was recorded, so nothing of it is acknowledged either.
+                fetch.cancel()
+                await asyncio.wait({fetch})
+                break
+            try:
+                updates = fetch.result()
+            except InvalidToken:
+                raise
+            except TelegramError as error:
+                logger.warning(
+                    "getUpdates failed (%s: %s); trying again in %.0f s",
+                    type(error).__name__,
+                    error,
+                    delay,
+                )
+                await wait_any(stop, at_most=delay)
+                delay = min(delay * 2, 60.0)
+                continue
+            delay = 1.0
+            if updates:
+                offset = max(u.update_id for u in updates) + 1
+                await self.accept(updates, offset=offset)
+
+    async def close(self, grace: float) -> None:
+        """Stop taking updates; let those being processed finish (within ``grace`` seconds)."""
+        await self.lanes.close(grace)
+
+
+def _done_event(task: asyncio.Future[object]) -> asyncio.Event:
+    event = asyncio.Event()
+    task.add_done_callback(lambda _: event.set())
+    return event

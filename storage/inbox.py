@@ -1,0 +1,78 @@
+"""The durable inbox: channel updates recorded before they are acknowledged."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from bot.domain.models import InboxEntry
+from storage.database import Database
+
+__all__ = ["SqliteInbox"]
+
+
+def _offset_key(channel: str) -> str:
+    return f"{channel}.offset"
+
+
+class SqliteInbox:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def record(
+        self,
+        channel: str,
+        entries: Sequence[InboxEntry],
+        *,
+        at: datetime,
+        offset: int | None = None,
+    ) -> set[int]:
+        recorded: set[int] = set()
+        # One commit for the batch and the offset: either both survive a crash or neither,
+        # and the messenger learns of the offset only from the next poll, after this commit.
+        async with self._db.transaction() as conn:
+            for entry in entries:
+                cursor = await conn.execute(
+                    "INSERT INTO inbox (channel, update_id, payload, received_at)"
+                    " VALUES (?, ?, ?, ?) ON CONFLICT (channel, update_id) DO NOTHING",
+                    (channel, entry.update_id, entry.payload, at.isoformat()),
+                )
+                if cursor.rowcount == 1:
+                    recorded.add(entry.update_id)
+            if offset is not None:
+                await conn.execute(
+                    "INSERT INTO meta (key, value) VALUES (?, ?)"
+                    " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    (_offset_key(channel), str(offset)),
+                )
+        return recorded
+
+    async def pending(self, channel: str) -> list[InboxEntry]:
+        rows = await self._db.fetchall(
+            "SELECT update_id, payload FROM inbox WHERE channel = ? AND status = 'pending'"
+            " ORDER BY update_id",
+            (channel,),
+        )
+        return [InboxEntry(update_id=r["update_id"], payload=r["payload"]) for r in rows]
+
+    async def finish(self, channel: str, update_id: int, *, at: datetime, failed: bool) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE inbox SET status = ?, processed_at = ? WHERE channel = ? AND update_id = ?",
+                ("failed" if failed else "done", at.isoformat(), channel, update_id),
+            )
+
+    async def offset(self, channel: str) -> int | None:
+        row = await self._db.fetchone(
+            "SELECT value FROM meta WHERE key = ?", (_offset_key(channel),)
+        )
+        return int(row["value"]) if row else None
+
+    async def prune(self, channel: str, before: datetime) -> int:
+        # Payloads hold message texts (personal data): keep them only as long as useful.
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "DELETE FROM inbox WHERE channel = ? AND status <> 'pending' AND received_at < ?",
+                (channel, before.isoformat()),
+            )
+            return cursor.rowcount
