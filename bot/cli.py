@@ -16,15 +16,13 @@ from pydantic import ValidationError
 from bot.app import build_engine, open_app_store, seed_demo, shipped_units, utc_now
 from bot.audit import format_events
 from bot.domain.indicators import DEFAULT_INDICATORS
-from bot.domain.targets import TargetError, parse_targets_csv
 from bot.domain.units import DISTRICT, UnitDirectory, UnitError, load_units_csv
 from bot.export import export_rows, write_csv
 from bot.i18n import CatalogError, load_translators
+from bot.imports import CsvImport, ImportProblem, import_roster, import_targets, import_tasks
 from bot.logs import setup_logging
 from bot.reminders import run_reminders
-from bot.roster import RosterError, parse_roster_csv
 from bot.settings import Settings, sqlite_path
-from bot.task_import import TaskImportError, parse_tasks_csv
 from storage.backup import BackupError, backup_database
 from storage.database import SCHEMA_VERSION
 
@@ -135,85 +133,41 @@ def _cmd_import_units(args: argparse.Namespace) -> int:
     return asyncio.run(_import_units(_settings(args), Path(args.file)))
 
 
-async def _import_roster(settings: Settings, file: Path, text: str) -> int:
-    store = await open_app_store(_db_path(settings))
+def _import_csv(args: argparse.Namespace, load: CsvImport) -> int:
+    """Read FILE.csv, then import it whole or, naming the bad lines, not at all."""
+    file = Path(args.file)
     try:
-        units = await store.units.load()
+        text = file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"Cannot read {file}: {error}", file=sys.stderr)
+        return 2
+    settings = _settings(args)
+
+    async def run() -> int:
+        store = await open_app_store(_db_path(settings))
         try:
-            entries = parse_roster_csv(text, units)
-        except RosterError as error:
+            summary = await load(store, await store.units.load(), text, settings)
+        except ImportProblem as error:
             print(f"Cannot import {file}; nothing was imported:\n{error}", file=sys.stderr)
             return 2
-        changed = await store.people.upsert_roster(entries, actor_id=None, at=utc_now())
-    finally:
-        await store.close()
-    print(f"Roster: {len(entries)} people read, {changed} added or changed")
-    return 0
+        finally:
+            await store.close()
+        print(summary)
+        return 0
+
+    return asyncio.run(run())
 
 
 def _cmd_import_roster(args: argparse.Namespace) -> int:
-    file = Path(args.file)
-    try:
-        text = file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        print(f"Cannot read {file}: {error}", file=sys.stderr)
-        return 2
-    return asyncio.run(_import_roster(_settings(args), file, text))
-
-
-async def _import_tasks(settings: Settings, file: Path, text: str) -> int:
-    store = await open_app_store(_db_path(settings))
-    try:
-        now = utc_now()
-        units = await store.units.load()
-        try:
-            tasks = parse_tasks_csv(
-                text, units, DEFAULT_INDICATORS, now.astimezone(settings.tz).date()
-            )
-        except TaskImportError as error:
-            print(f"Cannot import {file}; nothing was imported:\n{error}", file=sys.stderr)
-            return 2
-        await store.tasks.add(tasks, actor_id=None, at=now)
-    finally:
-        await store.close()
-    print(f"Tasks: {len(tasks)} imported from {file}")
-    return 0
+    return _import_csv(args, import_roster)
 
 
 def _cmd_import_tasks(args: argparse.Namespace) -> int:
-    file = Path(args.file)
-    try:
-        text = file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        print(f"Cannot read {file}: {error}", file=sys.stderr)
-        return 2
-    return asyncio.run(_import_tasks(_settings(args), file, text))
-
-
-async def _import_targets(settings: Settings, file: Path, text: str) -> int:
-    store = await open_app_store(_db_path(settings))
-    try:
-        units = await store.units.load()
-        try:
-            targets = parse_targets_csv(text, units, DEFAULT_INDICATORS)
-        except TargetError as error:
-            print(f"Cannot import {file}; nothing was imported:\n{error}", file=sys.stderr)
-            return 2
-        await store.targets.set_many(targets, actor_id=None, at=utc_now())
-    finally:
-        await store.close()
-    print(f"Targets: {len(targets)} set from {file}")
-    return 0
+    return _import_csv(args, import_tasks)
 
 
 def _cmd_import_targets(args: argparse.Namespace) -> int:
-    file = Path(args.file)
-    try:
-        text = file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        print(f"Cannot read {file}: {error}", file=sys.stderr)
-        return 2
-    return asyncio.run(_import_targets(_settings(args), file, text))
+    return _import_csv(args, import_targets)
 
 
 def _cmd_reminders(args: argparse.Namespace) -> int:

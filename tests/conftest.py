@@ -11,6 +11,8 @@ from bot.i18n import Translator, load_translators
 from bot.settings import Settings
 from handlers import Engine, Inbound, Reply
 from storage import SqliteStore
+from tests.botprocess import TOKEN, Bots, bot_processes
+from tests.fake_bot_api import FakeBotApi
 from tests.fakes import FakeClock
 
 DATA = Path(__file__).parent / "data"
@@ -110,3 +112,19 @@ async def leader(engine: Engine) -> Chat:
 @pytest.fixture
 async def admin(engine: Engine) -> Chat:
     return await as_person(engine, ADMIN)
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotApi]:
+    """A fake Telegram Bot API on 127.0.0.1, for the real bot process to talk to."""
+    server = FakeBotApi(TOKEN)
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def bots(tmp_path: Path) -> AsyncIterator[Bots]:
+    """Starts real `python -m bot run` processes; kills any left running."""
+    async with bot_processes(tmp_path) as processes:
+        yield processes

@@ -5,32 +5,15 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
-
 from bot.app import open_app_store, seed_demo
-from tests.botprocess import TOKEN, Bots, bot_env, bot_processes, contact, message
+from tests.botprocess import TOKEN, Bots, bot_env, contact, message
 from tests.fake_bot_api import FakeBotApi
 
 CADRE_A, CADRE_B = 7101, 7102  # Telegram user ids of the cadres of Sà Lủng and Xà Phìn
 PER_CADRE = 100
 ANSWER = re.compile(r"Nhà ở hoàn thành (\d+) nhà — thôn")
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    server = FakeBotApi(TOKEN)
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-async def bots(tmp_path: Path) -> AsyncIterator[Bots]:
-    async with bot_processes(tmp_path) as processes:
-        yield processes
 
 
 async def seeded_db(tmp_path: Path) -> Path:

@@ -4,32 +4,16 @@ recorded before Telegram gets its 200."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
-import pytest
 
-from tests.botprocess import TOKEN, Bots, bot_env, bot_processes, contact, message
+from tests.botprocess import TOKEN, Bots, bot_env, contact, message
 from tests.fake_bot_api import FakeBotApi, free_port
 from tests.test_e2e_polling import seeded_db
 
 SECRET = "webhook-secret-123"
 USER = 7201
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    server = FakeBotApi(TOKEN)
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-async def bots(tmp_path: Path) -> AsyncIterator[Bots]:
-    async with bot_processes(tmp_path) as processes:
-        yield processes
 
 
 def inbox_ids(db: Path) -> set[int]:

@@ -4,7 +4,6 @@ around the durable inbox."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -15,14 +14,6 @@ import bot.runner
 from bot.settings import Settings
 from tests.botprocess import TOKEN, contact
 from tests.fake_bot_api import FakeBotApi
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    server = FakeBotApi(TOKEN)
-    await server.start()
-    yield server
-    await server.stop()
 
 
 async def test_post_init_jobs_and_post_shutdown_run_around_polling(

@@ -4,27 +4,12 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from tests.botprocess import ROOT, TOKEN, Bots, bot_env, bot_processes
+from tests.botprocess import ROOT, TOKEN, Bots, bot_env
 from tests.fake_bot_api import FakeBotApi
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    server = FakeBotApi(TOKEN)
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-async def bots(tmp_path: Path) -> AsyncIterator[Bots]:
-    async with bot_processes(tmp_path) as processes:
-        yield processes
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,45 @@
+"""CSV imports an admin runs from the command line: roster, tasks, targets.
+
+Each reads the whole file first and raises ``ImportProblem`` naming every bad line, so a
+file is imported whole or not at all; on success it returns a one-line summary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from bot.app import utc_now
+from bot.domain.indicators import DEFAULT_INDICATORS
+from bot.domain.targets import TargetError, parse_targets_csv
+from bot.domain.units import UnitDirectory
+from bot.roster import RosterError, parse_roster_csv
+from bot.settings import Settings
+from bot.task_import import TaskImportError, parse_tasks_csv
+from storage import SqliteStore
+
+__all__ = ["CsvImport", "ImportProblem", "import_roster", "import_targets", "import_tasks"]
+
+ImportProblem = (RosterError, TaskImportError, TargetError)
+CsvImport = Callable[[SqliteStore, UnitDirectory, str, Settings], Awaitable[str]]
+
+
+async def import_roster(store: SqliteStore, units: UnitDirectory, text: str, _: Settings) -> str:
+    entries = parse_roster_csv(text, units)
+    changed = await store.people.upsert_roster(entries, actor_id=None, at=utc_now())
+    return f"Roster: {len(entries)} people read, {changed} added or changed"
+
+
+async def import_tasks(
+    store: SqliteStore, units: UnitDirectory, text: str, settings: Settings
+) -> str:
+    now = utc_now()
+    today = now.astimezone(settings.tz).date()
+    tasks = parse_tasks_csv(text, units, DEFAULT_INDICATORS, today)
+    await store.tasks.add(tasks, actor_id=None, at=now)
+    return f"Tasks: {len(tasks)} imported"
+
+
+async def import_targets(store: SqliteStore, units: UnitDirectory, text: str, _: Settings) -> str:
+    targets = parse_targets_csv(text, units, DEFAULT_INDICATORS)
+    await store.targets.set_many(targets, actor_id=None, at=utc_now())
+    return f"Targets: {len(targets)} set"
