@@ -27,6 +27,7 @@ __all__ = [
     "DEMO_TASK",
     "build_engine",
     "default_targets",
+    "is_demo_or_empty",
     "open_app_store",
     "programme_goals",
     "seed_demo",
@@ -90,6 +91,12 @@ async def open_app_store(path: Path | str, *, now: datetime | None = None) -> Sq
         for target in default_targets(units):
             await store.targets.set(target, actor_id=None, at=at)
     return store
+
+
+async def is_demo_or_empty(store: SqliteStore) -> bool:
+    """True when nobody but the demo roster is registered (a real roster is never touched)."""
+    demo = {normalize_phone(phone) for _, phone, _, _ in DEMO_ROSTER}
+    return all(p.phone in demo for p in await store.people.all())
 
 
 async def seed_demo(store: SqliteStore, *, now: datetime | None = None) -> None:

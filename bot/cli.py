@@ -13,9 +13,17 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot.app import build_engine, open_app_store, seed_demo, shipped_units, utc_now
+from bot.app import (
+    build_engine,
+    is_demo_or_empty,
+    open_app_store,
+    seed_demo,
+    shipped_units,
+    utc_now,
+)
 from bot.audit import format_events
 from bot.domain.indicators import DEFAULT_INDICATORS
+from bot.domain.ports import UnitsInUse
 from bot.domain.units import DISTRICT, UnitDirectory, UnitError, load_units_csv
 from bot.export import export_rows, write_csv
 from bot.i18n import CatalogError, load_translators
@@ -63,6 +71,8 @@ async def _console(settings: Settings, phone: str, *, demo: bool = False) -> int
 
     path = _db_path(settings)
     new = not path.exists()
+    if new and not demo and _missing_db(settings):
+        return 2
     store = await open_app_store(path)
     try:
         if demo and new:
@@ -103,6 +113,13 @@ def _cmd_console(args: argparse.Namespace) -> int:
 async def _seed(settings: Settings) -> int:
     store = await open_app_store(_db_path(settings))
     try:
+        if not await is_demo_or_empty(store):
+            print(
+                f"{_db_path(settings)} has a real roster; the demo roster (with its admin)"
+                " is only added to an empty or demo database.",
+                file=sys.stderr,
+            )
+            return 2
         await seed_demo(store)
     finally:
         await store.close()
@@ -122,10 +139,19 @@ async def _import_units(settings: Settings, file: Path) -> int:
         return 2
     store = await open_app_store(_db_path(settings))
     try:
-        await store.units.replace(units, actor_id=None, at=utc_now())
+        dropped = await store.units.replace(units, actor_id=None, at=utc_now())
+    except UnitsInUse as error:
+        print(
+            f"Cannot import {file}; nothing was changed. These units are still used by people,"
+            f" reports or tasks but are missing from the file: {error}",
+            file=sys.stderr,
+        )
+        return 2
     finally:
         await store.close()
     print(f"Imported {len(units)} units from {file}")
+    if dropped:
+        print(f"Removed {dropped} target(s) of units that are no longer listed (see `audit`).")
     return 0
 
 
@@ -239,8 +265,23 @@ async def _export_rows(settings: Settings) -> list[dict[str, object]]:
         await store.close()
 
 
+def _missing_db(settings: Settings) -> bool:
+    """Say so when the database file does not exist (a mistyped --db must not make a new one)."""
+    path = _db_path(settings)
+    if path.exists():
+        return False
+    print(
+        f"No database at {path}. Check --db or DATABASE_URL; a new one is made by"
+        " seed-demo, import-units or import-roster.",
+        file=sys.stderr,
+    )
+    return True
+
+
 def _cmd_export(args: argparse.Namespace) -> int:
     settings = _settings(args)
+    if _missing_db(settings):
+        return 2
     if args.format == "xlsx":
         if not args.out:
             print("An Excel file needs --out FILE.xlsx", file=sys.stderr)
@@ -257,8 +298,12 @@ def _cmd_export(args: argparse.Namespace) -> int:
         return 0
     rows = asyncio.run(_export_rows(settings))
     if args.out:
-        with open(args.out, "w", encoding="utf-8-sig", newline="") as out:
-            write_csv(rows, out)
+        try:
+            with open(args.out, "w", encoding="utf-8-sig", newline="") as out:
+                write_csv(rows, out)
+        except OSError as error:
+            print(f"Cannot write {args.out}: {error}", file=sys.stderr)
+            return 2
     else:
         write_csv(rows, sys.stdout)
     return 0
@@ -378,7 +423,9 @@ def build_parser() -> argparse.ArgumentParser:
     targets.set_defaults(func=_cmd_import_targets)
 
     reminders = command(
-        "reminders", "Plan this week's reminders and send what is due, on this terminal."
+        "reminders",
+        "Queue this week's reminders for the running bot to send, and show them (--dry-run:"
+        " only show what would be sent).",
     )
     reminders.add_argument(
         "--at",

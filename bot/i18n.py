@@ -64,10 +64,6 @@ class Translator:
             weekday = weekday[:1].lower() + weekday[1:]
         return f"{weekday}, {self.short_date(value)}"
 
-    @property
-    def babel_locale(self) -> Locale:
-        return self._babel
-
 
 def _check_compiled(directory: Path, language: str) -> Path:
     po = directory / language / "LC_MESSAGES" / f"{DOMAIN}.po"

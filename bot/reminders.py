@@ -1,8 +1,9 @@
 """`python -m bot reminders`: the weekly reminders at a given moment, on this terminal.
 
 With --dry-run it prints what planning and draining at that moment would send and changes
-nothing. Without, it plans into the outbox and drains it through the console sender, on a
-clock that starts at --at and moves only as pacing requires (so no real waiting).
+nothing. Without, it plans the week into the outbox and prints what it queued; sending is the
+running bot's job (its drain job delivers them on Telegram within a minute, outside quiet
+hours). Printing is never taken for sending: a reminder shown here still reaches the person.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.app import open_app_store, utc_now
-from bot.channels.console import ConsoleSender, format_outgoing
+from bot.channels.console import format_outgoing
 from bot.domain.tasks import iso_period
 from bot.i18n import load_translators
 from bot.settings import Settings
@@ -75,16 +76,21 @@ async def run_reminders(
                 )
             return 0
         start = clock()
+        before = await service.preview(start)
         queued = await service.enqueue()
-        report = await service.drain(ConsoleSender(store.people, out))
-        assert report is not None  # nothing else drains in this process
+        people = {p.id: p for p in await store.people.all()}
         print(
-            f"{_header(start, settings)}: {queued} queued,"
-            f" {report.sent} sent, {report.retried} to retry, {report.failed} failed,"
-            f" {report.blocked} blocked"
-            + (" (quiet hours: the rest waits)" if report.quiet else ""),
+            f"{_header(start, settings)}: {queued} queued for the bot to send"
+            f" ({len(before.to_send) + len(before.waiting)} waiting in the outbox in all).",
             file=out,
         )
+        for message in before.waiting + before.to_send:
+            print(
+                format_outgoing(
+                    people.get(message.recipient), message.recipient, message.text, message.kind
+                ),
+                file=out,
+            )
         return 0
     finally:
         await store.close()

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from bot.domain.models import Role
 from bot.domain.phones import PhoneError, normalize_phone
 from bot.domain.ports import RosterEntry
+from bot.domain.tables import read_table
 from bot.domain.units import UnitDirectory, find_units
 
 __all__ = ["RosterError", "parse_roster_csv"]
@@ -22,7 +20,7 @@ class RosterError(ValueError):
 
 
 def parse_roster_csv(text: str, units: UnitDirectory) -> list[RosterEntry]:
-    reader = csv.DictReader(io.StringIO(text))
+    reader = read_table(text)
     columns = {c.strip().lower() for c in reader.fieldnames or []}
     missing = {"name", "phone", "role", "unit"} - columns
     if missing:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 
 from bot.domain.indicators import IndicatorSet, find_indicator
+from bot.domain.tables import read_table
 from bot.domain.tasks import MAX_TASK_COUNT, DueDateError, NewTask, parse_day, parse_due
 from bot.domain.units import VILLAGE, UnitDirectory, find_units
 
@@ -62,7 +61,7 @@ def parse_tasks_csv(
     text: str, units: UnitDirectory, indicators: IndicatorSet, today: date
 ) -> list[NewTask]:
     """Every line as a task; raise TaskImportError naming each bad line (header is line 1)."""
-    reader = csv.DictReader(io.StringIO(text))
+    reader = read_table(text)
     columns = {(c or "").strip().lower() for c in reader.fieldnames or []}
     missing = [c for c in REQUIRED if c not in columns]
     if missing:

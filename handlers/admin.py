@@ -93,6 +93,9 @@ async def set_target(ctx: Context) -> list[Reply]:
         return [Reply(ctx._("Chưa hiểu chỉ tiêu nào.") + "\n" + _usage(ctx))]
     value = parse_count(words[position])
     assert value is not None
+    if value == 0:
+        # A target of 0 would read as "reached" for ever and zero the sums above it.
+        return [Reply(ctx._("Chỉ tiêu phải từ 1 trở lên.") + "\n" + _usage(ctx))]
     rest = words[position + 1 :]
     deadline: date | None = None
     if rest and _DATE.match(rest[-1]):

@@ -19,7 +19,7 @@ def _guide(ctx: Context) -> str:
         ctx._("• xong 2 nhà"),
         ctx._("• hộ Giàng Seo Chứ thoát nghèo"),
         ctx._("• đào tạo nghề 12 người"),
-        ctx._("• hôm qua thôn Xà Phìn xong 1 nhà"),
+        ctx._("• hôm qua xong 1 nhà"),
         "",
         ctx._("/sua SỐ NỘI_DUNG — sửa báo cáo; /huy SỐ — hủy báo cáo"),
         ctx._("/nhiemvu — nhiệm vụ của thôn"),

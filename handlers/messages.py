@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 __all__ = ["Attachment", "Choice", "Inbound", "Reply"]
@@ -43,4 +43,3 @@ class Reply:
     attachment: Attachment | None = None
     # Label of a "share my phone number" button, where the channel has one.
     contact_button: str | None = None
-    recipient: str | None = field(default=None)  # None: whoever sent the inbound message

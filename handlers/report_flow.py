@@ -80,6 +80,15 @@ async def household_conflict(
     for item in items:
         if not item.household or item.indicator not in once:
             continue
+        if item.count != 1:
+            # A named household is one household: "3 hộ Giàng Seo Chứ" would count it thrice.
+            return Reply(
+                ctx._(
+                    "Hộ {household} chỉ tính là 1, không thể là {count}. Báo cáo chưa được"
+                    " ghi. Ghi tên hộ thì bỏ số lượng (ví dụ: hộ Giàng Seo Chứ thoát nghèo);"
+                    " ghi số lượng thì bỏ tên hộ (ví dụ: 3 hộ thoát nghèo)."
+                ).format(household=item.household, count=item.count)
+            )
         key = (item.village, item.indicator, slug(item.household))
         if key in seen:
             return Reply(
@@ -106,11 +115,25 @@ async def ask_village(
     source: str | None,
     today: date,
 ) -> list[Reply]:
-    """Offer the candidates of an ambiguous village name as buttons."""
-    assert ctx.person is not None
+    """Offer the candidates of an ambiguous village name as buttons.
+
+    Only villages the sender may report for get a button: a cadre of Sà Lủng typing
+    "thôn Pả Vi" is not offered a village the next step would refuse.
+    """
+    person = ctx.person
+    assert person is not None
+    # The pending answer keys on every candidate: that is how the parser recognises the name.
     candidates = [c for c in error.candidates if ctx.units.get(c)]
+    mine = [i for i, code in enumerate(candidates) if may_report_for(person, code, ctx.units)]
+    if not mine:
+        explanation = describe_error(ctx.t, error, ctx.units, today=today, home=person.scope)
+        refusal = ctx._(
+            "Bạn chỉ báo cáo được cho địa bàn mình phụ trách; {village} không thuộc"
+            " địa bàn của bạn. Báo cáo chưa được ghi."
+        ).format(village=" / ".join(ctx.unit_label(ctx.units[c]) for c in candidates))
+        return [Reply(f"{explanation}\n{refusal}")]
     key = await ctx.store.pending.put(
-        person_id=ctx.person.id,
+        person_id=person.id,
         kind="village",
         text=text,
         data={**data, "candidates": candidates, "today": today.isoformat()},
@@ -118,12 +141,10 @@ async def ask_village(
         at=ctx.now,
     )
     choices = tuple(
-        Choice(ctx.unit_label(ctx.units[code]), f"village:{key}:{index}")
-        for index, code in enumerate(candidates)
+        Choice(ctx.unit_label(ctx.units[candidates[index]]), f"village:{key}:{index}")
+        for index in mine
     )
-    message = describe_error(
-        ctx.t, error, ctx.units, today=today, home=ctx.person.scope, buttons=True
-    )
+    message = describe_error(ctx.t, error, ctx.units, today=today, home=person.scope, buttons=True)
     return [Reply(message, choices=choices)]
 
 

@@ -22,17 +22,10 @@ __all__ = ["router"]
 router = Router()
 
 
-def _source(ctx: Context) -> str | None:
-    message = ctx.message
-    if message.message_id is None:
-        return None
-    return f"{message.channel}:{message.sender_id}:{message.message_id}"
-
-
 @router.on_text("report")
 async def report(ctx: Context) -> list[Reply]:
     assert ctx.person is not None  # the router lets only registered people report
-    source = _source(ctx)
+    source = ctx.source
     if source is not None:
         earlier = await ctx.store.reports.by_source(source)
         if earlier:

@@ -45,17 +45,20 @@ async def bump_totals(
     await asyncio.gather(
         conn.execute(
             "INSERT INTO village_totals (village, indicator, total) VALUES (?, ?, ?)"
-            " ON CONFLICT (village, indicator) DO UPDATE SET total = total + excluded.total",
+            " ON CONFLICT (village, indicator)"
+            " DO UPDATE SET total = village_totals.total + excluded.total",
             (village, indicator, delta),
         ),
         conn.execute(
             "INSERT INTO village_daily (village, indicator, day, total) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (village, indicator, day) DO UPDATE SET total = total + excluded.total",
+            " ON CONFLICT (village, indicator, day)"
+            " DO UPDATE SET total = village_daily.total + excluded.total",
             (village, indicator, day.isoformat(), delta),
         ),
         conn.execute(
             "INSERT INTO indicator_daily (indicator, day, total) VALUES (?, ?, ?)"
-            " ON CONFLICT (indicator, day) DO UPDATE SET total = total + excluded.total",
+            " ON CONFLICT (indicator, day)"
+            " DO UPDATE SET total = indicator_daily.total + excluded.total",
             (indicator, day.isoformat(), delta),
         ),
     )

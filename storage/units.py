@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.domain.ports import UnitsInUse
 from bot.domain.units import Unit, UnitDirectory
 from storage.database import Database, record_event
 
 __all__ = ["SqliteUnitStore"]
+
+
+# Where unit codes are kept as facts: a new list must still contain all of them.
+_REFERENCED = (
+    "SELECT scope FROM people UNION SELECT village FROM reports UNION SELECT village FROM tasks"
+)
 
 
 class SqliteUnitStore:
@@ -33,10 +40,36 @@ class SqliteUnitStore:
             )
         )
 
-    async def replace(
-        self, directory: UnitDirectory, *, actor_id: int | None, at: datetime
-    ) -> None:
+    async def replace(self, directory: UnitDirectory, *, actor_id: int | None, at: datetime) -> int:
+        codes = {u.code for u in directory}
         async with self._db.transaction() as conn:
+            rows = await conn.execute_fetchall(_REFERENCED)
+            missing = sorted({r[0] for r in rows} - codes)
+            if missing:
+                raise UnitsInUse(missing)
+            # Targets of units no longer listed (e.g. the shipped defaults on a deployment
+            # with its own list) go, each with an event; the caller reports how many.
+            orphans = [
+                r
+                for r in await conn.execute_fetchall(
+                    "SELECT indicator, unit, value FROM targets ORDER BY indicator, unit"
+                )
+                if r["unit"] not in codes
+            ]
+            for row in orphans:
+                await conn.execute(
+                    "DELETE FROM targets WHERE indicator = ? AND unit = ?",
+                    (row["indicator"], row["unit"]),
+                )
+                await record_event(
+                    conn,
+                    entity="target",
+                    entity_id=f"{row['indicator']}@{row['unit']}",
+                    action="removed with its unit",
+                    actor_id=actor_id,
+                    at=at,
+                    before=dict(row),
+                )
             await conn.execute("DELETE FROM units")
             await conn.executemany(
                 "INSERT INTO units (code, level, name, parent, current, aliases, note, position)"
@@ -55,3 +88,4 @@ class SqliteUnitStore:
                 at=at,
                 after={"count": len(directory)},
             )
+        return len(orphans)

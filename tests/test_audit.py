@@ -155,7 +155,7 @@ async def _history(db: str, clock: FakeClock) -> None:
     await seed_demo(store, now=clock())
     engine = await build_engine(store, Settings(_env_file=None), clock=clock)  # type: ignore[call-arg]
     cadre = await as_person(engine, "0912000003")
-    await cadre.say("xong 2 nhà hộ Giàng Seo Chứ")
+    await cadre.say("xong nhà hộ Giàng Seo Chứ")
     await store.close()
 
 

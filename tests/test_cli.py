@@ -81,6 +81,7 @@ def test_console_refuses_a_phone_not_in_the_roster(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     db = str(tmp_path / "x.sqlite3")
+    main(["seed-demo", "--db", db])
     code, out = run_console(monkeypatch, capsys, ["console", "--db", db, "--as", "0999999999"], "")
     assert code == 2
     assert "not in the roster" in out
@@ -120,11 +121,34 @@ def test_import_units_replaces_the_list(capsys: pytest.CaptureFixture[str], tmp_
         encoding="utf-8",
     )
     assert main(["import-units", str(units), "--db", db]) == 0
-    assert "Imported 4 units" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Imported 4 units" in out
+    assert "Removed 2 target(s)" in out  # the shipped defaults of huyện Mèo Vạc
     broken = tmp_path / "broken.csv"
     broken.write_text("level,name\nvillage,A\n", encoding="utf-8")
     assert main(["import-units", str(broken), "--db", db]) == 2
     assert "missing columns" in capsys.readouterr().err
+
+
+def test_import_units_refuses_to_orphan_people_and_reports(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = str(tmp_path / "x.sqlite3")
+    main(["seed-demo", "--db", db])
+    run_console(monkeypatch, capsys, ["console", "--db", db, "--as", "0912000003"], "xong 2 nhà\n")
+    reference = (Path(__file__).parent / "data" / "meo_vac_units.csv").read_text(encoding="utf-8")
+    without = tmp_path / "without.csv"
+    without.write_text(
+        "\n".join(line for line in reference.splitlines() if not line.startswith("village,Sà Lủng"))
+        + "\n",
+        encoding="utf-8",
+    )
+    assert main(["import-units", str(without), "--db", db]) == 2
+    assert "v:sa-lung" in capsys.readouterr().err
+    _, out = run_console(
+        monkeypatch, capsys, ["console", "--db", db, "--as", "0912000002"], "/tiendo\n"
+    )
+    assert "2/1.733 nhà" in out  # nothing changed
 
 
 def test_export_writes_every_report_as_csv(
@@ -172,3 +196,66 @@ def test_python_dash_m_bot_runs_as_a_program(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "Demo database ready" in result.stdout
+
+
+def test_commands_do_not_make_a_database_on_a_mistyped_path(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    typo = tmp_path / "demo2.sqlite3"
+    assert main(["export", "--db", str(typo)]) == 2
+    assert "No database at" in capsys.readouterr().err
+    code, _ = run_console(
+        monkeypatch, capsys, ["console", "--db", str(typo), "--as", "0912000003"], ""
+    )
+    assert code == 2
+    assert not typo.exists()
+
+
+def test_export_to_a_folder_that_does_not_exist_is_a_clear_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = str(tmp_path / "x.sqlite3")
+    main(["seed-demo", "--db", db])
+    assert main(["export", "--db", db, "--out", str(tmp_path / "no" / "such" / "r.csv")]) == 2
+    assert "Cannot write" in capsys.readouterr().err
+
+
+def test_seed_demo_never_touches_a_real_roster(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = str(tmp_path / "x.sqlite3")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("name,phone,role,unit\nGiàng A,0912 111 222,cadre,thôn Kho Tấu\n", "utf-8")
+    assert main(["import-roster", str(roster), "--db", db]) == 0
+    assert main(["seed-demo", "--db", db]) == 2
+    assert "real roster" in capsys.readouterr().err
+
+
+def test_a_roster_saved_by_excel_in_vietnamese_with_semicolons_imports(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = str(tmp_path / "x.sqlite3")
+    roster = tmp_path / "roster.csv"
+    roster.write_bytes(
+        "\ufeffname;phone;role;unit\r\nGiàng A;0912 111 222;cadre;thôn Kho Tấu\r\n".encode()
+    )
+    assert main(["import-roster", str(roster), "--db", db]) == 0
+    code, out = run_console(monkeypatch, capsys, ["console", "--db", db, "--as", "0912111222"], "")
+    assert code == 0
+    assert "Giàng A" in out
+
+
+def test_the_console_survives_any_digit_characters(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = str(tmp_path / "x.sqlite3")
+    main(["seed-demo", "--db", db])
+    code, out = run_console(
+        monkeypatch,
+        capsys,
+        ["console", "--db", db, "--as", "0912000003"],
+        "²\n" + "9" * 5000 + "\n/ngonngu\n1\n",
+    )
+    assert code == 0
+    assert "Chưa hiểu bạn báo cáo việc gì" in out  # a message, not a crash
+    assert "Đã chuyển sang tiếng Việt." in out  # and the session goes on

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
-from bot.domain.indicators import DEFAULT_INDICATORS
-from bot.domain.models import Person, Role, Target
+from bot.domain.models import Person, Role
 from bot.domain.permissions import COMMAND_ROLES, may_report_for, may_run, may_view
 from bot.domain.phones import PhoneError, display_phone, normalize_phone
-from bot.domain.progress import progress_lines
 from bot.domain.text import fold, slug
 from bot.domain.units import NEW_COMMUNE, UnitDirectory, UnitError, find_units, parse_units_csv
 
@@ -114,17 +110,3 @@ def test_scope_limits_reporting_and_viewing(units: UnitDirectory) -> None:
     assert not may_view(commune_leader, "v:sa-lung", units)
     assert not may_view(commune_leader, "d:meo-vac", units)
     assert may_view(_person(Role.LEADER, "d:meo-vac"), "n:khau-vai", units)
-
-
-def test_progress_lines_use_only_the_units_own_targets() -> None:
-    targets = [
-        Target("housing", "d:meo-vac", 1733, date(2025, 12, 31)),
-        Target("housing", "n:son-vi", 100, date(2025, 12, 31)),
-    ]
-    lines = progress_lines(DEFAULT_INDICATORS, {"housing": 2}, targets, "d:meo-vac")
-    housing = next(line for line in lines if line.indicator == "housing")
-    assert housing.target == 1733
-    assert housing.ratio == pytest.approx(2 / 1733)
-    training = next(line for line in lines if line.indicator == "training")
-    assert training.target is None
-    assert training.ratio is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 
 from bot.domain.models import Role
 from handlers import Engine, Reply
@@ -199,3 +200,14 @@ async def test_a_button_of_one_question_does_not_answer_another(
     assert "không còn dùng được" in forged.text
     (stored,) = await cadre.send(None, choice=button(question, "Ghi thêm"))
     assert "Đã ghi nhận" in stored.text
+
+
+async def test_a_named_household_counts_as_one(cadre: Chat, engine: Engine) -> None:
+    reply = await cadre.say("3 hộ Giàng Seo Chứ thoát nghèo")
+    assert "chỉ tính là 1" in reply
+    assert await engine.store.reports.all() == []
+    stored = await cadre.say("hộ Giàng Seo Chứ thoát nghèo")
+    report_id = re.search(r"Số (\d+)", stored)
+    assert report_id is not None
+    assert "chỉ tính là 1" in await cadre.say(f"/sua {report_id[1]} 3")
+    assert await engine.store.reports.totals(["v:sa-lung"]) == {"graduated": 1}

@@ -99,18 +99,21 @@ def test_a_dry_run_at_night_says_the_messages_wait(
     )
 
 
-def test_running_sends_on_the_console_once_per_week(
+def test_running_queues_the_week_once_and_leaves_sending_to_the_bot(
     demo: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["reminders", "--db", demo, "--at", DEMO_AT]) == 0
     out = capsys.readouterr().out
-    assert "── to Cán bộ thôn Sà Lủng (0912 000 003)\nNhắc việc tuần này cho thôn Sà Lủng" in out
-    assert out.endswith("3 queued, 3 sent, 0 to retry, 0 failed, 0 blocked\n")
+    assert "3 queued for the bot to send" in out
+    assert (
+        "── to Cán bộ thôn Sà Lủng (0912 000 003) · reminder\nNhắc việc tuần này cho thôn Sà Lủng"
+        in out
+    )
     assert main(["reminders", "--db", demo, "--at", "2026-11-30T09:00+07:00"]) == 0
-    assert capsys.readouterr().out.endswith("0 queued, 0 sent, 0 to retry, 0 failed, 0 blocked\n")
-    # What was sent is no longer "would be sent".
+    assert "0 queued for the bot to send (3 waiting" in capsys.readouterr().out
+    # Printed is not sent: the three still wait for the bot.
     assert main(["reminders", "--db", demo, "--at", "2026-11-30T09:00+07:00", "--dry-run"]) == 0
-    assert "0 message(s) would be sent" in capsys.readouterr().out
+    assert "3 message(s) would be sent" in capsys.readouterr().out
 
 
 def test_without_a_database_nothing_is_created(

@@ -163,8 +163,20 @@ async def test_a_cadre_picking_a_village_outside_their_area_is_refused(
     engine: Engine,
 ) -> None:
     xa_phin = await as_person(engine, CADRE_XA_PHIN)
-    (question,) = await xa_phin.send("thôn Khai Hoang xong 1 nhà")
-    assert len(question.choices) == 3
-    (refused,) = await press(xa_phin, question, "Khai Hoang II")
+    # Khai Hoang I, II and III are all outside thôn Xà Phìn: no button leads to a refusal.
+    (refused,) = await xa_phin.send("thôn Khai Hoang xong 1 nhà")
+    assert refused.choices == ()
     assert "không thuộc địa bàn" in refused.text
     assert await engine.store.reports.all() == []
+
+
+async def test_village_buttons_offer_only_villages_the_cadre_reports_for(cadre: Chat) -> None:
+    # Pả Vi Thượng and Pả Vi Hạ are both outside the Sà Lủng cadre's own village.
+    (reply,) = await cadre.send("thôn Pả Vi 2 nhà")
+    assert reply.choices == ()
+    assert "không thuộc địa bàn của bạn" in reply.text
+
+
+async def test_a_leader_gets_a_button_for_each_village_of_the_area(leader: Chat) -> None:
+    (reply,) = await leader.send("thôn Pả Vi 2 nhà")
+    assert len(reply.choices) == 2

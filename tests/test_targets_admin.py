@@ -125,3 +125,9 @@ def test_new_subcommands_have_help(command: str, capsys: pytest.CaptureFixture[s
         main([command, "--help"])
     assert exit_info.value.code == 0
     assert "--db" in capsys.readouterr().out
+
+
+async def test_a_zero_target_is_refused(admin: Chat, engine: Engine) -> None:
+    before = await engine.store.targets.all()
+    assert "từ 1 trở lên" in await admin.say("/chitieu nhà 0 thôn Sà Lủng")
+    assert await engine.store.targets.all() == before

@@ -80,8 +80,10 @@ class ConsoleChannel:
     async def send(self, text: str) -> None:
         assert self.person is not None
         choice = None
-        if text.strip().isdigit() and 0 < int(text) <= len(self._choices):
-            choice = self._choices[int(text) - 1].data
+        number = text.strip()
+        # isdecimal, not isdigit: '²' is a digit that int() refuses.
+        if number.isdecimal() and len(number) <= 3 and 0 < int(number) <= len(self._choices):
+            choice = self._choices[int(number) - 1].data
         message = Inbound(
             channel=CHANNEL,
             sender_id=self.person.phone,

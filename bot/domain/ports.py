@@ -38,6 +38,7 @@ __all__ = [
     "TargetStore",
     "TaskStore",
     "UnitStore",
+    "UnitsInUse",
 ]
 
 RosterEntry = tuple[str, str, Role, str]  # name, normalised phone, role, unit code
@@ -45,9 +46,11 @@ RosterEntry = tuple[str, str, Role, str]  # name, normalised phone, role, unit c
 
 class UnitStore(Protocol):
     async def load(self) -> UnitDirectory: ...
-    async def replace(
-        self, directory: UnitDirectory, *, actor_id: int | None, at: datetime
-    ) -> None: ...
+    async def replace(self, directory: UnitDirectory, *, actor_id: int | None, at: datetime) -> int:
+        """Replace the whole list; raises UnitsInUse (changing nothing) when a unit that
+        people, reports or tasks refer to is not in the new list. Targets of units no longer
+        listed are removed (with events); returns how many."""
+        ...
 
 
 class PeopleStore(Protocol):
@@ -81,6 +84,14 @@ class PeopleStore(Protocol):
     async def take_invite(self, code: str, at: datetime) -> Invite | None:
         """Consume a valid, unexpired invite: None if unknown, used or expired."""
         ...
+
+
+class UnitsInUse(Exception):
+    """A new list of units lacks units that people, reports or tasks still use."""
+
+    def __init__(self, codes: Sequence[str]) -> None:
+        super().__init__(", ".join(codes))
+        self.codes = list(codes)
 
 
 class HouseholdTaken(Exception):

@@ -36,7 +36,6 @@ __all__ = [
     "AreaProgress",
     "AreaTarget",
     "IndicatorProgress",
-    "ProgressLine",
     "Standing",
     "Status",
     "TargetIndex",
@@ -44,7 +43,6 @@ __all__ = [
     "area_progress",
     "assess",
     "furthest_behind",
-    "progress_lines",
     "projected_date",
     "window_sum",
 ]
@@ -311,37 +309,3 @@ def area_progress(
         villages=len(village_codes),
         indicators=tuple(lines),
     )
-
-
-@dataclass(frozen=True, slots=True)
-class ProgressLine:
-    indicator: str
-    achieved: int
-    target: int | None
-    deadline: date | None
-
-    @property
-    def ratio(self) -> float | None:
-        """Share of the target achieved (may exceed 1); None without a target."""
-        if not self.target:
-            return None
-        return self.achieved / self.target
-
-
-def progress_lines(
-    indicators: IndicatorSet,
-    totals: Mapping[str, int],
-    targets: Iterable[Target],
-    unit: str,
-) -> list[ProgressLine]:
-    """One line per indicator for ``unit``; targets of other units are ignored."""
-    own = {t.indicator: t for t in targets if t.unit == unit}
-    return [
-        ProgressLine(
-            indicator=i.code,
-            achieved=totals.get(i.code, 0),
-            target=own[i.code].value if i.code in own else None,
-            deadline=own[i.code].deadline if i.code in own else None,
-        )
-        for i in indicators
-    ]

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from datetime import date
 
 from bot.domain.indicators import IndicatorSet, find_indicator
 from bot.domain.models import Target
+from bot.domain.tables import read_table
 from bot.domain.units import UnitDirectory, find_units
 
 __all__ = ["TargetError", "parse_count", "parse_day", "parse_targets_csv"]
@@ -48,7 +47,7 @@ def parse_day(text: str) -> date | None:
 
 def parse_targets_csv(text: str, units: UnitDirectory, indicators: IndicatorSet) -> list[Target]:
     """Every line's target, or TargetError naming every bad line."""
-    reader = csv.DictReader(io.StringIO(text))
+    reader = read_table(text)
     columns = {(c or "").strip().lower() for c in reader.fieldnames or []}
     missing = sorted({"indicator", "unit", "value", "deadline"} - columns)
     if missing:
@@ -68,8 +67,8 @@ def parse_targets_csv(text: str, units: UnitDirectory, indicators: IndicatorSet)
         elif len(found) != 1:
             kind = "ambiguous" if found else "unknown"
             problems.append(f"line {line}: unit {row.get('unit', '')!r} is {kind}")
-        elif value is None:
-            problems.append(f"line {line}: value {row.get('value', '')!r} is not a whole number")
+        elif value is None or value == 0:
+            problems.append(f"line {line}: value {row.get('value', '')!r} is not a number from 1")
         elif deadline is None:
             problems.append(
                 f"line {line}: deadline {row.get('deadline', '')!r} is not a date"

@@ -7,13 +7,12 @@ the distinct values of ``current_commune``, and get the level ``NEW_COMMUNE``.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.domain.tables import read_table
 from bot.domain.text import fold, slug
 
 __all__ = [
@@ -135,7 +134,7 @@ class UnitDirectory:
 
 def parse_units_csv(text: str) -> UnitDirectory:
     """Build the directory from CSV text; raise UnitError naming the first bad line."""
-    reader = csv.DictReader(io.StringIO(text))
+    reader = read_table(text)
     missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
         raise UnitError(f"missing columns: {', '.join(missing)}")
