@@ -28,6 +28,7 @@ __all__ = [
     "build_engine",
     "default_targets",
     "is_demo_or_empty",
+    "load_units_csv",
     "open_app_store",
     "programme_goals",
     "seed_demo",
@@ -50,6 +51,11 @@ DEMO_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def load_units_csv(path: Path) -> UnitDirectory:
+    """A deployment's own units file (the same columns as the shipped one)."""
+    return parse_units_csv(path.read_text(encoding="utf-8-sig"))
 
 
 def shipped_units() -> UnitDirectory:

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from bot.app import (
     build_engine,
     is_demo_or_empty,
+    load_units_csv,
     open_app_store,
     seed_demo,
     shipped_units,
@@ -24,7 +25,7 @@ from bot.app import (
 from bot.audit import format_events
 from bot.domain.indicators import DEFAULT_INDICATORS
 from bot.domain.ports import UnitsInUse
-from bot.domain.units import DISTRICT, UnitDirectory, UnitError, load_units_csv
+from bot.domain.units import DISTRICT, UnitDirectory, UnitError
 from bot.export import export_rows, write_csv
 from bot.i18n import CatalogError, load_translators
 from bot.imports import CsvImport, ImportProblem, import_roster, import_targets, import_tasks

@@ -13,10 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import bot
+from bot.app import load_units_csv
 from bot.domain.indicators import DEFAULT_INDICATORS, Indicator, IndicatorSet
 from bot.domain.parser import ReportParser, parse_report
 from bot.domain.parsing import ERROR_CODES, ParseError, ParseOk, ParseResult
-from bot.domain.units import VILLAGE, UnitDirectory, load_units_csv
+from bot.domain.units import VILLAGE, UnitDirectory
 
 DATA = Path(__file__).parent / "data"
 UNITS = load_units_csv(Path(bot.__file__).parent / "data" / "units.csv")

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 import bot
+from bot.app import load_units_csv
 from bot.domain.parser import parse_report, word_key
 from bot.domain.parsing import ParseError, ParseOk
-from bot.domain.units import VILLAGE, load_units_csv
+from bot.domain.units import VILLAGE
 
 UNITS = load_units_csv(Path(bot.__file__).parent / "data" / "units.csv")
 CODE = {u.name: u.code for u in UNITS if u.level == VILLAGE}

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from bot.domain.tables import read_table
 from bot.domain.text import fold, slug
@@ -24,7 +23,6 @@ __all__ = [
     "UnitDirectory",
     "UnitError",
     "find_units",
-    "load_units_csv",
     "parse_units_csv",
 ]
 
@@ -190,10 +188,6 @@ def parse_units_csv(text: str) -> UnitDirectory:
             )
         )
     return UnitDirectory(tuple(units))
-
-
-def load_units_csv(path: Path) -> UnitDirectory:
-    return parse_units_csv(path.read_text(encoding="utf-8-sig"))
 
 
 _KIND_WORDS = {
