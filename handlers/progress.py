@@ -210,7 +210,8 @@ async def _chart(ctx: Context, unit: Unit, data: AreaProgress) -> Reply:
 
     panels = []
     for line in data.indicators:
-        parts = line.groups or (Standing(unit.code, line.achieved, line.target),)
+        # The area itself first, against its own target; then each of its parts.
+        parts = (Standing(unit.code, line.achieved, line.target), *line.groups)
         if len(parts) > MAX_BARS:
             return Reply(
                 ctx._(
@@ -221,7 +222,7 @@ async def _chart(ctx: Context, unit: Unit, data: AreaProgress) -> Reply:
         panels.append(
             ChartPanel(
                 title=indicator_name(ctx.t, ctx.indicators[line.indicator]),
-                labels=[ctx.unit_name(p.code) for p in parts],
+                labels=[ctx.unit_label(unit)] + [ctx.unit_name(p.code) for p in parts[1:]],
                 achieved=[p.achieved for p in parts],
                 targets=[p.target.value if p.target else None for p in parts],
             )
@@ -238,7 +239,9 @@ async def _chart(ctx: Context, unit: Unit, data: AreaProgress) -> Reply:
         target_label=ctx._("Chỉ tiêu"),
         number=ctx.t.number,
     )
-    filename = f"tien-do-{slug(unit.name)}-{data.today.isoformat()}.png"
+    # Level and map in the name: "huyện Mèo Vạc" and "xã Mèo Vạc" must not overwrite each other.
+    old_map = "" if data.merged else "-truoc-2025"
+    filename = f"tien-do-{slug(ctx.unit_label(unit))}{old_map}-{data.today.isoformat()}.png"
     return Reply(title, attachment=Attachment(filename, png, is_image=True))
 
 

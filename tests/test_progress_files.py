@@ -77,7 +77,7 @@ async def test_tiendo_bieudo_sends_a_chart_of_the_communes(leader: Chat, cadre: 
     assert reply.text == "Tiến độ huyện Mèo Vạc đến 26/11/2026"
     assert reply.attachment is not None
     assert reply.attachment.is_image
-    assert reply.attachment.filename == "tien-do-meo-vac-2026-11-26.png"
+    assert reply.attachment.filename == "tien-do-huyen-meo-vac-2026-11-26.png"
     width, height = _png_size(reply.attachment.content)
     assert width + height <= 10_000  # Telegram's limit for a photo
     (village,) = await leader.send("/tiendo bieudo thôn Sà Lủng")
