@@ -8,7 +8,8 @@ from datetime import date
 from bot.domain.indicators import Indicator
 from bot.domain.indicators import find_indicator as lookup_indicator
 from bot.domain.models import Target
-from bot.domain.targets import parse_count, parse_day
+from bot.domain.targets import parse_count
+from bot.domain.tasks import DueDateError, parse_day, parse_due
 from bot.domain.units import Unit, find_units
 from handlers.context import Context
 from handlers.labels import count_label, indicator_name
@@ -19,7 +20,8 @@ __all__ = ["find_indicator", "router"]
 
 router = Router()
 
-_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})$")
+# A deadline: "31/12/2026", "2026-12-31", or "31/12" (the next 31 December).
+_DATE = re.compile(r"^(\d{1,2}[/.-]\d{1,2}([/.-]\d{2,4})?|\d{4}-\d{2}-\d{2})$")
 # The programme's end, for a new target set without a deadline.
 DEFAULT_DEADLINE = date(2025, 12, 31)
 
@@ -27,6 +29,14 @@ DEFAULT_DEADLINE = date(2025, 12, 31)
 def find_indicator(ctx: Context, word: str) -> Indicator | None:
     """An indicator by its code, a keyword or its unit word ('nha', 'thoat ngheo', 'dao tao')."""
     return lookup_indicator(ctx.indicators, word)
+
+
+def _next(text: str, today: date) -> date | None:
+    """'31/12' written without a year: the next such day."""
+    try:
+        return parse_due(text, today)
+    except DueDateError:
+        return None
 
 
 def _usage(ctx: Context) -> str:
@@ -99,7 +109,7 @@ async def set_target(ctx: Context) -> list[Reply]:
     rest = words[position + 1 :]
     deadline: date | None = None
     if rest and _DATE.match(rest[-1]):
-        deadline = parse_day(rest[-1])
+        deadline = parse_day(rest[-1]) or _next(rest[-1], ctx.today)
         if deadline is None:
             return [Reply(ctx._("Hạn «{value}» không phải ngày có thật.").format(value=rest[-1]))]
         rest = rest[:-1]

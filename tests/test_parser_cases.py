@@ -157,6 +157,8 @@ def test_weekdays_and_relative_days(words: str, when: str) -> None:
         ("29/5/2026 xong 2 nhà", TODAY, one("housing", 2, when="2026-05-29")),
         ("27/11 xong 1 nhà", TODAY, "invalid_date"),  # last year's 27/11 is too old
         ("27/11/2026 xong 1 nhà", TODAY, "invalid_date"),  # future
+        ("xong 2 nha ngay mai", TODAY, "invalid_date"),  # tomorrow: work not done yet
+        ("sáng mai xong 1 nhà", TODAY, "invalid_date"),
         ("1/1/2021 xong 1 nhà", TODAY, one("housing", 1, when="2021-01-01")),
         ("31/12/2020 xong 1 nhà", TODAY, "invalid_date"),
         ("29/02 xong 1 nhà", "2028-03-10", one("housing", 1, when="2028-02-29")),

@@ -131,3 +131,8 @@ async def test_a_zero_target_is_refused(admin: Chat, engine: Engine) -> None:
     before = await engine.store.targets.all()
     assert "từ 1 trở lên" in await admin.say("/chitieu nhà 0 thôn Sà Lủng")
     assert await engine.store.targets.all() == before
+
+
+async def test_a_deadline_without_a_year_is_the_next_such_day(admin: Chat) -> None:
+    reply = await admin.say("/chitieu đào tạo 300 xã Sơn Vĩ 31/12")
+    assert "xã Sơn Vĩ: 300 người, hạn 31/12/2026" in reply

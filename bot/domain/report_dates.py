@@ -37,7 +37,8 @@ WEEKDAY_AFTER_THU: Final = {
 }
 SUNDAY: Final = 6
 RELATIVE_DAY_WORDS: Final = ("hom", "bua", "sang", "trua", "chieu", "toi", "dem")
-RELATIVE_OFFSETS: Final = {"nay": 0, "qua": -1, "kia": -2}
+# "mai" (tomorrow) is read so that a report of future work is refused, not dated today.
+RELATIVE_OFFSETS: Final = {"nay": 0, "qua": -1, "kia": -2, "mai": 1}
 
 # A date read from tokens: the day (None when it cannot be) and the token after it.
 DateRead = tuple[date | None, int]

@@ -48,6 +48,7 @@ def _build_phrases(indicators: IndicatorSet) -> dict[str, list[_Phrase]]:
     for first in RELATIVE_DAY_WORDS:
         for second, offset in RELATIVE_OFFSETS.items():
             entries.append(((first, second), P_RELATIVE, offset))
+    entries.append((("ngay", "mai"), P_RELATIVE, RELATIVE_OFFSETS["mai"]))
     for second, weekday in WEEKDAY_AFTER_THU.items():
         entries.append((("thu", second), P_WEEKDAY, weekday))
         if second.isdigit():

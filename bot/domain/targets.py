@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from bot.domain.indicators import IndicatorSet, find_indicator
 from bot.domain.models import Target
 from bot.domain.tables import read_table
+from bot.domain.tasks import parse_day
 from bot.domain.units import UnitDirectory, find_units
 
 __all__ = ["TargetError", "parse_count", "parse_day", "parse_targets_csv"]
 
 _COUNT = re.compile(r"^(\d{1,3}([.,]\d{3})+|\d{1,9})$")
-_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 MAX_TARGET = 9_999_999
 
 
@@ -32,17 +31,6 @@ def parse_count(text: str) -> int | None:
         return None
     value = int(re.sub(r"[.,]", "", text))
     return value if value <= MAX_TARGET else None
-
-
-def parse_day(text: str) -> date | None:
-    """'2025-12-31' or '31/12/2025' → a real date; None otherwise."""
-    text = text.strip()
-    try:
-        if match := _DMY.match(text):
-            return date(int(match[3]), int(match[2]), int(match[1]))
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
 
 
 def parse_targets_csv(text: str, units: UnitDirectory, indicators: IndicatorSet) -> list[Target]:
