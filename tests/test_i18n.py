@@ -90,3 +90,17 @@ def test_the_token_is_masked_in_log_messages_and_tracebacks() -> None:
     text = logging.Formatter().format(record)
     assert token not in text
     assert "***" in text
+
+
+def test_every_setting_is_documented_in_env_example() -> None:
+    from pathlib import Path
+
+    from bot.settings import Settings
+
+    example = (Path(__file__).resolve().parent.parent / ".env.example").read_text("utf-8")
+    keys = {
+        line.split("=", 1)[0]
+        for line in example.splitlines()
+        if "=" in line and not line.startswith("#")
+    }
+    assert {name.upper() for name in Settings.model_fields} == keys
