@@ -24,11 +24,17 @@ from bot.app import (
 )
 from bot.audit import format_events
 from bot.domain.indicators import DEFAULT_INDICATORS
-from bot.domain.ports import UnitsInUse
 from bot.domain.units import DISTRICT, UnitDirectory, UnitError
 from bot.export import export_rows, write_csv
 from bot.i18n import CatalogError, load_translators
-from bot.imports import CsvImport, ImportProblem, import_roster, import_targets, import_tasks
+from bot.imports import (
+    CsvImport,
+    ImportProblem,
+    import_roster,
+    import_targets,
+    import_tasks,
+    import_units,
+)
 from bot.logs import setup_logging
 from bot.reminders import run_reminders
 from bot.settings import Settings, sqlite_path
@@ -132,32 +138,8 @@ def _cmd_seed_demo(args: argparse.Namespace) -> int:
     return asyncio.run(_seed(_settings(args)))
 
 
-async def _import_units(settings: Settings, file: Path) -> int:
-    try:
-        units = load_units_csv(file)
-    except (OSError, UnitError) as error:
-        print(f"Cannot import {file}: {error}", file=sys.stderr)
-        return 2
-    store = await open_app_store(_db_path(settings))
-    try:
-        dropped = await store.units.replace(units, actor_id=None, at=utc_now())
-    except UnitsInUse as error:
-        print(
-            f"Cannot import {file}; nothing was changed. These units are still used by people,"
-            f" reports or tasks but are missing from the file: {error}",
-            file=sys.stderr,
-        )
-        return 2
-    finally:
-        await store.close()
-    print(f"Imported {len(units)} units from {file}")
-    if dropped:
-        print(f"Removed {dropped} target(s) of units that are no longer listed (see `audit`).")
-    return 0
-
-
 def _cmd_import_units(args: argparse.Namespace) -> int:
-    return asyncio.run(_import_units(_settings(args), Path(args.file)))
+    return _import_csv(args, import_units)
 
 
 def _import_csv(args: argparse.Namespace, load: CsvImport) -> int:

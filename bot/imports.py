@@ -1,4 +1,4 @@
-"""CSV imports an admin runs from the command line: roster, tasks, targets.
+"""CSV imports an admin runs from the command line: units, roster, tasks, targets.
 
 Each reads the whole file first and raises ``ImportProblem`` naming every bad line, so a
 file is imported whole or not at all; on success it returns a one-line summary.
@@ -10,17 +10,34 @@ from collections.abc import Awaitable, Callable
 
 from bot.app import utc_now
 from bot.domain.indicators import DEFAULT_INDICATORS
+from bot.domain.ports import UnitsInUse
 from bot.domain.targets import TargetError, parse_targets_csv
-from bot.domain.units import UnitDirectory
+from bot.domain.units import UnitDirectory, UnitError, parse_units_csv
 from bot.roster import RosterError, parse_roster_csv
 from bot.settings import Settings
 from bot.task_import import TaskImportError, parse_tasks_csv
 from storage import SqliteStore
 
-__all__ = ["CsvImport", "ImportProblem", "import_roster", "import_targets", "import_tasks"]
+__all__ = [
+    "CsvImport",
+    "ImportProblem",
+    "import_roster",
+    "import_targets",
+    "import_tasks",
+    "import_units",
+]
 
-ImportProblem = (RosterError, TaskImportError, TargetError)
+ImportProblem = (UnitError, UnitsInUse, RosterError, TaskImportError, TargetError)
 CsvImport = Callable[[SqliteStore, UnitDirectory, str, Settings], Awaitable[str]]
+
+
+async def import_units(store: SqliteStore, _: UnitDirectory, text: str, __: Settings) -> str:
+    units = parse_units_csv(text)
+    dropped = await store.units.replace(units, actor_id=None, at=utc_now())
+    summary = f"Imported {len(units)} units"
+    if dropped:
+        summary += f"\nRemoved {dropped} target(s) of units that are no longer listed (see audit)."
+    return summary
 
 
 async def import_roster(store: SqliteStore, units: UnitDirectory, text: str, _: Settings) -> str:

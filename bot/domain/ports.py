@@ -90,7 +90,10 @@ class UnitsInUse(Exception):
     """A new list of units lacks units that people, reports or tasks still use."""
 
     def __init__(self, codes: Sequence[str]) -> None:
-        super().__init__(", ".join(codes))
+        super().__init__(
+            "units still used by people, reports or tasks are missing from the new list: "
+            + ", ".join(codes)
+        )
         self.codes = list(codes)
 
 
