@@ -35,7 +35,7 @@ locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(STAMP)
 # After changing user-facing strings: refresh the template and both catalogs, then translate.
 extract: $(STAMP)
 	$(PY) -m babel.messages.frontend extract --no-location --sort-output -F babel.cfg \
-		-k _ -k gettext -k ngettext:1,2 -k N_ -o locales/messages.pot bot handlers scheduler storage
+		-k _ -k gettext -k ngettext:1,2 -k N_ -o locales/messages.pot bot core handlers scheduler storage locales
 	$(PY) -m babel.messages.frontend update --no-fuzzy-matching -i locales/messages.pot -d locales -D messages
 
 clean:

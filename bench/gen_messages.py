@@ -52,7 +52,9 @@ def message(rng: random.Random) -> str:
     elif shape == 5:
         text = rng.choice(("xin chào", "ok", "?", "", "báo cáo", "xong", "12", "nhà"))
     elif shape == 6:
-        text = f"{rng.choice(VERBS)} {count} {rng.choice(THINGS)}\nhộ {rng.choice(NAMES)} thoát nghèo"
+        text = (
+            f"{rng.choice(VERBS)} {count} {rng.choice(THINGS)}\nhộ {rng.choice(NAMES)} thoát nghèo"
+        )
     else:
         text = f"{count} {rng.choice(THINGS)}"
     text += rng.choice(PLACES) + rng.choice(DATES) + rng.choice(NOISE)

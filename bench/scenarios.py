@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.app import build_engine
-from bot.domain.models import Role, Target
-from bot.domain.units import parse_units_csv
 from bot.settings import Settings
+from core.models import Role, Target
+from core.units import parse_units_csv
 from handlers import Engine, Inbound
 from storage import SqliteStore, open_store
 
@@ -256,7 +256,7 @@ async def tiendo_large(sizes: Sizes) -> dict[str, float]:
 
 async def parse(sizes: Sizes) -> dict[str, float]:
     from bot.app import shipped_units
-    from bot.domain.parser import ReportParser
+    from core.parser import ReportParser
 
     lines = (ROOT / "tests" / "data" / "corpus_dev.jsonl").read_text(encoding="utf-8")
     corpus = [json.loads(line) for line in lines.splitlines() if line.strip()]
@@ -281,7 +281,7 @@ async def fanout(sizes: Sizes) -> dict[str, float]:
     from telegram import Bot
 
     from bot.channels.telegram import TelegramSender
-    from bot.i18n import load_translators
+    from locales.translator import load_translators
     from scheduler.delivery import DrainPolicy
     from scheduler.service import ReminderService
     from tests.fakes import OfflineRequest

@@ -10,16 +10,16 @@ from importlib import resources
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.domain.indicators import DEFAULT_INDICATORS
-from bot.domain.models import Role, Target
-from bot.domain.phones import normalize_phone
-from bot.domain.programme import ProgrammeGoal, parse_programme_csv
-from bot.domain.ratelimit import RateLimiter
-from bot.domain.tasks import NewTask
-from bot.domain.units import UnitDirectory, find_units, parse_units_csv
-from bot.i18n import Translator, load_translators
 from bot.settings import Settings
+from core.indicators import DEFAULT_INDICATORS
+from core.models import Role, Target
+from core.phones import normalize_phone
+from core.programme import ProgrammeGoal, parse_programme_csv
+from core.ratelimit import RateLimiter
+from core.tasks import NewTask
+from core.units import UnitDirectory, find_units, parse_units_csv
 from handlers import Engine, build_router
+from locales.translator import Translator, load_translators
 from storage import SqliteStore, open_store
 
 __all__ = [

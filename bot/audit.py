@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Mapping
 from zoneinfo import ZoneInfo
 
-from bot.domain.models import AuditEvent
+from core.models import AuditEvent
 
 __all__ = ["format_event", "format_events"]
 

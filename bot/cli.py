@@ -23,10 +23,7 @@ from bot.app import (
     utc_now,
 )
 from bot.audit import format_events
-from bot.domain.indicators import DEFAULT_INDICATORS
-from bot.domain.units import DISTRICT, UnitDirectory, UnitError
-from bot.export import export_rows, write_csv
-from bot.i18n import CatalogError, load_translators
+from bot.exports.table import export_rows, write_csv
 from bot.imports import (
     CsvImport,
     ImportProblem,
@@ -38,6 +35,9 @@ from bot.imports import (
 from bot.logs import setup_logging
 from bot.reminders import run_reminders
 from bot.settings import Settings, sqlite_path
+from core.indicators import DEFAULT_INDICATORS
+from core.units import DISTRICT, UnitDirectory, UnitError
+from locales.translator import CatalogError, load_translators
 from storage.backup import BackupError, backup_database
 from storage.database import SCHEMA_VERSION
 

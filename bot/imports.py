@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from bot.app import utc_now
-from bot.domain.indicators import DEFAULT_INDICATORS
-from bot.domain.ports import UnitsInUse
-from bot.domain.targets import TargetError, parse_targets_csv
-from bot.domain.units import UnitDirectory, UnitError, parse_units_csv
 from bot.roster import RosterError, parse_roster_csv
 from bot.settings import Settings
 from bot.task_import import TaskImportError, parse_tasks_csv
+from core.indicators import DEFAULT_INDICATORS
+from core.ports import UnitsInUse
+from core.targets import TargetError, parse_targets_csv
+from core.units import UnitDirectory, UnitError, parse_units_csv
 from storage import SqliteStore
 
 __all__ = [

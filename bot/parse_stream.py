@@ -17,13 +17,13 @@ import json
 from datetime import date
 from typing import Any, BinaryIO
 
-from bot.domain.indicators import DEFAULT_INDICATORS, IndicatorSet
-from bot.domain.parser import ReportParser
-from bot.domain.parsing import ParseError
-from bot.domain.text import fold
-from bot.domain.units import VILLAGE, UnitDirectory
-from bot.i18n import CatalogError, Translator, load_translators
+from core.indicators import DEFAULT_INDICATORS, IndicatorSet
+from core.parser import ReportParser
+from core.parsing import ParseError
+from core.text import fold
+from core.units import VILLAGE, UnitDirectory
 from handlers.report_errors import describe_error
+from locales.translator import CatalogError, Translator, load_translators
 
 __all__ = ["INVALID_INPUT", "ParseStream", "vietnamese"]
 

@@ -15,9 +15,9 @@ from typing import TextIO
 
 from bot.app import open_app_store, utc_now
 from bot.channels.console import format_outgoing
-from bot.domain.tasks import iso_period
-from bot.i18n import load_translators
 from bot.settings import Settings
+from core.tasks import iso_period
+from locales.translator import load_translators
 from scheduler.clock import SimulatedClock
 from scheduler.delivery import DrainPolicy
 from scheduler.service import ReminderService

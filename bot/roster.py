@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot.domain.models import Role
-from bot.domain.phones import PhoneError, normalize_phone
-from bot.domain.ports import RosterEntry
-from bot.domain.tables import read_table
-from bot.domain.units import UnitDirectory, find_units
+from core.models import Role
+from core.phones import PhoneError, normalize_phone
+from core.ports import RosterEntry
+from core.tables import read_table
+from core.units import UnitDirectory, find_units
 
 __all__ = ["RosterError", "parse_roster_csv"]
 

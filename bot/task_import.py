@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.domain.indicators import IndicatorSet, find_indicator
-from bot.domain.tables import read_table
-from bot.domain.tasks import MAX_TASK_COUNT, DueDateError, NewTask, parse_day, parse_due
-from bot.domain.units import VILLAGE, UnitDirectory, find_units
+from core.indicators import IndicatorSet, find_indicator
+from core.tables import read_table
+from core.tasks import MAX_TASK_COUNT, DueDateError, NewTask, parse_day, parse_due
+from core.units import VILLAGE, UnitDirectory, find_units
 
 __all__ = ["TaskImportError", "parse_tasks_csv"]
 

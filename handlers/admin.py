@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from bot.domain.indicators import Indicator
-from bot.domain.indicators import find_indicator as lookup_indicator
-from bot.domain.models import Target
-from bot.domain.targets import parse_count
-from bot.domain.tasks import DueDateError, parse_day, parse_due
-from bot.domain.units import Unit, find_units
+from core.indicators import Indicator
+from core.indicators import find_indicator as lookup_indicator
+from core.models import Target
+from core.targets import parse_count
+from core.tasks import DueDateError, parse_day, parse_due
+from core.units import Unit, find_units
 from handlers.context import Context
 from handlers.labels import count_label, indicator_name
 from handlers.messages import Reply

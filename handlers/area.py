@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bot.domain.indicators import IndicatorSet
-from bot.domain.permissions import may_view
-from bot.domain.ports import Store
-from bot.domain.progress import PACE_DAYS, AreaProgress, area_progress
-from bot.domain.text import fold
-from bot.domain.units import (
+from core.indicators import IndicatorSet
+from core.permissions import may_view
+from core.ports import Store
+from core.progress import PACE_DAYS, AreaProgress, area_progress
+from core.text import fold
+from core.units import (
     COMMUNE,
     DISTRICT,
     NEW_COMMUNE,

@@ -7,14 +7,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.domain.indicators import IndicatorSet
-from bot.domain.models import Person
-from bot.domain.ports import Store
-from bot.domain.programme import ProgrammeGoal
-from bot.domain.units import Unit, UnitDirectory
-from bot.i18n import Translator
+from core.indicators import IndicatorSet
+from core.models import Person
+from core.ports import Store
+from core.programme import ProgrammeGoal
+from core.units import Unit, UnitDirectory
 from handlers.labels import unit_label
 from handlers.messages import Inbound
+from locales.translator import Translator
 
 __all__ = ["Context"]
 

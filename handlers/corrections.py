@@ -2,7 +2,7 @@
 
 Nothing is deleted: a cancelled report keeps its row with status 'cancelled', a corrected
 one its id with new values, and every change is an event with before and after. Who may
-change which report: bot.domain.permissions.may_change_report.
+change which report: core.permissions.may_change_report.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 
-from bot.domain.models import ReportStatus, StoredReport
-from bot.domain.parser import parse_report
-from bot.domain.parsing import ParseError, ParseOk, ParseResult
-from bot.domain.permissions import may_change_report, may_report_for
-from bot.domain.ports import HouseholdTaken
-from bot.domain.text import fold
+from core.models import ReportStatus, StoredReport
+from core.parser import parse_report
+from core.parsing import ParseError, ParseOk, ParseResult
+from core.permissions import may_change_report, may_report_for
+from core.ports import HouseholdTaken
+from core.text import fold
 from handlers.context import Context
 from handlers.labels import count_label, indicator_name
 from handlers.messages import Choice, Reply

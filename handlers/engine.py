@@ -8,19 +8,19 @@ from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.domain.indicators import IndicatorSet
-from bot.domain.models import Person
-from bot.domain.permissions import may_run
-from bot.domain.ports import Store
-from bot.domain.programme import ProgrammeGoal
-from bot.domain.ratelimit import RateLimiter, Verdict
-from bot.domain.text import fold
-from bot.domain.units import UnitDirectory
-from bot.i18n import Translator
+from core.indicators import IndicatorSet
+from core.models import Person
+from core.permissions import may_run
+from core.ports import Store
+from core.programme import ProgrammeGoal
+from core.ratelimit import RateLimiter, Verdict
+from core.text import fold
+from core.units import UnitDirectory
 from handlers.context import Context
 from handlers.messages import Inbound, Reply
 from handlers.registration import registration_prompt
 from handlers.router import Route, Router
+from locales.translator import Translator
 
 __all__ = ["LOCAL_CHANNELS", "MAX_TEXT_LENGTH", "Engine"]
 

@@ -7,18 +7,18 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.domain.indicators import IndicatorSet
-from bot.domain.ports import Store
-from bot.domain.progress import CHANGE_DAYS, PACE_DAYS, AreaProgress, Status
-from bot.domain.text import slug
-from bot.domain.units import Unit, UnitDirectory
-from bot.export import EXPORT_COLUMNS, export_rows
-from bot.i18n import Translator
+from bot.exports.table import EXPORT_COLUMNS, export_rows
+from core.indicators import IndicatorSet
+from core.ports import Store
+from core.progress import CHANGE_DAYS, PACE_DAYS, AreaProgress, Status
+from core.text import slug
+from core.units import Unit, UnitDirectory
 from handlers.area import load_progress, parse_query, resolve_area
 from handlers.context import Context
 from handlers.labels import unit_label
 from handlers.messages import Attachment, Reply
 from handlers.router import Router
+from locales.translator import Translator
 
 __all__ = ["area_workbook", "router"]
 
@@ -130,7 +130,7 @@ async def area_workbook(
 ) -> tuple[bytes, int]:
     """The .xlsx of an area and how many reports it lists (also `python -m bot export`)."""
     # openpyxl is imported on first use: chatting never needs it.
-    from bot.reports_xlsx import COUNT, DATE, DATETIME, PERCENT, Sheet, build_workbook
+    from bot.exports.workbook import COUNT, DATE, DATETIME, PERCENT, Sheet, build_workbook
 
     data = await load_progress(store, units, indicators, unit, merged=merged, today=today)
     villages = [v.code for v in units.villages_in(unit.code)]

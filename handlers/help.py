@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.domain.models import Role
+from core.models import Role
 from handlers.context import Context
 from handlers.messages import Reply
 from handlers.registration import registration_prompt

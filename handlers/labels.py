@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.domain.indicators import Indicator
-from bot.domain.units import COMMUNE, DISTRICT, NEW_COMMUNE, VILLAGE, Unit
-from bot.i18n import Translator
+from core.indicators import Indicator
+from core.units import COMMUNE, DISTRICT, NEW_COMMUNE, VILLAGE, Unit
+from locales.translator import Translator
 
 __all__ = ["count_label", "indicator_name", "unit_label"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.domain.text import fold
+from core.text import fold
 from handlers.context import Context
 from handlers.messages import Choice, Reply
 from handlers.router import Router

@@ -8,9 +8,9 @@ from __future__ import annotations
 import asyncio
 from decimal import Decimal
 
-from bot.domain.permissions import may_view
-from bot.domain.programme import ProgrammeGoal
-from bot.domain.progress import (
+from core.permissions import may_view
+from core.programme import ProgrammeGoal
+from core.progress import (
     CHANGE_DAYS,
     PACE_DAYS,
     AreaProgress,
@@ -18,8 +18,8 @@ from bot.domain.progress import (
     Standing,
     Status,
 )
-from bot.domain.text import slug
-from bot.domain.units import COMMUNE, DISTRICT, NEW_COMMUNE, VILLAGE, Unit
+from core.text import slug
+from core.units import COMMUNE, DISTRICT, NEW_COMMUNE, VILLAGE, Unit
 from handlers.area import command_name, load_progress, parse_query, resolve_area
 from handlers.context import Context
 from handlers.labels import count_label, indicator_name
@@ -206,7 +206,7 @@ def render_progress(ctx: Context, unit: Unit, data: AreaProgress) -> str:
 
 async def _chart(ctx: Context, unit: Unit, data: AreaProgress) -> Reply:
     # matplotlib is imported on first use: it costs memory and start-up time chat never needs.
-    from bot.chart import MAX_BARS, ChartPanel, render_progress_chart
+    from bot.exports.chart import MAX_BARS, ChartPanel, render_progress_chart
 
     panels = []
     for line in data.indicators:

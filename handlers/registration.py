@@ -5,12 +5,12 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from bot.domain.models import Invite, Person
-from bot.domain.phones import PhoneError, display_phone, normalize_phone
-from bot.i18n import Translator
+from core.models import Invite, Person
+from core.phones import PhoneError, display_phone, normalize_phone
 from handlers.context import Context
 from handlers.messages import Reply
 from handlers.router import Router
+from locales.translator import Translator
 
 __all__ = ["registration_prompt", "router"]
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.domain.parsing import ParseError
-from bot.domain.text import fold
-from bot.domain.units import VILLAGE, UnitDirectory
-from bot.i18n import Translator
+from core.parsing import ParseError
+from core.text import fold
+from core.units import VILLAGE, UnitDirectory
+from locales.translator import Translator
 
 __all__ = ["describe_error"]
 

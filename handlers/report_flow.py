@@ -10,13 +10,13 @@ import hashlib
 from collections.abc import Mapping
 from datetime import date, timedelta
 
-from bot.domain.models import StoredReport
-from bot.domain.parser import clean_text, parse_report
-from bot.domain.parsing import ParseError, ParseOk, ReportItem
-from bot.domain.permissions import may_report_for
-from bot.domain.ports import HouseholdTaken
-from bot.domain.text import slug
-from bot.domain.units import VILLAGE
+from core.models import StoredReport
+from core.parser import clean_text, parse_report
+from core.parsing import ParseError, ParseOk, ReportItem
+from core.permissions import may_report_for
+from core.ports import HouseholdTaken
+from core.text import slug
+from core.units import VILLAGE
 from handlers.context import Context
 from handlers.messages import Choice, Reply
 from handlers.report_errors import describe_error

@@ -6,11 +6,11 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
 
-from bot.domain.models import Pending, StoredReport
-from bot.i18n import N_, Translator
+from core.models import Pending, StoredReport
 from handlers.context import Context
 from handlers.labels import count_label, indicator_name
 from handlers.messages import Reply
+from locales.translator import N_, Translator
 
 __all__ = [
     "PENDING_MAX_AGE",

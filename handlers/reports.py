@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.domain.text import fold
+from core.text import fold
 from handlers.context import Context
 from handlers.corrections import correct_by_edit, correct_by_reply, fix_report
 from handlers.messages import Reply

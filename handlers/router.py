@@ -16,7 +16,7 @@ Handler = Callable[[Context], Awaitable[list[Reply]]]
 @dataclass(frozen=True)
 class Route:
     handler: Handler
-    permission: str  # a key of bot.domain.permissions.COMMAND_ROLES
+    permission: str  # a key of core.permissions.COMMAND_ROLES
 
 
 @dataclass

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.domain.indicators import IndicatorSet
-from bot.domain.permissions import may_view
-from bot.domain.tasks import (
+from core.indicators import IndicatorSet
+from core.permissions import may_view
+from core.tasks import (
     MAX_TASK_COUNT,
     AssignmentError,
     NewTask,
     TaskProgress,
     parse_assignment,
 )
-from bot.domain.units import VILLAGE, UnitDirectory
-from bot.i18n import Translator
+from core.units import VILLAGE, UnitDirectory
 from handlers.context import Context
 from handlers.labels import count_label, indicator_name, unit_label
 from handlers.messages import Reply
 from handlers.router import Router
+from locales.translator import Translator
 
 __all__ = ["router", "task_line", "time_left", "visible"]
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain.outbox import Delivery, DeliveryStatus, OutboxItem, Sender
-from bot.domain.ports import OutboxStore
+from core.outbox import Delivery, DeliveryStatus, OutboxItem, Sender
+from core.ports import OutboxStore
 
 __all__ = ["DrainPolicy", "DrainReport", "drain", "in_quiet_hours", "retry_delay"]
 

@@ -20,8 +20,8 @@ from apscheduler.triggers.cron import CronTrigger
 from telegram.ext import Application
 
 from bot.channels.telegram import Context, TelegramSender
-from bot.domain.tasks import iso_period
 from bot.settings import Settings
+from core.tasks import iso_period
 from scheduler.delivery import DrainPolicy, Sleep
 from scheduler.service import ReminderService
 

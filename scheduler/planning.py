@@ -14,14 +14,14 @@ from datetime import date, datetime, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from bot.domain.indicators import IndicatorSet
-from bot.domain.models import Person, Role
-from bot.domain.outbox import OutboxMessage
-from bot.domain.tasks import TaskProgress, iso_period
-from bot.domain.units import VILLAGE, Unit, UnitDirectory
-from bot.i18n import Translator
+from core.indicators import IndicatorSet
+from core.models import Person, Role
+from core.outbox import OutboxMessage
+from core.tasks import TaskProgress, iso_period
+from core.units import VILLAGE, Unit, UnitDirectory
 from handlers.labels import count_label, indicator_name, unit_label
 from handlers.tasks import task_line
+from locales.translator import Translator
 
 __all__ = [
     "DIGEST",

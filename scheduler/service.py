@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
-from bot.domain.indicators import DEFAULT_INDICATORS, IndicatorSet
-from bot.domain.outbox import OutboxMessage, Sender
-from bot.domain.ports import Store
-from bot.domain.tasks import iso_period
-from bot.i18n import Translator
+from core.indicators import DEFAULT_INDICATORS, IndicatorSet
+from core.outbox import OutboxMessage, Sender
+from core.ports import Store
+from core.tasks import iso_period
+from locales.translator import Translator
 from scheduler.delivery import Clock, DrainPolicy, DrainReport, Sleep, drain, in_quiet_hours
 from scheduler.planning import WeekFacts, digest_window, plan_week
 

@@ -1,4 +1,4 @@
-"""Persistence behind the small interfaces of ``bot.domain.ports``: SQLite (aiosqlite) for now."""
+"""Persistence behind the small interfaces of ``core.ports``: SQLite (aiosqlite) for now."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ __all__ = ["SqliteStore", "open_store"]
 
 
 class SqliteStore:
-    """The SQLite implementation of ``bot.domain.ports.Store``."""
+    """The SQLite implementation of ``core.ports.Store``."""
 
     def __init__(self, db: Database) -> None:
         self.db = db

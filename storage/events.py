@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.domain.models import AuditEvent
+from core.models import AuditEvent
 from storage.database import Database
 
 __all__ = ["SqliteAuditLog"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot.domain.models import InboxEntry
+from core.models import InboxEntry
 from storage.database import Database
 
 __all__ = ["SqliteInbox"]

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import aiosqlite
 
-from bot.domain.outbox import OutboxItem, OutboxMessage, OutboxStatus
+from core.outbox import OutboxItem, OutboxMessage, OutboxStatus
 from storage.database import Database, record_event
 
 __all__ = ["SqliteOutboxStore"]

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 import aiosqlite
 
-from bot.domain.models import Pending
+from core.models import Pending
 from storage.database import Database
 
 __all__ = ["SqlitePendingStore"]

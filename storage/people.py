@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import aiosqlite
 
-from bot.domain.models import Invite, Person, Role
-from bot.domain.ports import RosterEntry
+from core.models import Invite, Person, Role
+from core.ports import RosterEntry
 from storage.database import Database, record_event
 
 __all__ = ["SqlitePeopleStore"]

@@ -9,10 +9,10 @@ from datetime import date, datetime
 
 import aiosqlite
 
-from bot.domain.models import ReportStatus, StoredReport
-from bot.domain.parsing import ReportItem
-from bot.domain.ports import HouseholdTaken
-from bot.domain.text import fold
+from core.models import ReportStatus, StoredReport
+from core.parsing import ReportItem
+from core.ports import HouseholdTaken
+from core.text import fold
 from storage.database import Database, record_event
 
 __all__ = ["SqliteReportStore"]

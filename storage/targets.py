@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 import aiosqlite
 
-from bot.domain.models import Target
+from core.models import Target
 from storage.database import Database, record_event
 
 __all__ = ["SqliteTargetStore"]

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import aiosqlite
 
-from bot.domain.tasks import NewTask, Task, TaskProgress, TaskStatus
+from core.tasks import NewTask, Task, TaskProgress, TaskStatus
 from storage.database import Database, record_event
 
 __all__ = ["SqliteTaskStore"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.domain.ports import UnitsInUse
-from bot.domain.units import Unit, UnitDirectory
+from core.ports import UnitsInUse
+from core.units import Unit, UnitDirectory
 from storage.database import Database, record_event
 
 __all__ = ["SqliteUnitStore"]

@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 
 from bot.app import build_engine, open_app_store, seed_demo, shipped_units
-from bot.domain.units import UnitDirectory
-from bot.i18n import Translator, load_translators
 from bot.settings import Settings
+from core.units import UnitDirectory
 from handlers import Engine, Inbound, Reply
+from locales.translator import Translator, load_translators
 from storage import SqliteStore
 from tests.botprocess import TOKEN, Bots, bot_processes
 from tests.fake_bot_api import FakeBotApi
@@ -91,7 +91,7 @@ class Chat:
 
 
 async def as_person(engine: Engine, phone: str) -> Chat:
-    from bot.domain.phones import normalize_phone
+    from core.phones import normalize_phone
 
     person = await engine.store.people.by_phone(normalize_phone(phone))
     assert person is not None

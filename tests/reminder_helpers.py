@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from bot.domain.models import Role
-from bot.domain.outbox import Delivery, DeliveryStatus
-from bot.domain.units import UnitDirectory
-from bot.i18n import Translator
+from core.models import Role
+from core.outbox import Delivery, DeliveryStatus
+from core.units import UnitDirectory
+from locales.translator import Translator
 from scheduler.delivery import DrainPolicy
 from scheduler.service import ReminderService
 from storage import SqliteStore

@@ -8,10 +8,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from bot.domain.models import Person
-from bot.domain.outbox import Delivery, DeliveryStatus
-from bot.domain.phones import PhoneError, display_phone, normalize_phone
-from bot.domain.ports import PeopleStore
+from core.models import Person
+from core.outbox import Delivery, DeliveryStatus
+from core.phones import PhoneError, display_phone, normalize_phone
+from core.ports import PeopleStore
 from handlers import Choice, Engine, Inbound, Reply
 
 __all__ = ["ConsoleChannel", "ConsoleSender", "format_outgoing"]
@@ -117,7 +117,7 @@ def format_outgoing(person: Person | None, person_id: int, text: str, kind: str 
 
 
 class ConsoleSender:
-    """A ``bot.domain.outbox.Sender`` that prints each message (dry runs, operations, tests)."""
+    """A ``core.outbox.Sender`` that prints each message (dry runs, operations, tests)."""
 
     def __init__(self, people: PeopleStore, output: TextIO) -> None:
         self.people = people

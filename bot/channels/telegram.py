@@ -29,8 +29,8 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.domain.outbox import Delivery, DeliveryStatus
-from bot.domain.ports import PeopleStore
+from core.outbox import Delivery, DeliveryStatus
+from core.ports import PeopleStore
 from handlers import Engine, Inbound, Reply
 
 __all__ = [
@@ -175,7 +175,7 @@ def _seconds(error: RetryAfter) -> float:
 
 
 class TelegramSender:
-    """Delivers outbox messages to a person's private chat (``bot.domain.outbox.Sender``).
+    """Delivers outbox messages to a person's private chat (``core.outbox.Sender``).
 
     Pacing of the whole bot is the AIORateLimiter's; the outbox drain paces itself as well.
     """

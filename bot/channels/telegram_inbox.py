@@ -33,8 +33,8 @@ from telegram.ext import Application
 
 from bot.channels.lanes import Lanes, wait_any
 from bot.channels.telegram import CHANNEL, BotData
-from bot.domain.models import InboxEntry
-from bot.domain.ports import Inbox
+from core.models import InboxEntry
+from core.ports import Inbox
 
 __all__ = ["TelegramInbox", "lane_key"]
 

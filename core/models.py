@@ -1,0 +1,108 @@
+"""Records the engine works with, independent of any database or messenger."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+__all__ = [
+    "AuditEvent",
+    "InboxEntry",
+    "Invite",
+    "Pending",
+    "Person",
+    "ReportStatus",
+    "Role",
+    "StoredReport",
+    "Target",
+]
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    LEADER = "leader"
+    CADRE = "cadre"
+
+
+class ReportStatus(StrEnum):
+    ACTIVE = "active"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    id: int
+    name: str
+    phone: str  # normalised, see core.phones
+    role: Role
+    scope: str  # unit code the person works for (a village for cadres)
+    language: str | None = None  # None: the deployment's default
+
+
+@dataclass(frozen=True, slots=True)
+class StoredReport:
+    id: int
+    indicator: str
+    count: int
+    village: str
+    household: str | None
+    done_on: date
+    received_at: datetime  # UTC
+    reporter_id: int
+    status: ReportStatus
+    source: str | None = None  # channel message key, for de-duplication
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    indicator: str
+    unit: str  # unit code the target is for
+    value: int
+    deadline: date
+    baseline: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Invite:
+    code: str
+    phone: str
+    created_by: int
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """A question the bot asked with buttons, waiting for the person who was asked."""
+
+    key: str  # short, carried in the buttons' data
+    person_id: int
+    kind: str  # which handler answers it, e.g. "village", "repeat", "pick"
+    text: str  # the message the question is about; emptied once answered
+    data: Mapping[str, object] = field(default_factory=dict)  # JSON-able details
+    source: str | None = None  # the channel message key of that message
+    created_at: datetime | None = None  # UTC
+    used_at: datetime | None = None  # UTC; set by the first answer
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEvent:
+    """One change, as the append-only history keeps it (before/after are JSON texts)."""
+
+    id: int
+    entity: str  # "report", "person", "invite", "target", "units", ...
+    entity_id: str
+    action: str
+    actor_id: int | None  # None: the system or an operator on the command line
+    at: datetime  # UTC
+    before: str | None
+    after: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class InboxEntry:
+    """An update a channel received and recorded before acknowledging it."""
+
+    update_id: int
+    payload: str  # the update as JSON, as the channel delivered it

@@ -1,0 +1,311 @@
+"""Progress arithmetic: achieved against target for an area, its pace, and who lags behind.
+
+Definitions (the README's "Progress" section says the same to users):
+
+- achieved = the target's baseline (what was done before reporting in the bot began) plus the
+  active reports of the area's villages;
+- change = reports whose work was done in the last ``CHANGE_DAYS`` days, today included;
+- pace = reports done in the last ``PACE_DAYS`` days divided by ``PACE_DAYS``, per day; the
+  projected completion is today + ceil(remaining / pace) days. Without a report in that window
+  there is no projection, and an unmet target is behind;
+- on track = projected completion on or before the deadline;
+- an area without a target of its own gets the sum of the targets set inside it (largest units
+  first, never counting a village twice), with the latest of their deadlines (``TargetIndex``);
+- furthest behind = the area's villages with a target, lowest share of it first (villages at or
+  above their target are not behind); when no village of the area has a target, the villages with
+  the lowest achieved count, in directory order on ties.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+from fractions import Fraction
+
+from core.indicators import IndicatorSet
+from core.models import Target
+from core.units import COMMUNE, DISTRICT, NEW_COMMUNE, VILLAGE, Unit, UnitDirectory
+
+__all__ = [
+    "BEHIND_COUNT",
+    "CHANGE_DAYS",
+    "MAX_PROJECTION_DAYS",
+    "PACE_DAYS",
+    "AreaProgress",
+    "AreaTarget",
+    "IndicatorProgress",
+    "Standing",
+    "Status",
+    "TargetIndex",
+    "area_groups",
+    "area_progress",
+    "assess",
+    "furthest_behind",
+    "projected_date",
+    "window_sum",
+]
+
+CHANGE_DAYS = 7
+# Four weeks: long enough to smooth the weekly reporting rhythm, short enough to be today's pace.
+PACE_DAYS = 28
+BEHIND_COUNT = 3
+# Beyond a century a date says nothing useful (and date arithmetic would overflow soon after).
+MAX_PROJECTION_DAYS = 36_500
+
+
+class Status(StrEnum):
+    NO_TARGET = "no_target"
+    ACHIEVED = "achieved"
+    ON_TRACK = "on_track"
+    BEHIND = "behind"
+
+
+@dataclass(frozen=True, slots=True)
+class AreaTarget:
+    value: int
+    deadline: date
+    baseline: int = 0
+    derived: bool = False  # summed from targets set inside the area
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """Achieved against target for one part of an area (a commune or a village)."""
+
+    code: str
+    achieved: int
+    target: AreaTarget | None
+
+    @property
+    def ratio(self) -> float | None:
+        if self.target is None or not self.target.value:
+            return None
+        return self.achieved / self.target.value
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorProgress:
+    indicator: str
+    achieved: int
+    target: AreaTarget | None
+    change: int  # reported in the last CHANGE_DAYS days
+    recent: int  # reported in the last PACE_DAYS days: the pace
+    projected: date | None
+    status: Status
+    groups: tuple[Standing, ...]
+    behind: tuple[Standing, ...]
+    behind_by_share: bool  # False: no village has a target, ``behind`` is by lowest count
+
+    @property
+    def ratio(self) -> float | None:
+        if self.target is None or not self.target.value:
+            return None
+        return self.achieved / self.target.value
+
+
+@dataclass(frozen=True, slots=True)
+class AreaProgress:
+    unit: str
+    merged: bool  # grouped by the post-2025 communes
+    today: date
+    group_level: str | None  # level of the parts listed: NEW_COMMUNE, COMMUNE, VILLAGE or None
+    villages: int
+    indicators: tuple[IndicatorProgress, ...]
+
+
+def window_sum(daily: Mapping[date, int], today: date, days: int) -> int:
+    """What was done in the ``days`` days that end today (today included)."""
+    first = today - timedelta(days=days - 1)
+    return sum(n for day, n in daily.items() if first <= day <= today)
+
+
+def projected_date(
+    remaining: int, recent: int, today: date, pace_days: int = PACE_DAYS
+) -> date | None:
+    """Today plus the whole days needed at the pace ``recent / pace_days`` per day.
+
+    None without pace, or when it would take more than MAX_PROJECTION_DAYS.
+    """
+    if remaining <= 0:
+        return today
+    if recent <= 0:
+        return None
+    days = -(-remaining * pace_days // recent)  # exact ceiling, no floating point
+    if days > MAX_PROJECTION_DAYS:
+        return None
+    return today + timedelta(days=days)
+
+
+def assess(
+    achieved: int, target: AreaTarget | None, recent: int, today: date
+) -> tuple[date | None, Status]:
+    """Projected completion and whether it meets the deadline."""
+    if target is None:
+        return None, Status.NO_TARGET
+    remaining = target.value - achieved
+    if remaining <= 0:
+        return None, Status.ACHIEVED
+    projected = projected_date(remaining, recent, today)
+    if projected is None or projected > target.deadline:
+        return projected, Status.BEHIND
+    return projected, Status.ON_TRACK
+
+
+class TargetIndex:
+    """The targets of one request, looked up by area.
+
+    An area without a target of its own gets the sum of the targets set inside it, taken
+    largest first and each only when it shares no village with one already taken, so that a
+    commune's target and its villages' are never added together.
+    """
+
+    def __init__(self, units: UnitDirectory, targets: Iterable[Target]) -> None:
+        self._own: dict[tuple[str, str], tuple[Target, frozenset[str]]] = {}
+        self._inside: dict[str, list[tuple[frozenset[str], Target]]] = {}
+        self._single: dict[tuple[str, str], Target] = {}
+        for target in targets:
+            covered = frozenset(v.code for v in units.villages_in(target.unit))
+            self._own[(target.indicator, target.unit)] = (target, covered)
+            if not covered:
+                continue  # a unit without listed villages adds to no larger area
+            self._inside.setdefault(target.indicator, []).append((covered, target))
+            if len(covered) == 1:
+                self._single.setdefault((target.indicator, next(iter(covered))), target)
+        for candidates in self._inside.values():
+            candidates.sort(key=lambda pair: -len(pair[0]))  # stable on equal sizes
+
+    def for_area(
+        self, indicator: str, unit: str | None, villages: frozenset[str]
+    ) -> AreaTarget | None:
+        own = self._own.get((indicator, unit)) if unit else None
+        # A unit's own target counts only where the area holds all of the unit.
+        if own is not None and own[1] <= villages:
+            target = own[0]
+            return AreaTarget(target.value, target.deadline, target.baseline)
+        if len(villages) == 1:
+            # Only a target covering exactly this village can lie inside it: a look-up, so that
+            # ranking hundreds of villages stays linear.
+            single = self._single.get((indicator, next(iter(villages))))
+            return _derived([single]) if single else None
+        taken: set[str] = set()
+        parts: list[Target] = []
+        for covered, target in self._inside.get(indicator, ()):
+            if covered <= villages and taken.isdisjoint(covered):
+                taken |= covered
+                parts.append(target)
+        return _derived(parts) if parts else None
+
+
+def _derived(parts: Sequence[Target]) -> AreaTarget:
+    return AreaTarget(
+        value=sum(t.value for t in parts),
+        deadline=max(t.deadline for t in parts),
+        baseline=sum(t.baseline for t in parts),
+        derived=True,
+    )
+
+
+def area_groups(units: UnitDirectory, unit: Unit, *, merged: bool) -> list[tuple[Unit, list[str]]]:
+    """The parts an area is shown in, each with its villages inside the area.
+
+    A district splits into its communes on the chosen map; a current commune shown on the old
+    map splits into the pre-2025 communes it took villages from; any other commune into its
+    villages. A village has no parts.
+    """
+    if unit.level == VILLAGE:
+        return []
+    villages = units.villages_in(unit.code)
+    by_commune = unit.level == DISTRICT or (unit.level == NEW_COMMUNE and not merged)
+    if not by_commune:
+        return [(v, [v.code]) for v in villages]
+    parts: dict[str, list[str]] = {}
+    if unit.level == DISTRICT:
+        # Every commune of the map, even one whose villages are not listed yet: leaders look
+        # for all of them, and its own target still shows.
+        level = NEW_COMMUNE if merged else COMMUNE
+        parts = {c.code: [] for c in units.of_level(level) if c.parent == unit.code}
+    for village in villages:
+        key = (village.current if merged else village.parent) or village.code
+        parts.setdefault(key, []).append(village.code)
+    position = {u.code: i for i, u in enumerate(units)}
+    ordered = sorted(parts, key=lambda code: position.get(code, len(position)))
+    return [(units[code], parts[code]) for code in ordered if units.get(code)]
+
+
+def furthest_behind(
+    standings: Sequence[Standing], count: int = BEHIND_COUNT
+) -> tuple[tuple[Standing, ...], bool]:
+    """The ``count`` villages furthest behind, and whether that was judged by share of target."""
+    shares = [
+        (Fraction(s.achieved, s.target.value), s)
+        for s in standings
+        if s.target is not None and s.target.value > 0
+    ]
+    if shares:
+        # Exact fractions: equal shares tie exactly and keep directory order (sort is stable).
+        lagging = sorted((pair for pair in shares if pair[0] < 1), key=lambda pair: pair[0])
+        return tuple(s for _, s in lagging[:count]), True
+    return tuple(sorted(standings, key=lambda s: s.achieved)[:count]), False
+
+
+def area_progress(
+    units: UnitDirectory,
+    indicators: IndicatorSet,
+    targets: Sequence[Target],
+    unit: Unit,
+    *,
+    merged: bool,
+    totals: Mapping[tuple[str, str], int],
+    daily: Mapping[tuple[str, date], int],
+    today: date,
+) -> AreaProgress:
+    """Everything /tiendo shows for ``unit``, from aggregates only.
+
+    ``totals`` holds reported counts per (village, indicator); ``daily`` holds the area's
+    reported counts per (indicator, day) for at least the last PACE_DAYS days.
+    """
+    village_codes = [v.code for v in units.villages_in(unit.code)]
+    groups = area_groups(units, unit, merged=merged)
+    index = TargetIndex(units, targets)
+    lines = []
+    for indicator in indicators:
+        code = indicator.code
+
+        def standing(unit_code: str, codes: Iterable[str], ind: str = code) -> Standing:
+            members = frozenset(codes)
+            target = index.for_area(ind, unit_code, members)
+            reported = sum(totals.get((v, ind), 0) for v in members)
+            return Standing(unit_code, reported + (target.baseline if target else 0), target)
+
+        whole = standing(unit.code, village_codes)
+        per_day = {day: n for (ind, day), n in daily.items() if ind == code}
+        recent = window_sum(per_day, today, PACE_DAYS)
+        projected, status = assess(whole.achieved, whole.target, recent, today)
+        behind: tuple[Standing, ...] = ()
+        by_share = False
+        if len(village_codes) > 1:
+            behind, by_share = furthest_behind([standing(v, [v]) for v in village_codes])
+        lines.append(
+            IndicatorProgress(
+                indicator=code,
+                achieved=whole.achieved,
+                target=whole.target,
+                change=window_sum(per_day, today, CHANGE_DAYS),
+                recent=recent,
+                projected=projected,
+                status=status,
+                groups=tuple(standing(g.code, codes) for g, codes in groups),
+                behind=behind,
+                behind_by_share=by_share,
+            )
+        )
+    return AreaProgress(
+        unit=unit.code,
+        merged=merged,
+        today=today,
+        group_level=groups[0][0].level if groups else None,
+        villages=len(village_codes),
+        indicators=tuple(lines),
+    )

@@ -1,0 +1,105 @@
+"""The phrases a report line is read by: indicator keywords and the language's set phrases.
+
+Built once per IndicatorSet. A phrase is looked up by the key of its first word, and the
+longest phrase that fits wins; when two phrases have the same words, the first entry wins,
+so an indicator's keyword outranks the language's words.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from core.indicators import IndicatorSet
+from core.report_dates import RELATIVE_DAY_WORDS, RELATIVE_OFFSETS, SUNDAY, WEEKDAY_AFTER_THU
+from core.wording import (
+    COMPLETION_PHRASES,
+    FILLER_PHRASES,
+    HOUSEHOLD_MARKERS,
+    ITEM_SEPARATOR_WORDS,
+    NAME_RUN_STOP,
+    VILLAGE_MARKERS,
+    WORD,
+    Line,
+    keys_of,
+)
+
+__all__ = ["Phrases"]
+
+# What a phrase means; the payload is an indicator code, a day offset or a weekday.
+P_INDICATOR: Final = 1
+P_FILLER: Final = 2
+P_RELATIVE: Final = 3
+P_WEEKDAY: Final = 4
+P_VILLAGE: Final = 5
+P_HOUSEHOLD: Final = 6
+P_SEPARATOR: Final = 7
+
+# A phrase: the keys after the first one, its type and a payload.
+_Phrase = tuple[tuple[str, ...], int, object]
+
+
+def _build_phrases(indicators: IndicatorSet) -> dict[str, list[_Phrase]]:
+    entries: list[tuple[tuple[str, ...], int, object]] = []
+    for indicator in indicators:
+        for keyword in indicator.keywords:
+            entries.append((keys_of(keyword), P_INDICATOR, indicator.code))
+    for phrase in (*COMPLETION_PHRASES, *FILLER_PHRASES):
+        entries.append((keys_of(phrase), P_FILLER, None))
+    for first in RELATIVE_DAY_WORDS:
+        for second, offset in RELATIVE_OFFSETS.items():
+            entries.append(((first, second), P_RELATIVE, offset))
+    entries.append((("ngay", "mai"), P_RELATIVE, RELATIVE_OFFSETS["mai"]))
+    for second, weekday in WEEKDAY_AFTER_THU.items():
+        entries.append((("thu", second), P_WEEKDAY, weekday))
+        if second.isdigit():
+            entries.append((("t", second), P_WEEKDAY, weekday))
+    entries.append((("chu", "nhat"), P_WEEKDAY, SUNDAY))
+    entries.append((("cn",), P_WEEKDAY, SUNDAY))
+    for marker in VILLAGE_MARKERS:
+        entries.append((keys_of(marker), P_VILLAGE, None))
+    for marker in HOUSEHOLD_MARKERS:
+        entries.append((keys_of(marker), P_HOUSEHOLD, None))
+    for word in ITEM_SEPARATOR_WORDS:
+        entries.append((keys_of(word), P_SEPARATOR, None))
+    table: dict[str, list[_Phrase]] = {}
+    seen: set[tuple[str, ...]] = set()
+    for keys, kind, payload in entries:
+        # The first entry wins: indicator keywords come before the language's words.
+        if not keys or keys in seen:
+            continue
+        seen.add(keys)
+        table.setdefault(keys[0], []).append((keys[1:], kind, payload))
+    for options in table.values():
+        options.sort(key=lambda p: -len(p[0]))
+    return table
+
+
+class Phrases:
+    """The phrase table of one indicator set, and the words that end a name being read."""
+
+    __slots__ = ("_table", "run_stop")
+
+    def __init__(self, indicators: IndicatorSet) -> None:
+        self._table = _build_phrases(indicators)
+        units_of_count = frozenset(
+            k for indicator in indicators for k in keys_of(indicator.unit_vi)
+        )
+        # An indicator's unit ("nhà") or the first word of a keyword starts what follows a
+        # village name, so it cannot be part of one.
+        self.run_stop: frozenset[str] = (
+            NAME_RUN_STOP
+            | units_of_count
+            | {keys[0] for keys in (keys_of(kw) for i in indicators for kw in i.keywords) if keys}
+        )
+
+    def at(self, t: Line, j: int) -> tuple[int, int, object] | None:
+        """The longest phrase starting at token j: (type, end, payload)."""
+        options = self._table.get(t.key[j]) if t.kind[j] == WORD else None
+        if not options:
+            return None
+        keys = t.key
+        for rest, kind, payload in options:
+            end = j + 1 + len(rest)
+            if end <= t.n and (not rest or tuple(keys[j + 1 : end]) == rest):
+                return kind, end, payload
+        return None

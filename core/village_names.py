@@ -1,0 +1,165 @@
+"""Village names in a report line, matched against the villages of a unit directory.
+
+A name matches a village's canonical name or an alias exactly (longest first), else as the
+beginning of village names or one edit (a typo) away from one. A name that fits several
+villages is ambiguous: the reply lists them, ordered by name, and the sender picks one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Final
+
+from core.report_phrases import Phrases
+from core.text import fold
+from core.units import VILLAGE, UnitDirectory
+from core.wording import MARK, NUM, OWN_VILLAGE_WORDS, WORD, Line, keys_of
+
+__all__ = ["VillageNames", "VillageRef"]
+
+# Longest run of words read as one village name that is not an exact name.
+_MAX_RUN: Final = 6
+
+
+@dataclass(frozen=True, slots=True)
+class VillageRef:
+    """A village reference: resolved (code) or an error with what was typed."""
+
+    code: str | None
+    error: str | None = None
+    fragment: str = ""
+    candidates: tuple[str, ...] = ()
+
+
+def _within_one_edit(a: str, b: str) -> bool:
+    la, lb = len(a), len(b)
+    if la == lb:
+        diff = 0
+        for x, y in zip(a, b, strict=True):
+            if x != y:
+                diff += 1
+                if diff > 1:
+                    return False
+        return True
+    if la > lb:
+        a, b, la, lb = b, a, lb, la
+    if lb - la != 1:
+        return False
+    i = 0
+    while i < la and a[i] == b[i]:
+        i += 1
+    return a[i:] == b[i + 1 :]
+
+
+class VillageNames:
+    """The villages of one directory by the keys of their names, and the reading of names."""
+
+    def __init__(self, units: UnitDirectory, phrases: Phrases) -> None:
+        villages = [u for u in units if u.level == VILLAGE]
+        self.rank = {
+            u.code: i for i, u in enumerate(sorted(villages, key=lambda u: (fold(u.name), u.name)))
+        }
+        exact: dict[tuple[str, ...], set[str]] = {}
+        prefix: dict[tuple[str, ...], set[str]] = {}
+        joined: list[tuple[str, str]] = []
+        for village in villages:
+            for name in village.names:
+                keys = keys_of(name)
+                if not keys:
+                    continue
+                exact.setdefault(keys, set()).add(village.code)
+                for k in range(1, len(keys)):
+                    prefix.setdefault(keys[:k], set()).add(village.code)
+                joined.append((" ".join(keys), village.code))
+        self.exact = {k: frozenset(v) for k, v in exact.items()}
+        self.prefix = {k: frozenset(v) for k, v in prefix.items()}
+        self.joined = tuple(joined)
+        self.max_len = max((len(k) for k in exact), default=0)
+        self._run_stop = phrases.run_stop
+        self._phrase_at = phrases.at
+
+    def near(self, text: str) -> set[str]:
+        return {code for name, code in self.joined if _within_one_edit(text, name)}
+
+    def ref(self, codes: Iterable[str], fragment: str) -> VillageRef:
+        found = sorted(set(codes), key=lambda c: self.rank.get(c, 0))
+        if len(found) == 1:
+            return VillageRef(found[0], fragment=fragment)
+        return VillageRef(None, "ambiguous_village", fragment, tuple(found))
+
+    def exact_name(self, t: Line, j: int, *, smallest: int = 1) -> tuple[VillageRef, int] | None:
+        """A canonical name or alias of at least ``smallest`` words at token j, longest first."""
+        for length in range(min(self.max_len, t.n - j), smallest - 1, -1):
+            exact = self.exact.get(tuple(t.key[j : j + length]))
+            if exact:
+                return self.ref(exact, t.text(j, j + length)), j + length
+        return None
+
+    def resolve_name(self, t: Line, j: int, *, bare: bool) -> tuple[VillageRef, int] | None:
+        """A village name starting at token j, or None when there is none to resolve.
+
+        Exact names and aliases first, longest first; then the words up to the next
+        reserved word as the beginning of village names or one edit away from a name.
+        ``bare`` (no thôn/bản before it) asks for two words at least and never reports
+        an unknown village: such words are simply not a village reference.
+        """
+        key, kind, n = t.key, t.kind, t.n
+        found = self.exact_name(t, j)
+        if found is not None:
+            return found
+        end = j
+        while (
+            end < n
+            and end - j < _MAX_RUN
+            and kind[end] == WORD
+            and key[end] not in self._run_stop
+            and self._phrase_at(t, end) is None
+        ):
+            end += 1
+        smallest = 2 if bare else 1
+        if end - j < smallest:
+            return None
+        run = key[j:end]
+        codes = set(self.prefix.get(tuple(run), ())) | self.near(" ".join(run))
+        if codes:
+            return self.ref(codes, t.text(j, end)), end
+        for length in range(end - j - 1, smallest - 1, -1):
+            codes = self.near(" ".join(run[:length]))
+            if codes:
+                return self.ref(codes, t.text(j, j + length)), j + length
+        if bare:
+            return None
+        return VillageRef(None, "unknown_village", t.text(j, end)), end
+
+    def after_marker(self, t: Line, j: int) -> tuple[VillageRef, int] | None:
+        """The village after "thôn"/"bản" at token j; None when the marker names none."""
+        if j >= t.n or t.kind[j] == MARK or t.key[j] in OWN_VILLAGE_WORDS:
+            return None
+        if t.kind[j] == NUM:
+            found = self.exact_name(t, j)
+            if found is not None:
+                return found
+            return VillageRef(None, "unknown_village", t.text(j, j + 1)), j + 1
+        return self.resolve_name(t, j, bare=False)
+
+    def before_colon(self, t: Line, start: int, colon: int) -> tuple[VillageRef, int, int] | None:
+        """A village named by the words before ":" (a heading); None when they name none."""
+        key, kind = t.key, t.kind
+        for j in range(start, colon):
+            if kind[j] == WORD:
+                found = self.exact_name(t, j)
+                if found is not None:
+                    return found[0], j, found[1]
+        j = start
+        while j < colon and kind[j] == WORD and key[j] in self._run_stop:
+            j += 1
+        if j >= colon or colon - j > _MAX_RUN:
+            return None
+        if any(kind[i] != WORD or key[i] in self._run_stop for i in range(j, colon)):
+            return None
+        run = key[j:colon]
+        codes = set(self.prefix.get(tuple(run), ())) | self.near(" ".join(run))
+        if codes:
+            return self.ref(codes, t.text(j, colon)), j, colon
+        return None

@@ -1,0 +1,264 @@
+"""The durable inbox: what is recorded, in which order updates are processed, and what a
+failed reply leads to."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from telegram import Update
+from telegram.ext import Application
+
+from bot.channels.lanes import Lanes
+from bot.channels.telegram import build_application
+from bot.channels.telegram_inbox import TelegramInbox, lane_key
+from core.models import InboxEntry
+from handlers import Engine
+from storage import SqliteStore
+from tests.fakes import FakeClock, OfflineRequest
+
+# --- storage ---
+
+
+async def test_a_batch_and_its_offset_are_recorded_together_once(
+    store: SqliteStore, clock: FakeClock
+) -> None:
+    inbox = store.inbox
+    assert await inbox.offset("telegram") is None
+    batch = [InboxEntry(1, '{"update_id": 1}'), InboxEntry(2, '{"update_id": 2}')]
+    assert await inbox.record("telegram", batch, at=clock(), offset=3) == {1, 2}
+    again = [*batch, InboxEntry(3, '{"update_id": 3}')]
+    assert await inbox.record("telegram", again, at=clock(), offset=4) == {3}
+    assert await inbox.offset("telegram") == 4
+    assert [e.update_id for e in await inbox.pending("telegram")] == [1, 2, 3]
+    assert await inbox.pending("zalo") == []
+
+    await inbox.finish("telegram", 2, at=clock(), failed=False)
+    await inbox.finish("telegram", 3, at=clock(), failed=True)
+    assert [e.update_id for e in await inbox.pending("telegram")] == [1]
+    clock.advance(days=8)
+    assert await inbox.prune("telegram", clock() - timedelta(days=7)) == 2
+    assert [e.update_id for e in await inbox.pending("telegram")] == [1]  # never unprocessed
+    assert await inbox.record("telegram", [InboxEntry(2, "{}")], at=clock()) == {2}
+
+
+async def test_nothing_is_recorded_when_the_commit_fails(
+    store: SqliteStore, clock: FakeClock
+) -> None:
+    entries = [InboxEntry(1, "{}"), InboxEntry(2, None)]  # type: ignore[arg-type]
+    with pytest.raises(Exception, match="NOT NULL"):
+        await store.inbox.record("telegram", entries, at=clock(), offset=3)
+    assert await store.inbox.pending("telegram") == []
+    assert await store.inbox.offset("telegram") is None
+
+
+async def test_acknowledged_writes_are_durable(store: SqliteStore) -> None:
+    """WAL with synchronous=FULL: a commit survives a power cut, not only a process crash."""
+    assert (await store.db.fetchone("PRAGMA journal_mode"))[0] == "wal"  # type: ignore[index]
+    assert (await store.db.fetchone("PRAGMA synchronous"))[0] == 2  # type: ignore[index]
+
+
+# --- lanes ---
+
+
+async def test_lanes_keep_each_persons_order_and_bound_concurrency() -> None:
+    running, most, done = 0, 0, []
+    gate, busy = asyncio.Event(), asyncio.Event()
+
+    async def handle(item: tuple[str, int]) -> None:
+        nonlocal running, most
+        running += 1
+        most = max(most, running)
+        if running == 2:
+            busy.set()
+        await gate.wait()
+        done.append(item)
+        running -= 1
+
+    lanes: Lanes[tuple[str, int]] = Lanes(handle, concurrency=2)
+    for number in range(3):
+        for person in "abc":
+            lanes.put(person, (person, number))
+    assert lanes.backlog == 9
+    await asyncio.wait_for(busy.wait(), 10)
+    for _ in range(10):
+        await asyncio.sleep(0)  # give the third lane every chance to start (it must not)
+    assert running == 2
+    gate.set()
+    await lanes.wait_below(1, asyncio.Event())
+    assert most == 2
+    assert lanes.backlog == 0
+    for person in "abc":
+        assert [n for p, n in done if p == person] == [0, 1, 2]
+
+
+async def test_closing_lanes_finishes_what_runs_and_leaves_the_rest() -> None:
+    started, release, done = asyncio.Event(), asyncio.Event(), []
+
+    async def handle(item: int) -> None:
+        started.set()
+        await release.wait()
+        done.append(item)
+
+    lanes: Lanes[int] = Lanes(handle, concurrency=4)
+    for item in range(5):
+        lanes.put("a", item)
+    await started.wait()
+    closing = asyncio.create_task(lanes.close(grace=30))
+    await asyncio.sleep(0)  # let close() mark the lanes closing before the item finishes
+    release.set()
+    await closing
+    assert done == [0]
+    lanes.put("a", 9)  # refused once closing: it stays recorded for the next start
+    assert lanes.backlog == 4
+
+
+async def test_an_item_that_does_not_finish_in_the_grace_time_is_cancelled() -> None:
+    cancelled = asyncio.Event()
+
+    async def handle(item: int) -> None:
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            cancelled.set()
+            raise
+
+    lanes: Lanes[int] = Lanes(handle, concurrency=1)
+    lanes.put("a", 1)
+    await asyncio.sleep(0)
+    await lanes.close(grace=0)
+    assert cancelled.is_set()
+
+
+# --- processing through the Application ---
+
+
+class FlakyRequest(OfflineRequest):
+    """sendMessage fails ``failures`` times with the given status, then works."""
+
+    def __init__(self, failures: int, status: int) -> None:
+        super().__init__()
+        self.failures = failures
+        self.status = status
+
+    async def do_request(self, url: str, method: str, *args: Any, **kwargs: Any) -> Any:
+        if url.endswith("/sendMessage") and self.failures > 0:
+            self.failures -= 1
+            body = {"ok": False, "error_code": self.status, "description": "Nope"}
+            return self.status, json.dumps(body).encode()
+        return await super().do_request(url, method, *args, **kwargs)
+
+
+@pytest.fixture
+def request_double() -> FlakyRequest:
+    return FlakyRequest(0, 500)
+
+
+@pytest.fixture
+async def application(engine: Engine, request_double: FlakyRequest) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+    async def open_engine() -> Engine:
+        return engine
+
+    async def close_engine(_: Engine) -> None:
+        pass
+
+    app = build_application(
+        "1:T",
+        open_engine=open_engine,
+        close_engine=close_engine,
+        request=request_double,
+        rate_limit=False,
+    )
+    await app.initialize()
+    app.bot_data.engine = engine
+    yield app
+    await app.shutdown()
+
+
+def _update(app: Application, update_id: int, user: int, **message: Any) -> Update:  # type: ignore[type-arg]
+    body = {
+        "message_id": update_id,
+        "date": 1_790_000_000,
+        "chat": {"id": user, "type": "private"},
+        "from": {"id": user, "is_bot": False, "first_name": "A"},
+        **message,
+    }
+    return Update.de_json({"update_id": update_id, "message": body}, app.bot)
+
+
+async def _statuses(store: SqliteStore) -> dict[int, str]:
+    rows = await store.db.fetchall("SELECT update_id, status FROM inbox ORDER BY update_id")
+    return {r["update_id"]: r["status"] for r in rows}
+
+
+@pytest.mark.parametrize(
+    ("failures", "status", "outcome", "answers"),
+    [
+        (0, 500, "done", 1),
+        (2, 500, "done", 1),  # Telegram hiccuped twice, the third try went through
+        (9, 500, "failed", 0),  # still failing after every attempt
+        (1, 400, "failed", 0),  # Telegram refuses the message itself: no point retrying
+        (1, 403, "failed", 0),  # the person blocked the bot
+    ],
+)
+async def test_an_update_is_done_only_once_its_answer_was_sent(
+    application: Application,  # type: ignore[type-arg]
+    store: SqliteStore,
+    clock: FakeClock,
+    request_double: FlakyRequest,
+    failures: int,
+    status: int,
+    outcome: str,
+    answers: int,
+) -> None:
+    request_double.failures, request_double.status = failures, status
+    inbox = TelegramInbox(application, store.inbox, clock=clock, retry_delay=lambda _: 0)
+    await inbox.accept([_update(application, 1, 7001, text="xong 2 nhà")])
+    await inbox.lanes.wait_below(1, asyncio.Event())
+    assert await _statuses(store) == {1: outcome}
+    assert len(request_double.sent) == answers
+    assert application.bot_data.failures == {}
+
+
+async def test_a_restart_processes_what_was_recorded_in_order(
+    application: Application,  # type: ignore[type-arg]
+    store: SqliteStore,
+    clock: FakeClock,
+    request_double: FlakyRequest,
+) -> None:
+    contact = {"phone_number": "0912000003", "first_name": "A", "user_id": 7001}
+    updates = [
+        _update(application, 1, 7001, contact=contact),
+        _update(application, 2, 7001, text="xong 2 nhà"),
+        _update(application, 3, 7001, text="xong 3 nhà"),
+    ]
+    entries = [InboxEntry(u.update_id, json.dumps(u.to_dict())) for u in updates]
+    entries.append(InboxEntry(4, "not json"))
+    await store.inbox.record("telegram", entries, at=clock(), offset=5)
+
+    inbox = TelegramInbox(application, store.inbox, clock=clock)
+    assert await inbox.resume() == 4
+    await inbox.lanes.wait_below(1, asyncio.Event())
+    texts = [c.text for c in request_double.sent]
+    assert "Bạn đã đăng ký" in texts[0]  # registered before the reports were read
+    assert "2 nhà" in texts[1]
+    assert "Tổng thôn Sà Lủng: nhà ở hoàn thành 5 nhà" in texts[2]
+    assert await _statuses(store) == {1: "done", 2: "done", 3: "done", 4: "failed"}
+
+
+def test_one_persons_updates_share_a_lane() -> None:
+    def update(payload: dict[str, Any]) -> Update:
+        return Update.de_json({"update_id": 9, **payload}, None)
+
+    user = {"id": 5, "is_bot": False, "first_name": "A"}
+    message = {"message_id": 1, "date": 0, "chat": {"id": 5, "type": "private"}, "from": user}
+    button = {"id": "c", "from": user, "chat_instance": "x", "data": "lang:en"}
+    assert lane_key(update({"message": message})) == lane_key(update({"callback_query": button}))
+    channel = {**message, "chat": {"id": -7, "type": "channel"}}
+    del channel["from"]
+    assert lane_key(update({"channel_post": channel})) == ("chat", -7)
+    assert lane_key(update({})) == ("update", 9)

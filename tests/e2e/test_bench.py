@@ -1,0 +1,35 @@
+"""The benchmark must keep running as the code changes (tiny sizes; nothing is timed here)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_bench_runs_on_a_tiny_size_and_writes_every_metric(tmp_path: Path) -> None:
+    out = tmp_path / "results.json"
+    result = subprocess.run(
+        [sys.executable, "bench/run.py", "--tiny", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    metrics = json.loads(out.read_text(encoding="utf-8"))["results"]
+    for key in (
+        "ingest_reports_per_s",
+        "raw_insert_per_s",
+        "ingest_ratio",
+        "tiendo_ms_10k",
+        "tiendo_ms_1m",
+        "parse_per_s",
+        "peak_rss_mb",
+    ):
+        assert metrics[key] > 0, key
+    assert "parse_per_s" in result.stdout

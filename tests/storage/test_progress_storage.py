@@ -1,0 +1,107 @@
+"""The aggregates /tiendo reads: kept in step on write, migrated, and never a scan of reports."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from datetime import UTC, date, datetime, timedelta
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from core.models import Target
+from core.parsing import ReportItem
+from storage import SqliteStore, open_store
+from tests.conftest import Chat
+
+TODAY = date(2026, 11, 26)
+AT = datetime(2026, 11, 26, 3, tzinfo=UTC)
+
+
+async def _report(store: SqliteStore, village: str, indicator: str, count: int, day: date) -> None:
+    item = ReportItem(indicator=indicator, count=count, village=village, household=None, date=day)
+    await store.reports.add([item], reporter_id=1, received_at=AT, source=None)
+
+
+async def test_daily_totals_of_the_whole_district_and_of_a_commune_agree_with_the_reports(
+    store: SqliteStore,
+) -> None:
+    await _report(store, "v:sa-lung", "housing", 2, TODAY)
+    await _report(store, "v:sa-lung", "housing", 3, TODAY - timedelta(days=1))
+    await _report(store, "v:xa-phin", "housing", 5, TODAY)
+    await _report(store, "v:xa-phin", "training", 7, TODAY - timedelta(days=30))
+    units = await store.units.load()
+    everything = [v.code for v in units.villages]
+    since = TODAY - timedelta(days=27)
+    district = await store.reports.daily_totals(everything, since, TODAY)
+    assert district == {("housing", TODAY): 7, ("housing", TODAY - timedelta(days=1)): 3}
+    son_vi = [v.code for v in units.villages_in("n:son-vi")]
+    assert await store.reports.daily_totals(son_vi, since, TODAY) == {("housing", TODAY): 5}
+    assert await store.reports.daily_totals(["v:kho-tau"], since, TODAY) == {}
+    long_ago = TODAY - timedelta(days=40)
+    assert await store.reports.daily_totals(son_vi, long_ago, TODAY) == {
+        ("housing", TODAY): 5,
+        ("training", TODAY - timedelta(days=30)): 7,
+    }
+
+
+async def test_reports_of_some_villages_only(store: SqliteStore) -> None:
+    await _report(store, "v:sa-lung", "housing", 2, TODAY)
+    await _report(store, "v:xa-phin", "housing", 5, TODAY)
+    found = await store.reports.in_villages(["v:xa-phin", "v:me-lau"])
+    assert [(r.village, r.count) for r in found] == [("v:xa-phin", 5)]
+    assert await store.reports.in_villages([]) == []
+
+
+async def test_setting_many_targets_is_all_or_nothing(store: SqliteStore) -> None:
+    before = await store.targets.all()
+    good = Target("housing", "n:son-vi", 100, date(2026, 12, 31))
+    bad = Target("housing", "v:xa-phin", -1, date(2026, 12, 31))  # refused by the schema
+    with pytest.raises(sqlite3.IntegrityError):
+        await store.targets.set_many([good, bad], actor_id=None, at=AT)
+    assert await store.targets.all() == before
+    await store.targets.set_many([good], actor_id=None, at=AT)
+    assert good in await store.targets.all()
+
+
+async def test_migration_4_fills_the_district_days_from_the_village_days(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    first = (resources.files("storage") / "migrations" / "0001_init.sql").read_text("utf-8")
+    with sqlite3.connect(path) as conn:
+        conn.executescript(first)
+        conn.executemany(
+            "INSERT INTO village_daily VALUES (?, ?, ?, ?)",
+            [
+                ("v:a", "housing", "2026-11-25", 2),
+                ("v:b", "housing", "2026-11-25", 3),
+                ("v:b", "training", "2026-11-20", 4),
+            ],
+        )
+        conn.execute("PRAGMA user_version = 1")
+    conn.close()
+    store = await open_store(path)
+    try:
+        rows = await store.db.fetchall("SELECT indicator, day, total FROM indicator_daily")
+        assert sorted(tuple(r) for r in rows) == [
+            ("housing", "2026-11-25", 5),
+            ("training", "2026-11-20", 4),
+        ]
+    finally:
+        await store.close()
+
+
+async def test_progress_reads_aggregates_and_never_the_reports(
+    store: SqliteStore, leader: Chat, cadre: Chat
+) -> None:
+    await cadre.say("xong 2 nhà")
+    statements: list[str] = []
+    await store.db.connection.set_trace_callback(statements.append)
+    try:
+        for command in ("/tiendo", "/tiendo cu", "/tiendo xã Mèo Vạc", "/tiendo thôn Sà Lủng"):
+            assert "Nhà ở hoàn thành: 2" in await leader.say(command)
+    finally:
+        await store.db.connection.set_trace_callback(None)
+    assert any("village_totals" in s for s in statements)
+    scans = [s for s in statements if re.search(r"\b(FROM|JOIN)\s+reports\b", s, re.IGNORECASE)]
+    assert scans == []

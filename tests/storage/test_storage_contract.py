@@ -1,0 +1,149 @@
+"""The contract every storage backend must pass, written against core.ports.Store.
+
+Only SQLite exists today; a PostgreSQL backend adds itself to BACKENDS and must pass
+unchanged. The tests use nothing but the Protocol's methods.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.app import shipped_units
+from core.models import Invite, ReportStatus, Role, Target
+from core.parsing import ReportItem
+from core.ports import HouseholdTaken, Store
+from storage import open_store
+
+AT = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
+SA_LUNG, XA_PHIN = "v:sa-lung", "v:xa-phin"
+
+
+async def _sqlite(folder: Path) -> Store:
+    return await open_store(folder / "contract.sqlite3")
+
+
+BACKENDS: dict[str, Callable[[Path], Awaitable[Store]]] = {"sqlite": _sqlite}
+
+
+@pytest.fixture(params=sorted(BACKENDS))
+async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
+    store = await BACKENDS[request.param](tmp_path)
+    await store.units.replace(shipped_units(), actor_id=None, at=AT)
+    await store.people.upsert_roster(
+        [("Cán bộ A", "84912000003", Role.CADRE, SA_LUNG)], actor_id=None, at=AT
+    )
+    yield store
+    await store.close()
+
+
+def item(indicator: str = "housing", count: int = 2, **fields: object) -> ReportItem:
+    values: dict[str, object] = {
+        "indicator": indicator,
+        "count": count,
+        "village": SA_LUNG,
+        "household": None,
+        "date": date(2026, 11, 25),
+    }
+    values.update(fields)
+    return ReportItem(**values)  # type: ignore[arg-type]
+
+
+async def reporter(store: Store) -> int:
+    person = await store.people.by_phone("84912000003")
+    assert person is not None
+    return person.id
+
+
+async def test_units_round_trip(backend: Store) -> None:
+    units = await backend.units.load()
+    assert units == shipped_units()
+
+
+async def test_people_are_found_by_phone_identity_and_id(backend: Store) -> None:
+    person_id = await reporter(backend)
+    await backend.people.link(person_id, "telegram", "7001", AT)
+    found = await backend.people.by_identity("telegram", "7001")
+    assert found is not None
+    assert found.id == person_id
+    assert found.scope == SA_LUNG
+    assert await backend.people.by_identity("telegram", "7002") is None
+    assert await backend.people.identities(person_id, "telegram") == ["7001"]
+
+
+async def test_an_invite_is_taken_once_and_not_after_it_expires(backend: Store) -> None:
+    person_id = await reporter(backend)
+    week = AT + timedelta(days=7)
+    await backend.people.add_invite(Invite("ABC234", "84912000003", person_id, week), AT)
+    assert await backend.people.take_invite("ABC234", AT + timedelta(days=8)) is None
+    await backend.people.add_invite(Invite("XYZ789", "84912000003", person_id, week), AT)
+    taken = await backend.people.take_invite("XYZ789", AT)
+    assert taken is not None
+    assert taken.phone == "84912000003"
+    assert await backend.people.take_invite("XYZ789", AT) is None
+
+
+async def test_reports_keep_totals_in_step_through_corrections_and_cancels(
+    backend: Store,
+) -> None:
+    who = await reporter(backend)
+    (first,) = await backend.reports.add([item()], reporter_id=who, received_at=AT, source="m:1")
+    await backend.reports.add([item(count=3)], reporter_id=who, received_at=AT, source="m:2")
+    assert await backend.reports.totals([SA_LUNG]) == {"housing": 5}
+    changed = await backend.reports.correct(
+        first.id, item(count=4, village=XA_PHIN), actor_id=who, at=AT
+    )
+    assert changed is not None
+    assert changed[1].count == 4
+    assert await backend.reports.village_totals([SA_LUNG, XA_PHIN]) == {
+        (SA_LUNG, "housing"): 3,
+        (XA_PHIN, "housing"): 4,
+    }
+    cancelled = await backend.reports.cancel(first.id, actor_id=who, at=AT)
+    assert cancelled is not None
+    assert cancelled.status == ReportStatus.CANCELLED
+    assert await backend.reports.totals([SA_LUNG, XA_PHIN]) == {"housing": 3}
+    assert await backend.reports.cancel(first.id, actor_id=who, at=AT) is None
+    days = await backend.reports.daily_totals([SA_LUNG, XA_PHIN], date(2026, 11, 1), AT.date())
+    assert days == {("housing", date(2026, 11, 25)): 3}
+
+
+async def test_one_channel_message_is_stored_once(backend: Store) -> None:
+    who = await reporter(backend)
+    await backend.reports.add([item()], reporter_id=who, received_at=AT, source="m:1")
+    again = await backend.reports.add([item()], reporter_id=who, received_at=AT, source="m:1")
+    assert len(await backend.reports.all()) == 1
+    assert [r.id for r in again] == [r.id for r in await backend.reports.by_source("m:1")]
+
+
+async def test_a_household_graduates_once(backend: Store) -> None:
+    who = await reporter(backend)
+    graduated = item("graduated", 1, household="Giàng Seo Chứ")
+    await backend.reports.add(
+        [graduated],
+        reporter_id=who,
+        received_at=AT,
+        source="m:1",
+        once_per_household=("graduated",),
+    )
+    with pytest.raises(HouseholdTaken):
+        await backend.reports.add(
+            [item("graduated", 1, household="giang seo chu")],
+            reporter_id=who,
+            received_at=AT,
+            source="m:2",
+            once_per_household=("graduated",),
+        )
+    assert await backend.reports.totals([SA_LUNG]) == {"graduated": 1}
+
+
+async def test_targets_are_set_and_replaced(backend: Store) -> None:
+    target = Target("housing", "d:meo-vac", 1733, date(2025, 12, 31))
+    await backend.targets.set(target, actor_id=None, at=AT)
+    await backend.targets.set(
+        Target("housing", "d:meo-vac", 1800, date(2026, 12, 31)), actor_id=None, at=AT
+    )
+    assert [t.value for t in await backend.targets.all()] == [1800]
