@@ -19,7 +19,7 @@ from core.models import (
     StoredReport,
     Target,
 )
-from core.outbox import OutboxItem, OutboxMessage
+from core.outbox import Address, OutboxItem, OutboxMessage
 from core.parsing import ReportItem
 from core.tasks import NewTask, Task, TaskProgress
 from core.units import UnitDirectory
@@ -65,6 +65,15 @@ class PeopleStore(Protocol):
         ...
 
     async def link(self, person_id: int, channel: str, external_id: str, at: datetime) -> None: ...
+    async def addresses(self, person_ids: Collection[int]) -> dict[int, Address]:
+        """Where each person is reached: the channel they last wrote from, else the one they
+        linked last; people with no linked chat are absent."""
+        ...
+
+    async def note_channel(self, person_id: int, channel: str) -> None:
+        """Remember the channel the person last wrote from."""
+        ...
+
     async def identities(self, person_id: int, channel: str) -> list[str]:
         """The person's ids on a channel, the most recently linked last."""
         ...
@@ -260,8 +269,15 @@ class OutboxStore(Protocol):
         """(recipient, kind, period) already in the outbox for these periods."""
         ...
 
-    async def due(self, now: datetime, limit: int) -> list[OutboxItem]:
-        """Pending messages whose next attempt is at or before ``now``, oldest first."""
+    async def due(
+        self, now: datetime, limit: int, channels: Collection[str] | None = None
+    ) -> list[OutboxItem]:
+        """Pending messages whose next attempt is at or before ``now``, oldest first; with
+        ``channels``, only those addressed to one of them or not addressed yet."""
+        ...
+
+    async def address(self, targets: Mapping[int, Address]) -> None:
+        """Set the address of pending items (by id) that had none, in one transaction."""
         ...
 
     async def mark_sent(self, item_id: int, *, at: datetime) -> None: ...

@@ -63,6 +63,8 @@ class Engine:
         self.router = router
         self.programme = tuple(programme)
         self.rate_limiter = rate_limiter
+        # The channel each person last wrote from, as far as this process has recorded it.
+        self._last_channel: dict[int, str] = {}
 
     def translator(self, person: Person | None) -> Translator:
         language = (person.language if person else None) or self.default_locale
@@ -83,6 +85,8 @@ class Engine:
             if verdict == Verdict.SILENT:
                 return []
             person = await self.store.people.by_identity(message.channel, message.sender_id)
+            if person is not None:
+                await self._note_channel(person, message.channel)
             t = self.translator(person)
             if verdict == Verdict.WARN:
                 return [
@@ -109,6 +113,13 @@ class Engine:
             return [
                 Reply(t.gettext("Xin lỗi, hệ thống đang gặp lỗi. Vui lòng gửi lại sau ít phút."))
             ]
+
+    async def _note_channel(self, person: Person, channel: str) -> None:
+        """What the bot sends on its own goes to the channel a person last wrote from."""
+        if channel in LOCAL_CHANNELS or self._last_channel.get(person.id) == channel:
+            return
+        await self.store.people.note_channel(person.id, channel)
+        self._last_channel[person.id] = channel
 
     def _rate(self, message: Inbound) -> Verdict:
         limiter = self.rate_limiter

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 
 import aiosqlite
 
-from core.outbox import OutboxItem, OutboxMessage, OutboxStatus
+from core.outbox import Address, OutboxItem, OutboxMessage, OutboxStatus
 from storage.database import Database, record_event
 
 __all__ = ["SqliteOutboxStore"]
 
 _COLUMNS = (
     "id, recipient, kind, period, text, status, attempts, next_attempt_at, last_error,"
-    " created_at, sent_at"
+    " created_at, sent_at, channel, address"
 )
 
 
@@ -37,6 +37,7 @@ def _item(row: aiosqlite.Row) -> OutboxItem:
         last_error=row["last_error"],
         created_at=datetime.fromisoformat(row["created_at"]),
         sent_at=datetime.fromisoformat(row["sent_at"]) if row["sent_at"] else None,
+        to=Address(row["channel"], row["address"]) if row["channel"] else None,
     )
 
 
@@ -50,7 +51,7 @@ class SqliteOutboxStore:
             for message in messages:
                 cursor = await conn.execute(
                     "INSERT INTO outbox (recipient, kind, period, text, next_attempt_at,"
-                    " created_at) VALUES (?, ?, ?, ?, ?, ?)"
+                    " created_at, channel, address) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
                     " ON CONFLICT (recipient, kind, period) DO NOTHING",
                     (
                         message.recipient,
@@ -59,6 +60,8 @@ class SqliteOutboxStore:
                         message.text,
                         _utc(at),
                         _utc(at),
+                        message.to.channel if message.to else None,
+                        message.to.address if message.to else None,
                     ),
                 )
                 if cursor.rowcount == 1:
@@ -86,13 +89,31 @@ class SqliteOutboxStore:
             found |= {(r["recipient"], r["kind"], r["period"]) for r in rows}
         return found
 
-    async def due(self, now: datetime, limit: int) -> list[OutboxItem]:
+    async def due(
+        self, now: datetime, limit: int, channels: Collection[str] | None = None
+    ) -> list[OutboxItem]:
+        where = ""
+        params: list[object] = [_utc(now)]
+        if channels is not None:
+            names = sorted(channels)
+            where = f" AND (channel IS NULL OR channel IN ({','.join('?' * len(names))}))"
+            params += names
         rows = await self._db.fetchall(
             f"SELECT {_COLUMNS} FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?"
-            " ORDER BY next_attempt_at, id LIMIT ?",
-            (_utc(now), limit),
+            f"{where} ORDER BY next_attempt_at, id LIMIT ?",
+            (*params, limit),
         )
         return [_item(r) for r in rows]
+
+    async def address(self, targets: Mapping[int, Address]) -> None:
+        if not targets:
+            return
+        async with self._db.transaction() as conn:
+            await conn.executemany(
+                "UPDATE outbox SET channel = ?, address = ?"
+                " WHERE id = ? AND status = 'pending' AND channel IS NULL",
+                [(to.channel, to.address, item_id) for item_id, to in targets.items()],
+            )
 
     async def mark_sent(self, item_id: int, *, at: datetime) -> None:
         async with self._db.transaction() as conn:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 
 import aiosqlite
 
 from core.models import Invite, Person, Role
+from core.outbox import Address
 from core.ports import RosterEntry
 from storage.database import Database, record_event
 
@@ -131,6 +132,33 @@ class SqlitePeopleStore:
                 at=at,
                 before={"person_id": row["person_id"]} if row is not None else None,
                 after={"channel": channel},
+            )
+
+    async def addresses(self, person_ids: Collection[int]) -> dict[int, Address]:
+        """Where each person is reached: the channel they last wrote from (else the one they
+        linked last), and there the most recently linked chat. One query per 500 people."""
+        wanted = sorted(set(person_ids))
+        found: dict[int, Address] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = await self._db.fetchall(
+                "SELECT i.person_id, i.channel, i.external_id FROM identities i"
+                " JOIN people p ON p.id = i.person_id"
+                f" WHERE i.person_id IN ({marks})"
+                " ORDER BY i.person_id, i.channel IS p.last_channel, i.linked_at, i.rowid",
+                chunk,
+            )
+            for row in rows:  # the last row of each person is the best address
+                found[row["person_id"]] = Address(row["channel"], row["external_id"])
+        return found
+
+    async def note_channel(self, person_id: int, channel: str) -> None:
+        """Remember the channel a person last wrote from (a write only when it changed)."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE people SET last_channel = ? WHERE id = ? AND last_channel IS NOT ?",
+                (channel, person_id, channel),
             )
 
     async def identities(self, person_id: int, channel: str) -> list[str]:

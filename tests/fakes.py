@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from telegram.ext import ExtBot
 from telegram.request import BaseRequest, RequestData
 
 BOT_ID = 5000
@@ -90,3 +91,8 @@ class OfflineRequest(BaseRequest):
         elif api_method == "getUpdates":
             result = []
         return 200, json.dumps({"ok": True, "result": result}).encode()
+
+
+def offline_bot(request: BaseRequest, token: str = "123456:TEST-token") -> ExtBot[None]:
+    """A Bot whose every call ``request`` answers (no network, no rate limiter)."""
+    return ExtBot(token, request=request, get_updates_request=request)

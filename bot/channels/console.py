@@ -9,9 +9,8 @@ from pathlib import Path
 from typing import TextIO
 
 from core.models import Person
-from core.outbox import Delivery, DeliveryStatus
+from core.outbox import Delivery
 from core.phones import PhoneError, display_phone, normalize_phone
-from core.ports import PeopleStore
 from handlers import Choice, Engine, Inbound, Reply
 
 __all__ = ["ConsoleChannel", "ConsoleSender", "format_outgoing"]
@@ -117,17 +116,13 @@ def format_outgoing(person: Person | None, person_id: int, text: str, kind: str 
 
 
 class ConsoleSender:
-    """A ``core.outbox.Sender`` that prints each message (dry runs, operations, tests)."""
+    """A ``core.outbox.Sender`` that prints each message (operations, tests)."""
 
-    def __init__(self, people: PeopleStore, output: TextIO) -> None:
-        self.people = people
+    def __init__(self, output: TextIO) -> None:
         self.output = output
-        self.sent: list[tuple[int, str]] = []
+        self.sent: list[tuple[str, str]] = []
 
-    async def deliver(self, person_id: int, text: str) -> Delivery:
-        person = await self.people.by_id(person_id)
-        if person is None:
-            return Delivery(DeliveryStatus.UNREACHABLE, error="not in the roster")
-        print(format_outgoing(person, person_id, text), file=self.output, flush=True)
-        self.sent.append((person_id, text))
+    async def deliver(self, address: str, text: str) -> Delivery:
+        print(f"── to {address}\n{text}", file=self.output, flush=True)
+        self.sent.append((address, text))
         return Delivery.ok()

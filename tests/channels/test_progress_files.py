@@ -13,7 +13,7 @@ from PIL import Image
 from telegram.ext import ExtBot
 
 from bot.app import build_engine, open_app_store
-from bot.channels.telegram import send_replies
+from bot.channels.telegram.sender import send_replies
 from bot.exports.chart import MAX_BARS, ChartPanel, render_progress_chart
 from bot.settings import Settings
 from core.models import Role

@@ -148,7 +148,8 @@ async def test_redelivered_commands_change_nothing_twice(
 
 
 async def _history(db: str, clock: FakeClock) -> None:
-    from bot.app import build_engine, open_app_store, seed_demo
+    from bot.app import build_engine, open_app_store
+    from bot.demo import seed_demo
     from bot.settings import Settings
 
     store = await open_app_store(db, now=clock())

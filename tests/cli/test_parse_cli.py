@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.app import shipped_units
 from bot.parse_stream import ParseStream, vietnamese
+from bot.reference import shipped_units
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus_dev.jsonl"

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from bot.app import shipped_units
+from bot.reference import shipped_units
 from core.parser import parse_report
 from core.parsing import ERROR_CODES, ParseError, ParseOk
 from handlers import Engine, Reply

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import shipped_units
+from bot.reference import shipped_units
 from core.models import Invite, ReportStatus, Role, Target
 from core.parsing import ReportItem
 from core.ports import HouseholdTaken, Store
