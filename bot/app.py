@@ -10,6 +10,7 @@ from importlib import resources
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.exports import RENDERERS
 from bot.settings import Settings
 from core.indicators import DEFAULT_INDICATORS
 from core.models import Role, Target
@@ -136,6 +137,7 @@ async def build_engine(
         tz=settings.tz,
         clock=clock,
         router=build_router(),
+        renderers=RENDERERS,
         programme=programme_goals(),
         rate_limiter=(
             RateLimiter(settings.rate_limit_per_minute) if settings.rate_limit_per_minute else None

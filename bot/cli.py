@@ -23,7 +23,7 @@ from bot.app import (
     utc_now,
 )
 from bot.audit import format_events
-from bot.exports.table import export_rows, write_csv
+from bot.exports.table import write_csv
 from bot.imports import (
     CsvImport,
     ImportProblem,
@@ -37,6 +37,7 @@ from bot.reminders import run_reminders
 from bot.settings import Settings, sqlite_path
 from core.indicators import DEFAULT_INDICATORS
 from core.units import DISTRICT, UnitDirectory, UnitError
+from handlers.report_rows import export_rows
 from locales.translator import CatalogError, load_translators
 from storage.backup import BackupError, backup_database
 from storage.database import SCHEMA_VERSION
@@ -214,6 +215,7 @@ def _moment(text: str) -> datetime:
 
 
 async def _export_xlsx(settings: Settings, *, merged: bool) -> tuple[bytes, int] | None:
+    from bot.exports import RENDERERS
     from handlers.export import area_workbook
 
     translator = load_translators()[settings.default_locale]
@@ -234,6 +236,7 @@ async def _export_xlsx(settings: Settings, *, merged: bool) -> tuple[bytes, int]
             districts[0],
             merged=merged,
             today=today,
+            renderers=RENDERERS,
         )
     finally:
         await store.close()

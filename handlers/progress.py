@@ -18,6 +18,7 @@ from core.progress import (
     Standing,
     Status,
 )
+from core.render import MAX_BARS, ChartPanel
 from core.text import slug
 from core.units import COMMUNE, DISTRICT, NEW_COMMUNE, VILLAGE, Unit
 from handlers.area import command_name, load_progress, parse_query, resolve_area
@@ -205,9 +206,6 @@ def render_progress(ctx: Context, unit: Unit, data: AreaProgress) -> str:
 
 
 async def _chart(ctx: Context, unit: Unit, data: AreaProgress) -> Reply:
-    # matplotlib is imported on first use: it costs memory and start-up time chat never needs.
-    from bot.exports.chart import MAX_BARS, ChartPanel, render_progress_chart
-
     panels = []
     for line in data.indicators:
         # The area itself first, against its own target; then each of its parts.
@@ -232,7 +230,7 @@ async def _chart(ctx: Context, unit: Unit, data: AreaProgress) -> Reply:
     )
     # Drawing takes a few hundred milliseconds: off the event loop, so other chats go on.
     png = await asyncio.to_thread(
-        render_progress_chart,
+        ctx.renderers.chart,
         title,
         panels,
         achieved_label=ctx._("Đã đạt"),
