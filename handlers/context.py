@@ -13,8 +13,8 @@ from core.ports import Store
 from core.programme import ProgrammeGoal
 from core.render import Renderers
 from core.units import Unit, UnitDirectory
-from handlers.labels import unit_label
 from handlers.messages import Inbound
+from handlers.views.labels import unit_label
 from locales.translator import Translator
 
 __all__ = ["Context"]

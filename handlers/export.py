@@ -15,10 +15,10 @@ from core.text import slug
 from core.units import Unit, UnitDirectory
 from handlers.area import load_progress, parse_query, resolve_area
 from handlers.context import Context
-from handlers.labels import unit_label
 from handlers.messages import Attachment, Reply
 from handlers.report_rows import EXPORT_COLUMNS, export_rows
 from handlers.router import Router
+from handlers.views.labels import unit_label
 from locales.translator import Translator
 
 __all__ = ["area_workbook", "router"]

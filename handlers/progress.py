@@ -23,9 +23,9 @@ from core.text import slug
 from core.units import COMMUNE, DISTRICT, NEW_COMMUNE, VILLAGE, Unit
 from handlers.area import command_name, load_progress, parse_query, resolve_area
 from handlers.context import Context
-from handlers.labels import count_label, indicator_name
 from handlers.messages import Attachment, Reply
 from handlers.router import Router
+from handlers.views.labels import count_label, indicator_name
 
 __all__ = ["render_progress", "router"]
 

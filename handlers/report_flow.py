@@ -19,8 +19,8 @@ from core.text import slug
 from core.units import VILLAGE
 from handlers.context import Context
 from handlers.messages import Choice, Reply
-from handlers.report_errors import describe_error
-from handlers.report_views import chosen_data, confirmation, household_taken
+from handlers.views.report_errors import describe_error
+from handlers.views.reports import chosen_data, confirmation, household_taken
 
 __all__ = [
     "REPEAT_WINDOW",

@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from core.models import Pending, StoredReport
 from handlers.context import Context
-from handlers.labels import count_label, indicator_name
 from handlers.messages import Reply
+from handlers.views.labels import count_label, indicator_name
 from locales.translator import N_, Translator
 
 __all__ = [
