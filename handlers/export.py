@@ -11,14 +11,13 @@ from core.indicators import IndicatorSet
 from core.ports import Store
 from core.progress import CHANGE_DAYS, PACE_DAYS, AreaProgress, Status
 from core.render import ColumnKind, Renderers, Sheet
-from core.text import slug
 from core.units import Unit, UnitDirectory
 from handlers.area import load_progress, parse_query, resolve_area
 from handlers.context import Context
 from handlers.messages import Attachment, Reply
 from handlers.report_rows import EXPORT_COLUMNS, export_rows
 from handlers.router import Router
-from handlers.views.labels import unit_label
+from handlers.views.labels import area_file_name, unit_label
 from locales.translator import Translator
 
 __all__ = ["area_workbook", "router"]
@@ -163,10 +162,6 @@ async def area_workbook(
     return content, len(reports)
 
 
-def workbook_name(unit: Unit, today: date) -> str:
-    return f"tien-do-{slug(unit.name)}-{today.isoformat()}.xlsx"
-
-
 @router.command("xuat")
 async def export(ctx: Context) -> list[Reply]:
     query = parse_query(ctx.args)
@@ -191,4 +186,5 @@ async def export(ctx: Context) -> list[Reply]:
         "Tệp Excel tiến độ {unit} đến {date}: bảng tổng hợp và {n} báo cáo.",
         count,
     ).format(unit=ctx.unit_label(unit), date=ctx.t.short_date(ctx.today), n=ctx.t.number(count))
-    return [Reply(text, attachment=Attachment(workbook_name(unit, ctx.today), content))]
+    name = area_file_name(ctx.t, unit, merged=merged, today=ctx.today, extension="xlsx")
+    return [Reply(text, attachment=Attachment(name, content))]

@@ -19,13 +19,12 @@ from core.progress import (
     Status,
 )
 from core.render import MAX_BARS, ChartPanel
-from core.text import slug
 from core.units import COMMUNE, DISTRICT, NEW_COMMUNE, VILLAGE, Unit
 from handlers.area import command_name, load_progress, parse_query, resolve_area
 from handlers.context import Context
 from handlers.messages import Attachment, Reply
 from handlers.router import Router
-from handlers.views.labels import count_label, indicator_name
+from handlers.views.labels import area_file_name, count_label, indicator_name
 
 __all__ = ["render_progress", "router"]
 
@@ -237,9 +236,7 @@ async def _chart(ctx: Context, unit: Unit, data: AreaProgress) -> Reply:
         target_label=ctx._("Chỉ tiêu"),
         number=ctx.t.number,
     )
-    # Level and map in the name: "huyện Mèo Vạc" and "xã Mèo Vạc" must not overwrite each other.
-    old_map = "" if data.merged else "-truoc-2025"
-    filename = f"tien-do-{slug(ctx.unit_label(unit))}{old_map}-{data.today.isoformat()}.png"
+    filename = area_file_name(ctx.t, unit, merged=data.merged, today=data.today, extension="png")
     return Reply(title, attachment=Attachment(filename, png, is_image=True))
 
 

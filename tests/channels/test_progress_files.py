@@ -155,7 +155,7 @@ async def test_xuat_sends_a_workbook_of_the_area(
     )
     assert reply.attachment is not None
     assert not reply.attachment.is_image
-    assert reply.attachment.filename == "tien-do-meo-vac-2026-11-26.xlsx"
+    assert reply.attachment.filename == "tien-do-huyen-meo-vac-2026-11-26.xlsx"
     workbook = load_workbook(io.BytesIO(reply.attachment.content))
     assert workbook.sheetnames == ["Tổng hợp", "Báo cáo"]
     summary = workbook["Tổng hợp"]
@@ -193,6 +193,31 @@ async def test_xuat_sends_a_workbook_of_the_area(
     assert reports["H2"].number_format == "dd/mm/yyyy"
     assert first[10] == "còn hiệu lực"
     assert reports.max_row == 3
+
+
+async def test_files_of_areas_with_the_same_name_do_not_overwrite_each_other(
+    leader: Chat,
+) -> None:
+    names = {}
+    areas = ("", " xã Mèo Vạc", " cu", " xã Mèo Vạc cu", " xã Sơn Vĩ", " xã cũ Sơn Vĩ")
+    for area in areas:
+        (workbook,) = await leader.send("/xuat" + area)
+        (chart,) = await leader.send("/tiendo bieudo" + area)
+        assert workbook.attachment is not None
+        assert chart.attachment is not None
+        names[area] = (workbook.attachment.filename, chart.attachment.filename)
+    assert names[" xã Mèo Vạc"] == (
+        "tien-do-xa-meo-vac-2026-11-26.xlsx",
+        "tien-do-xa-meo-vac-2026-11-26.png",
+    )
+    assert names[" cu"] == (
+        "tien-do-huyen-meo-vac-truoc-2025-2026-11-26.xlsx",
+        "tien-do-huyen-meo-vac-truoc-2025-2026-11-26.png",
+    )
+    assert names[" xã cũ Sơn Vĩ"][0] == "tien-do-xa-son-vi-cu-2026-11-26.xlsx"
+    # The workbook and the chart of an area are named alike, and no two areas share a name.
+    assert all(xlsx[:-5] == png[:-4] for xlsx, png in names.values())
+    assert len({xlsx for xlsx, _ in names.values()}) == len(names)
 
 
 async def test_a_commune_leaders_workbook_holds_only_the_communes_reports(
