@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.channels import Channel
+from bot.exports import RENDERERS
 from bot.reference import default_targets, programme_goals, shipped_units
 from bot.settings import Settings, sqlite_path
 from core.indicators import DEFAULT_INDICATORS
@@ -74,6 +75,7 @@ async def build_engine(
         tz=settings.tz,
         clock=clock,
         router=build_router(),
+        renderers=RENDERERS,
         programme=programme_goals(),
         rate_limiter=(
             RateLimiter(settings.rate_limit_per_minute) if settings.rate_limit_per_minute else None

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 __all__ = [
+    "AddedReports",
     "AuditEvent",
     "InboxEntry",
     "Invite",
@@ -53,6 +54,15 @@ class StoredReport:
     reporter_id: int
     status: ReportStatus
     source: str | None = None  # channel message key, for de-duplication
+
+
+@dataclass(frozen=True, slots=True)
+class AddedReports:
+    """The reports of one message, as stored, and the running totals they are part of."""
+
+    reports: list[StoredReport]
+    # The active total of each (village, indicator) of ``reports``, as the write left it.
+    totals: dict[tuple[str, str], int]
 
 
 @dataclass(frozen=True, slots=True)

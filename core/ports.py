@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from core.models import (
+    AddedReports,
     AuditEvent,
     InboxEntry,
     Invite,
@@ -124,14 +125,16 @@ class ReportStore(Protocol):
         source: str | None,
         text_key: str | None = None,
         once_per_household: Collection[str] = (),
-    ) -> list[StoredReport]:
-        """Store the items of one message, all or none.
+    ) -> AddedReports:
+        """Store the items of one message, all or none, and return them with the running
+        totals of their (village, indicator) pairs as this write left them.
 
         Idempotent per ``source``: when reports from that source exist, they are returned
-        and nothing is stored. Raises HouseholdTaken when an item names a household (folded)
-        that already has an active report of the same indicator in the same village, for
-        the indicator codes in ``once_per_household`` (checked inside the transaction).
-        ``text_key`` is a digest of the message text, for ``repeated``.
+        (with the current totals) and nothing is stored. Raises HouseholdTaken when an item
+        names a household (folded) that already has an active report of the same indicator
+        in the same village, for the indicator codes in ``once_per_household`` (checked
+        inside the transaction). ``text_key`` is a digest of the message text, for
+        ``repeated``.
         """
         ...
 

@@ -12,9 +12,9 @@ from core.targets import parse_count
 from core.tasks import DueDateError, parse_day, parse_due
 from core.units import Unit, find_units
 from handlers.context import Context
-from handlers.labels import count_label, indicator_name
 from handlers.messages import Reply
 from handlers.router import Router
+from handlers.views.labels import count_label, indicator_name
 
 __all__ = ["find_indicator", "router"]
 

@@ -11,9 +11,10 @@ from core.indicators import IndicatorSet
 from core.models import Person
 from core.ports import Store
 from core.programme import ProgrammeGoal
+from core.render import Renderers
 from core.units import Unit, UnitDirectory
-from handlers.labels import unit_label
 from handlers.messages import Inbound
+from handlers.views.labels import unit_label
 from locales.translator import Translator
 
 __all__ = ["Context"]
@@ -29,6 +30,7 @@ class Context:
     t: Translator
     tz: ZoneInfo
     now: datetime  # UTC, from the engine's clock
+    renderers: Renderers  # charts and workbooks
     args: str = ""  # the text after a command
     translators: Mapping[str, Translator] = field(default_factory=dict)
     programme: Sequence[ProgrammeGoal] = ()  # goals cadres do not report (rates, new-rural)

@@ -14,6 +14,7 @@ from core.permissions import may_run
 from core.ports import Store
 from core.programme import ProgrammeGoal
 from core.ratelimit import RateLimiter, Verdict
+from core.render import Renderers
 from core.text import fold
 from core.units import UnitDirectory
 from handlers.context import Context
@@ -50,6 +51,7 @@ class Engine:
         tz: ZoneInfo,
         clock: Callable[[], datetime],
         router: Router,
+        renderers: Renderers,
         programme: Sequence[ProgrammeGoal] = (),
         rate_limiter: RateLimiter | None = None,
     ) -> None:
@@ -61,6 +63,7 @@ class Engine:
         self.tz = tz
         self.clock = clock
         self.router = router
+        self.renderers = renderers
         self.programme = tuple(programme)
         self.rate_limiter = rate_limiter
         # The channel each person last wrote from, as far as this process has recorded it.
@@ -143,6 +146,7 @@ class Engine:
             t=t,
             tz=self.tz,
             now=self.clock(),
+            renderers=self.renderers,
             translators=self.translators,
             programme=self.programme,
         )

@@ -18,13 +18,13 @@ from core.progress import (
     Standing,
     Status,
 )
-from core.text import slug
+from core.render import MAX_BARS, ChartPanel
 from core.units import COMMUNE, DISTRICT, NEW_COMMUNE, VILLAGE, Unit
 from handlers.area import command_name, load_progress, parse_query, resolve_area
 from handlers.context import Context
-from handlers.labels import count_label, indicator_name
 from handlers.messages import Attachment, Reply
 from handlers.router import Router
+from handlers.views.labels import area_file_name, count_label, indicator_name
 
 __all__ = ["render_progress", "router"]
 
@@ -205,9 +205,6 @@ def render_progress(ctx: Context, unit: Unit, data: AreaProgress) -> str:
 
 
 async def _chart(ctx: Context, unit: Unit, data: AreaProgress) -> Reply:
-    # matplotlib is imported on first use: it costs memory and start-up time chat never needs.
-    from bot.exports.chart import MAX_BARS, ChartPanel, render_progress_chart
-
     panels = []
     for line in data.indicators:
         # The area itself first, against its own target; then each of its parts.
@@ -232,16 +229,14 @@ async def _chart(ctx: Context, unit: Unit, data: AreaProgress) -> Reply:
     )
     # Drawing takes a few hundred milliseconds: off the event loop, so other chats go on.
     png = await asyncio.to_thread(
-        render_progress_chart,
+        ctx.renderers.chart,
         title,
         panels,
         achieved_label=ctx._("Đã đạt"),
         target_label=ctx._("Chỉ tiêu"),
         number=ctx.t.number,
     )
-    # Level and map in the name: "huyện Mèo Vạc" and "xã Mèo Vạc" must not overwrite each other.
-    old_map = "" if data.merged else "-truoc-2025"
-    filename = f"tien-do-{slug(ctx.unit_label(unit))}{old_map}-{data.today.isoformat()}.png"
+    filename = area_file_name(ctx.t, unit, merged=data.merged, today=data.today, extension="png")
     return Reply(title, attachment=Attachment(filename, png, is_image=True))
 
 

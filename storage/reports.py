@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 import aiosqlite
 
-from core.models import ReportStatus, StoredReport
+from core.models import AddedReports, ReportStatus, StoredReport
 from core.parsing import ReportItem
 from core.ports import HouseholdTaken
 from core.text import fold
@@ -19,6 +19,10 @@ __all__ = ["SqliteReportStore"]
 
 _COLUMNS = (
     "id, indicator, count, village, household, done_on, received_at, reporter_id, status, source"
+)
+_INSERT = (
+    "INSERT INTO reports (indicator, count, village, household, household_key, done_on,"
+    " received_at, reporter_id, source, text_key)"
 )
 
 
@@ -39,14 +43,18 @@ def _report(row: aiosqlite.Row) -> StoredReport:
 
 async def bump_totals(
     conn: aiosqlite.Connection, village: str, indicator: str, day: date, delta: int
-) -> None:
-    """Keep the aggregates in step with reports; every change of a report's count goes here."""
+) -> int:
+    """Keep the aggregates in step with reports; every change of a report's count goes here.
+
+    Returns the village's running total of the indicator after the change.
+    """
     # Sent together: aiosqlite runs them in order, and one round trip is saved.
-    await asyncio.gather(
-        conn.execute(
+    village_total, _, _ = await asyncio.gather(
+        conn.execute_fetchall(
             "INSERT INTO village_totals (village, indicator, total) VALUES (?, ?, ?)"
             " ON CONFLICT (village, indicator)"
-            " DO UPDATE SET total = village_totals.total + excluded.total",
+            " DO UPDATE SET total = village_totals.total + excluded.total"
+            " RETURNING total",
             (village, indicator, delta),
         ),
         conn.execute(
@@ -62,6 +70,8 @@ async def bump_totals(
             (indicator, day.isoformat(), delta),
         ),
     )
+    (row,) = village_total
+    return int(row[0])
 
 
 def _snapshot(report: StoredReport) -> dict[str, object]:
@@ -100,6 +110,29 @@ def _household_query(
     )
 
 
+async def _earlier(conn: aiosqlite.Connection, source: str) -> AddedReports:
+    """The reports already stored from ``source``, with their current totals."""
+    rows = await _fetchall(
+        conn, f"SELECT {_COLUMNS} FROM reports WHERE source = ? ORDER BY id", (source,)
+    )
+    reports = [_report(r) for r in rows]
+    pairs = {(r.village, r.indicator) for r in reports}
+    totals = await _fetchall(
+        conn,
+        "SELECT village, indicator, total FROM village_totals"
+        f" WHERE village IN ({', '.join('?' * len(pairs))})",
+        [village for village, _ in pairs],
+    )
+    return AddedReports(
+        reports,
+        {
+            (r["village"], r["indicator"]): r["total"]
+            for r in totals
+            if (r["village"], r["indicator"]) in pairs
+        },
+    )
+
+
 async def _household(
     conn: aiosqlite.Connection,
     village: str,
@@ -125,39 +158,37 @@ class SqliteReportStore:
         source: str | None,
         text_key: str | None = None,
         once_per_household: Collection[str] = (),
-    ) -> list[StoredReport]:
-        stored = []
+    ) -> AddedReports:
+        stored: list[StoredReport] = []
+        totals: dict[tuple[str, str], int] = {}
         async with self._db.transaction() as conn:
-            if source is not None:
-                # Checked again under the write lock: two deliveries of one message may be
-                # handled at the same time.
-                earlier = await _fetchall(
-                    conn, f"SELECT {_COLUMNS} FROM reports WHERE source = ? ORDER BY id", (source,)
-                )
-                if earlier:
-                    return [_report(r) for r in earlier]
             for item in items:
-                if item.household and item.indicator in once_per_household:
-                    taken = await _household(conn, item.village, item.indicator, item.household)
-                    if taken is not None:
-                        raise HouseholdTaken(taken)
-                cursor = await conn.execute(
-                    "INSERT INTO reports (indicator, count, village, household, household_key,"
-                    " done_on, received_at, reporter_id, source, text_key)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        item.indicator,
-                        item.count,
-                        item.village,
-                        item.household,
-                        fold(item.household) if item.household else None,
-                        item.date.isoformat(),
-                        received_at.isoformat(),
-                        reporter_id,
-                        source,
-                        text_key,
-                    ),
+                values = (
+                    item.indicator,
+                    item.count,
+                    item.village,
+                    item.household,
+                    fold(item.household) if item.household else None,
+                    item.date.isoformat(),
+                    received_at.isoformat(),
+                    reporter_id,
+                    source,
+                    text_key,
                 )
+                if stored or source is None:
+                    cursor = await conn.execute(
+                        _INSERT + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values
+                    )
+                else:
+                    # Stored only if the message is not: checked under the write lock, in the
+                    # same statement, since two deliveries of one message may be handled at once.
+                    cursor = await conn.execute(
+                        _INSERT + " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+                        " WHERE NOT EXISTS (SELECT 1 FROM reports WHERE source = ?)",
+                        (*values, source),
+                    )
+                    if cursor.rowcount == 0:
+                        return await _earlier(conn, source)
                 assert cursor.lastrowid is not None
                 report = StoredReport(
                     id=cursor.lastrowid,
@@ -171,7 +202,13 @@ class SqliteReportStore:
                     status=ReportStatus.ACTIVE,
                     source=source,
                 )
-                await asyncio.gather(
+                if item.household and item.indicator in once_per_household:
+                    taken = await _household(
+                        conn, item.village, item.indicator, item.household, besides=report.id
+                    )
+                    if taken is not None:
+                        raise HouseholdTaken(taken)  # the transaction is rolled back
+                total, _ = await asyncio.gather(
                     bump_totals(conn, item.village, item.indicator, item.date, item.count),
                     record_event(
                         conn,
@@ -183,8 +220,9 @@ class SqliteReportStore:
                         after=_snapshot(report),
                     ),
                 )
+                totals[item.village, item.indicator] = total
                 stored.append(report)
-        return stored
+        return AddedReports(stored, totals)
 
     async def household_report(
         self, village: str, indicator: str, household: str

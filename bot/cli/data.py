@@ -11,7 +11,7 @@ from pathlib import Path
 from bot.app import open_app
 from bot.audit import format_events
 from bot.cli.common import db_path, missing_db, settings_of
-from bot.exports.table import export_rows, write_csv
+from bot.exports.table import write_csv
 from bot.imports import (
     CsvImport,
     ImportProblem,
@@ -23,6 +23,7 @@ from bot.imports import (
 from bot.settings import Settings
 from core.indicators import DEFAULT_INDICATORS
 from core.units import DISTRICT
+from handlers.report_rows import export_rows
 from storage.backup import BackupError, backup_database
 
 __all__ = [
@@ -94,6 +95,7 @@ async def _export_xlsx(settings: Settings, *, merged: bool) -> tuple[bytes, int]
             districts[0],
             merged=merged,
             today=today,
+            renderers=app.engine.renderers,
         )
 
 

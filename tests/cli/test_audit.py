@@ -46,7 +46,9 @@ async def test_every_write_path_records_who_when_before_and_after(
     await store.people.add_invite(invite, at)
     await store.people.take_invite("ABCDEF", at)
     item = ReportItem("housing", 2, "v:sa-lung", None, at.date())
-    (report,) = await store.reports.add([item], reporter_id=new.id, received_at=at, source="s")
+    (report,) = (
+        await store.reports.add([item], reporter_id=new.id, received_at=at, source="s")
+    ).reports
     target = Target("training", "n:son-vi", 300, at.date().replace(year=2027))
     await store.targets.set(target, actor_id=admin.id, at=at)
     await store.units.replace(await store.units.load(), actor_id=admin.id, at=at)

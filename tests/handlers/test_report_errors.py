@@ -11,7 +11,7 @@ from bot.reference import shipped_units
 from core.parser import parse_report
 from core.parsing import ERROR_CODES, ParseError, ParseOk
 from handlers import Engine, Reply
-from handlers.report_errors import describe_error
+from handlers.views.report_errors import describe_error
 from locales.translator import Translator
 from tests.conftest import CADRE_XA_PHIN, Chat, as_person
 from tests.fakes import FakeClock

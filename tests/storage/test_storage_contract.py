@@ -90,7 +90,8 @@ async def test_reports_keep_totals_in_step_through_corrections_and_cancels(
     backend: Store,
 ) -> None:
     who = await reporter(backend)
-    (first,) = await backend.reports.add([item()], reporter_id=who, received_at=AT, source="m:1")
+    added = await backend.reports.add([item()], reporter_id=who, received_at=AT, source="m:1")
+    (first,) = added.reports
     await backend.reports.add([item(count=3)], reporter_id=who, received_at=AT, source="m:2")
     assert await backend.reports.totals([SA_LUNG]) == {"housing": 5}
     changed = await backend.reports.correct(
@@ -114,9 +115,34 @@ async def test_reports_keep_totals_in_step_through_corrections_and_cancels(
 async def test_one_channel_message_is_stored_once(backend: Store) -> None:
     who = await reporter(backend)
     await backend.reports.add([item()], reporter_id=who, received_at=AT, source="m:1")
+    await backend.reports.add([item(count=3)], reporter_id=who, received_at=AT, source="m:2")
     again = await backend.reports.add([item()], reporter_id=who, received_at=AT, source="m:1")
-    assert len(await backend.reports.all()) == 1
-    assert [r.id for r in again] == [r.id for r in await backend.reports.by_source("m:1")]
+    assert len(await backend.reports.all()) == 2
+    assert [r.id for r in again.reports] == [r.id for r in await backend.reports.by_source("m:1")]
+    # The totals as they are, the other message's report included; nothing added twice.
+    assert again.totals == {(SA_LUNG, "housing"): 5}
+
+
+async def test_adding_returns_the_running_totals_its_reports_are_part_of(backend: Store) -> None:
+    who = await reporter(backend)
+    await backend.reports.add([item(count=4)], reporter_id=who, received_at=AT, source="m:1")
+    await backend.reports.add(
+        [item("training", 9, village=XA_PHIN)], reporter_id=who, received_at=AT, source="m:2"
+    )
+    added = await backend.reports.add(
+        [item(count=2), item(count=1, date=date(2026, 11, 24)), item("training", 12)],
+        reporter_id=who,
+        received_at=AT,
+        source="m:3",
+    )
+    assert [r.count for r in added.reports] == [2, 1, 12]
+    # Per (village, indicator) of the new reports only, all reports of the pair counted.
+    assert added.totals == {(SA_LUNG, "housing"): 7, (SA_LUNG, "training"): 12}
+    assert await backend.reports.village_totals([SA_LUNG, XA_PHIN]) == {
+        (SA_LUNG, "housing"): 7,
+        (SA_LUNG, "training"): 12,
+        (XA_PHIN, "training"): 9,
+    }
 
 
 async def test_a_household_graduates_once(backend: Store) -> None:

@@ -1,12 +1,15 @@
-"""How units and indicators are named in replies."""
+"""How units and indicators are named in replies, and the files made of an area."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from core.indicators import Indicator
+from core.text import slug
 from core.units import COMMUNE, DISTRICT, NEW_COMMUNE, VILLAGE, Unit
 from locales.translator import Translator
 
-__all__ = ["count_label", "indicator_name", "unit_label"]
+__all__ = ["area_file_name", "count_label", "indicator_name", "unit_label"]
 
 
 def unit_label(t: Translator, unit: Unit) -> str:
@@ -28,3 +31,11 @@ def indicator_name(t: Translator, indicator: Indicator) -> str:
 def count_label(t: Translator, indicator: Indicator, count: int) -> str:
     """'1.733 nhà' / '1,733 houses'."""
     return f"{t.number(count)} {indicator.unit(t.locale, count)}"
+
+
+def area_file_name(t: Translator, unit: Unit, *, merged: bool, today: date, extension: str) -> str:
+    """'tien-do-huyen-meo-vac-2026-11-26.png': the unit's level and the map are in the name,
+    so that 'huyện Mèo Vạc' and 'xã Mèo Vạc', or one area by new and by old communes, do not
+    overwrite each other in a download folder."""
+    old_map = "" if merged else "-truoc-2025"
+    return f"tien-do-{slug(unit_label(t, unit))}{old_map}-{today.isoformat()}.{extension}"

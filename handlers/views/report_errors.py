@@ -1,6 +1,6 @@
 """What a cadre is told when a report is not understood: the problem and a correct example.
 
-Every example here is a message the parser accepts (tests/test_report_errors.py checks it).
+Every example here is a message the parser accepts (tests/handlers/test_report_errors.py checks it).
 """
 
 from __future__ import annotations
