@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from core.tables import read_table
-from core.text import fold, slug
+from core.text import fold, slug, within_one_edit
 
 __all__ = [
     "COMMUNE",
@@ -212,22 +212,6 @@ def _compact(folded: str) -> str:
     return _NOT_LETTER_OR_DIGIT.sub("", folded)
 
 
-def _one_edit(a: str, b: str) -> bool:
-    """Whether b is a, or a with one letter inserted, deleted or replaced."""
-    if a == b:
-        return True
-    if abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
-    if len(a) > len(b):
-        a, b = b, a
-    i = 0
-    while i < len(a) and a[i] == b[i]:
-        i += 1
-    return a[i:] == b[i + 1 :]
-
-
 def find_units(directory: UnitDirectory, text: str) -> list[Unit]:
     """Units a person means by 'thôn Sà Lủng', 'xã Sơn Vĩ', 'huyện Mèo Vạc' or a bare name.
 
@@ -279,7 +263,8 @@ def _misspelt(directory: UnitDirectory, wanted: str, levels: tuple[str, ...]) ->
     near: list[tuple[Unit, set[str]]] = []
     for level in levels:
         for unit in directory.of_level(level):
-            names = {c for c in map(_compact, directory.folded_names(unit)) if _one_edit(wanted, c)}
+            compact = map(_compact, directory.folded_names(unit))
+            names = {c for c in compact if within_one_edit(wanted, c)}
             if names:
                 near.append((unit, names))
     if not near:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from core.report_phrases import Phrases
-from core.text import fold
+from core.text import fold, within_one_edit
 from core.units import VILLAGE, UnitDirectory
 from core.wording import MARK, NUM, OWN_VILLAGE_WORDS, WORD, Line, keys_of
 
@@ -30,26 +30,6 @@ class VillageRef:
     error: str | None = None
     fragment: str = ""
     candidates: tuple[str, ...] = ()
-
-
-def _within_one_edit(a: str, b: str) -> bool:
-    la, lb = len(a), len(b)
-    if la == lb:
-        diff = 0
-        for x, y in zip(a, b, strict=True):
-            if x != y:
-                diff += 1
-                if diff > 1:
-                    return False
-        return True
-    if la > lb:
-        a, b, la, lb = b, a, lb, la
-    if lb - la != 1:
-        return False
-    i = 0
-    while i < la and a[i] == b[i]:
-        i += 1
-    return a[i:] == b[i + 1 :]
 
 
 class VillageNames:
@@ -80,7 +60,7 @@ class VillageNames:
         self._phrase_at = phrases.at
 
     def near(self, text: str) -> set[str]:
-        return {code for name, code in self.joined if _within_one_edit(text, name)}
+        return {code for name, code in self.joined if within_one_edit(text, name)}
 
     def ref(self, codes: Iterable[str], fragment: str) -> VillageRef:
         found = sorted(set(codes), key=lambda c: self.rank.get(c, 0))

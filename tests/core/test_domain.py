@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core.models import Person, Role
 from core.permissions import COMMAND_ROLES, may_report_for, may_run, may_view
 from core.phones import PhoneError, display_phone, normalize_phone
-from core.text import fold, slug
+from core.text import fold, slug, within_one_edit
 from core.units import NEW_COMMUNE, UnitDirectory, UnitError, find_units, parse_units_csv
 
 
@@ -110,3 +112,18 @@ def test_scope_limits_reporting_and_viewing(units: UnitDirectory) -> None:
     assert not may_view(commune_leader, "v:sa-lung", units)
     assert not may_view(commune_leader, "d:meo-vac", units)
     assert may_view(_person(Role.LEADER, "d:meo-vac"), "n:khau-vai", units)
+
+
+def _edit_distance(a: str, b: str) -> int:
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, start=1):
+        prev, row[0] = row[0], i
+        for j, y in enumerate(b, start=1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (x != y))
+    return row[-1]
+
+
+@given(st.text("abc", max_size=6), st.text("abc", max_size=6))
+def test_one_edit_means_one_insertion_deletion_or_replacement(a: str, b: str) -> None:
+    # Village and unit names are matched with one typo allowed; this is what a typo is.
+    assert within_one_edit(a, b) == (_edit_distance(a, b) <= 1)
