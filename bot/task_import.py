@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from core.dates import DueDateError, parse_day, parse_due
 from core.indicators import IndicatorSet, find_indicator
 from core.tables import read_table
-from core.tasks import MAX_TASK_COUNT, DueDateError, NewTask, parse_day, parse_due
+from core.tasks import MAX_TASK_COUNT, NewTask
 from core.units import VILLAGE, UnitDirectory, find_units
 
 __all__ = ["TaskImportError", "parse_tasks_csv"]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
+from core.dates import parse_day
 from core.indicators import IndicatorSet, find_indicator
 from core.models import Target
 from core.tables import read_table
-from core.tasks import parse_day
 from core.units import UnitDirectory, find_units
 
-__all__ = ["TargetError", "parse_count", "parse_day", "parse_targets_csv"]
+__all__ = ["TargetError", "parse_count", "parse_targets_csv"]
 
 _COUNT = re.compile(r"^(\d{1,3}([.,]\d{3})+|\d{1,9})$")
 MAX_TARGET = 9_999_999

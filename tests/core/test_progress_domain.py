@@ -23,7 +23,7 @@ from core.progress import (
     projected_date,
     window_sum,
 )
-from core.targets import TargetError, parse_count, parse_day, parse_targets_csv
+from core.targets import TargetError, parse_count, parse_targets_csv
 from core.units import COMMUNE, NEW_COMMUNE, VILLAGE, UnitDirectory
 
 TODAY = date(2026, 11, 26)  # a Thursday
@@ -244,12 +244,6 @@ def test_counts_are_read_with_or_without_thousands_separators(text: str, value: 
 @pytest.mark.parametrize("text", ["", "-1", "1,5", "12a", "10000000", "1.73"])
 def test_anything_else_is_not_a_count(text: str) -> None:
     assert parse_count(text) is None
-
-
-def test_days_are_read_in_either_form_and_must_exist() -> None:
-    assert parse_day("31/12/2026") == parse_day("2026-12-31") == date(2026, 12, 31)
-    assert parse_day("31/02/2026") is None
-    assert parse_day("cuối năm") is None
 
 
 def test_a_targets_file_is_read_whole(units: UnitDirectory) -> None:
