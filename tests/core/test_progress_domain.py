@@ -23,7 +23,8 @@ from core.progress import (
     projected_date,
     window_sum,
 )
-from core.targets import TargetError, parse_count, parse_targets_csv
+from core.tables import TableError
+from core.targets import parse_count, parse_targets_csv
 from core.units import COMMUNE, NEW_COMMUNE, VILLAGE, UnitDirectory
 
 TODAY = date(2026, 11, 26)  # a Thursday
@@ -270,7 +271,7 @@ def test_a_targets_file_names_every_bad_line(units: UnitDirectory) -> None:
         "nhà,thôn Sà Lủng,5,31/02/2026\n"
         "nha,xa Son Vi,7,31/12/2026\n"
     )
-    with pytest.raises(TargetError) as error:
+    with pytest.raises(TableError) as error:
         parse_targets_csv(text, units, DEFAULT_INDICATORS)
     assert [p.split(":")[0] for p in error.value.problems] == [
         "line 3",
@@ -280,5 +281,5 @@ def test_a_targets_file_names_every_bad_line(units: UnitDirectory) -> None:
         "line 7",
     ]
     assert "same target as line 2" in error.value.problems[-1]
-    with pytest.raises(TargetError, match="missing columns: deadline"):
+    with pytest.raises(TableError, match="missing columns: deadline"):
         parse_targets_csv("indicator,unit,value\n", units, DEFAULT_INDICATORS)
