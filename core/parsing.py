@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Final
 
-__all__ = ["ERROR_CODES", "ParseError", "ParseOk", "ParseResult", "ReportItem"]
+__all__ = [
+    "ERROR_CODES",
+    "NO_HOME_VILLAGE",
+    "ParseError",
+    "ParseOk",
+    "ParseResult",
+    "ReportItem",
+]
+
+# The home village of a sender who has none (works for a commune or the district): items
+# that would fall back to it name no village, and the caller refuses them.
+NO_HOME_VILLAGE: Final = ""
 
 # In the order the spec gives precedence when a message has several problems.
 ERROR_CODES = (

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from core.models import StoredReport
 from core.parser import clean_text, parse_report
-from core.parsing import ParseError, ParseOk, ReportItem
+from core.parsing import NO_HOME_VILLAGE, ParseError, ParseOk, ReportItem
 from core.permissions import may_report_for
 from core.ports import HouseholdTaken
 from core.text import slug
@@ -33,9 +33,6 @@ __all__ = [
 
 # The same text from the same person within this time is asked about before it is stored.
 REPEAT_WINDOW = timedelta(minutes=10)
-
-# Stands for "the sender's own village" when the sender works for a larger area.
-NO_HOME_VILLAGE = ""
 
 
 def text_key(text: str) -> str:
