@@ -19,7 +19,7 @@ from typing import Any, BinaryIO
 
 from core.indicators import DEFAULT_INDICATORS, IndicatorSet
 from core.parser import ReportParser
-from core.parsing import NO_HOME_VILLAGE, ParseError
+from core.parsing import NO_HOME_VILLAGE, ErrorCode, ParseError
 from core.text import fold
 from core.units import VILLAGE, UnitDirectory
 from handlers.report_errors import describe_error
@@ -115,7 +115,9 @@ class ParseStream:
             item.village == NO_HOME_VILLAGE for item in result.items
         ):
             village = record.get("village")
-            result = ParseError("unknown_village", village if isinstance(village, str) else None)
+            result = ParseError(
+                ErrorCode.UNKNOWN_VILLAGE, village if isinstance(village, str) else None
+            )
         if isinstance(result, ParseError):
             message = describe_error(self.t, result, self.units, today=today, home=home)
             return {"ok": False, "error": result.code, "message": message}

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
+from core.parsing import ErrorCode
 from core.report_phrases import Phrases
 from core.text import fold, within_one_edit
 from core.units import VILLAGE, UnitDirectory
@@ -27,7 +28,7 @@ class VillageRef:
     """A village reference: resolved (code) or an error with what was typed."""
 
     code: str | None
-    error: str | None = None
+    error: ErrorCode | None = None
     fragment: str = ""
     candidates: tuple[str, ...] = ()
 
@@ -66,7 +67,7 @@ class VillageNames:
         found = sorted(set(codes), key=lambda c: self.rank.get(c, 0))
         if len(found) == 1:
             return VillageRef(found[0], fragment=fragment)
-        return VillageRef(None, "ambiguous_village", fragment, tuple(found))
+        return VillageRef(None, ErrorCode.AMBIGUOUS_VILLAGE, fragment, tuple(found))
 
     def exact_name(self, t: Line, j: int, *, smallest: int = 1) -> tuple[VillageRef, int] | None:
         """A canonical name or alias of at least ``smallest`` words at token j, longest first."""
@@ -110,7 +111,7 @@ class VillageNames:
                 return self.ref(codes, t.text(j, j + length)), j + length
         if bare:
             return None
-        return VillageRef(None, "unknown_village", t.text(j, end)), end
+        return VillageRef(None, ErrorCode.UNKNOWN_VILLAGE, t.text(j, end)), end
 
     def after_marker(self, t: Line, j: int) -> tuple[VillageRef, int] | None:
         """The village after "thôn"/"bản" at token j; None when the marker names none."""
@@ -120,7 +121,7 @@ class VillageNames:
             found = self.exact_name(t, j)
             if found is not None:
                 return found
-            return VillageRef(None, "unknown_village", t.text(j, j + 1)), j + 1
+            return VillageRef(None, ErrorCode.UNKNOWN_VILLAGE, t.text(j, j + 1)), j + 1
         return self.resolve_name(t, j, bare=False)
 
     def before_colon(self, t: Line, start: int, colon: int) -> tuple[VillageRef, int, int] | None:

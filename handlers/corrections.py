@@ -14,7 +14,7 @@ from datetime import date
 
 from core.models import ReportStatus, StoredReport
 from core.parser import parse_report
-from core.parsing import ParseError, ParseOk, ParseResult
+from core.parsing import ErrorCode, ParseError, ParseOk, ParseResult
 from core.permissions import may_change_report, may_report_for
 from core.ports import HouseholdTaken
 from core.text import fold
@@ -144,11 +144,11 @@ def _parse_fix(
         )
 
     result = parse(text)
-    if isinstance(result, ParseError) and result.code == "unknown_indicator":
+    if isinstance(result, ParseError) and result.code == ErrorCode.UNKNOWN_INDICATOR:
         keyword = min(ctx.indicators[report.indicator].keywords, key=len)
         text = f"{text} {keyword}"
         result = parse(text)
-        if isinstance(result, ParseError) and result.code == "missing_count":
+        if isinstance(result, ParseError) and result.code == ErrorCode.MISSING_COUNT:
             result = parse(f"{text} {report.count}")
     return result
 
@@ -169,7 +169,7 @@ async def fix_report(
         return refusal
     result = _parse_fix(ctx, text, report, today, chosen)
     if isinstance(result, ParseError):
-        if result.code == "ambiguous_village" and len(result.candidates) > 1:
+        if result.code == ErrorCode.AMBIGUOUS_VILLAGE and len(result.candidates) > 1:
             data = {"flow": "fix", "report_id": report.id, "chosen": chosen_data(chosen)}
             return await ask_village(ctx, result, text=text, data=data, source=None, today=today)
         return [Reply(describe_error(ctx.t, result, ctx.units, today=today, home=person.scope))]

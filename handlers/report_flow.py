@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from core.models import StoredReport
 from core.parser import clean_text, parse_report
-from core.parsing import NO_HOME_VILLAGE, ParseError, ParseOk, ReportItem
+from core.parsing import NO_HOME_VILLAGE, ErrorCode, ParseError, ParseOk, ReportItem
 from core.permissions import may_report_for
 from core.ports import HouseholdTaken
 from core.text import slug
@@ -168,7 +168,7 @@ async def submit(
         chosen=chosen,
     )
     if isinstance(result, ParseError):
-        if result.code == "ambiguous_village" and len(result.candidates) > 1:
+        if result.code == ErrorCode.AMBIGUOUS_VILLAGE and len(result.candidates) > 1:
             data = {"flow": "report", "chosen": chosen_data(chosen)}
             return await ask_village(ctx, result, text=text, data=data, source=source, today=today)
         return [Reply(describe_error(ctx.t, result, ctx.units, today=today, home=person.scope))]
@@ -176,7 +176,9 @@ async def submit(
     if any(item.village == NO_HOME_VILLAGE for item in result.items):
         return [
             Reply(
-                describe_error(ctx.t, ParseError("unknown_village"), ctx.units, home=person.scope)
+                describe_error(
+                    ctx.t, ParseError(ErrorCode.UNKNOWN_VILLAGE), ctx.units, home=person.scope
+                )
             )
         ]
     refusal = outside_scope(ctx, result.items) or await household_conflict(ctx, result.items)
