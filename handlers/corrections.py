@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 
-from core.models import ReportStatus, StoredReport
+from core.models import PendingKind, ReportStatus, StoredReport
 from core.parser import parse_report
 from core.parsing import ErrorCode, ParseError, ParseOk, ParseResult
 from core.permissions import may_change_report, may_report_for
@@ -296,7 +296,7 @@ async def correct_by_reply(ctx: Context) -> list[Reply] | None:
     action = "cancel" if _is_cancel(text) else "fix"
     key = await ctx.store.pending.put(
         person_id=ctx.person.id,
-        kind="pick",
+        kind=PendingKind.PICK,
         text=text,
         data={"ids": [r.id for r in reports], "action": action, "today": ctx.today.isoformat()},
         source=None,
@@ -330,13 +330,13 @@ async def picked(ctx: Context) -> list[Reply]:
     assert ctx.person is not None
     key, _, index = ctx.args.partition(":")
     pending = await ctx.store.pending.take(
-        key, person_id=ctx.person.id, kind="pick", at=ctx.now, max_age=PENDING_MAX_AGE
+        key, person_id=ctx.person.id, kind=PendingKind.PICK, at=ctx.now, max_age=PENDING_MAX_AGE
     )
     ids = pending.data.get("ids") if pending is not None else None
     if pending is None or not isinstance(ids, list) or not index.isdigit():
-        return await stale_press(ctx, key, "pick")
+        return await stale_press(ctx, key, PendingKind.PICK)
     if int(index) >= len(ids):
-        return await stale_press(ctx, "", "pick")
+        return await stale_press(ctx, "", PendingKind.PICK)
     report_id = int(ids[int(index)])
     if pending.data.get("action") == "cancel":
         return await cancel_report(ctx, report_id)

@@ -10,7 +10,7 @@ import hashlib
 from collections.abc import Mapping
 from datetime import date, timedelta
 
-from core.models import StoredReport
+from core.models import PendingKind, StoredReport
 from core.parser import clean_text, parse_report
 from core.parsing import NO_HOME_VILLAGE, ErrorCode, ParseError, ParseOk, ReportItem
 from core.permissions import may_report_for
@@ -131,7 +131,7 @@ async def ask_village(
         return [Reply(f"{explanation}\n{refusal}")]
     key = await ctx.store.pending.put(
         person_id=person.id,
-        kind="village",
+        kind=PendingKind.VILLAGE,
         text=text,
         data={**data, "candidates": candidates, "today": today.isoformat()},
         source=source,
@@ -218,7 +218,7 @@ async def _ask_repeat(
     assert ctx.person is not None
     key = await ctx.store.pending.put(
         person_id=ctx.person.id,
-        kind="repeat",
+        kind=PendingKind.REPEAT,
         text=text,
         data={"today": today.isoformat(), "chosen": chosen_data(chosen)},
         source=source,
