@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from bot.app import utc_now
-from bot.roster import RosterError, parse_roster_csv
+from bot.roster import parse_roster_csv
 from bot.settings import Settings
-from bot.task_import import TaskImportError, parse_tasks_csv
+from bot.task_import import parse_tasks_csv
 from core.indicators import DEFAULT_INDICATORS
 from core.ports import UnitsInUse
-from core.targets import TargetError, parse_targets_csv
+from core.tables import TableError
+from core.targets import parse_targets_csv
 from core.units import UnitDirectory, UnitError, parse_units_csv
 from storage import SqliteStore
 
@@ -27,7 +28,7 @@ __all__ = [
     "import_units",
 ]
 
-ImportProblem = (UnitError, UnitsInUse, RosterError, TaskImportError, TargetError)
+ImportProblem = (UnitError, UnitsInUse, TableError)
 CsvImport = Callable[[SqliteStore, UnitDirectory, str, Settings], Awaitable[str]]
 
 

@@ -19,7 +19,7 @@ from typing import Any, BinaryIO
 
 from core.indicators import DEFAULT_INDICATORS, IndicatorSet
 from core.parser import ReportParser
-from core.parsing import ParseError
+from core.parsing import NO_HOME_VILLAGE, ErrorCode, ParseError
 from core.text import fold
 from core.units import VILLAGE, UnitDirectory
 from handlers.views.report_errors import describe_error
@@ -28,8 +28,6 @@ from locales.translator import CatalogError, Translator, load_translators
 __all__ = ["INVALID_INPUT", "ParseStream", "vietnamese"]
 
 INVALID_INPUT = "invalid_input"
-# Stands for "no usable own village": items that need it become unknown_village.
-_NO_HOME = "\x00no-home"
 _CHUNK = 1 << 16
 # Made once: json.dumps with options builds a new encoder on every call.
 _encode = json.JSONEncoder(ensure_ascii=False).encode
@@ -114,10 +112,12 @@ class ParseStream:
         home = self._home(record.get("village"))
         result = self.parser.parse(text, home_village=home, today=today)
         if not isinstance(result, ParseError) and any(
-            item.village == _NO_HOME for item in result.items
+            item.village == NO_HOME_VILLAGE for item in result.items
         ):
             village = record.get("village")
-            result = ParseError("unknown_village", village if isinstance(village, str) else None)
+            result = ParseError(
+                ErrorCode.UNKNOWN_VILLAGE, village if isinstance(village, str) else None
+            )
         if isinstance(result, ParseError):
             message = describe_error(self.t, result, self.units, today=today, home=home)
             return {"ok": False, "error": result.code, "message": message}
@@ -137,11 +137,11 @@ class ParseStream:
 
     def _home(self, village: object) -> str:
         if not isinstance(village, str):
-            return _NO_HOME
+            return NO_HOME_VILLAGE
         code = self._villages.get(village)
         if code is None:
             code = self._villages.get(fold(village))
-        return code or _NO_HOME
+        return code or NO_HOME_VILLAGE
 
     def _invalid(self, message: str) -> dict[str, Any]:
         return {"ok": False, "error": INVALID_INPUT, "message": message}

@@ -5,18 +5,10 @@ from __future__ import annotations
 from core.models import Role
 from core.phones import PhoneError, normalize_phone
 from core.ports import RosterEntry
-from core.tables import read_table
+from core.tables import TableError, read_table
 from core.units import UnitDirectory, find_units
 
-__all__ = ["RosterError", "parse_roster_csv"]
-
-
-class RosterError(ValueError):
-    """Lines that cannot be imported; nothing is imported when there is any."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
+__all__ = ["parse_roster_csv"]
 
 
 def parse_roster_csv(text: str, units: UnitDirectory) -> list[RosterEntry]:
@@ -24,7 +16,7 @@ def parse_roster_csv(text: str, units: UnitDirectory) -> list[RosterEntry]:
     columns = {c.strip().lower() for c in reader.fieldnames or []}
     missing = {"name", "phone", "role", "unit"} - columns
     if missing:
-        raise RosterError([f"missing columns: {', '.join(sorted(missing))}"])
+        raise TableError([f"missing columns: {', '.join(sorted(missing))}"])
     entries: list[RosterEntry] = []
     problems: list[str] = []
     seen: set[str] = set()
@@ -53,5 +45,5 @@ def parse_roster_csv(text: str, units: UnitDirectory) -> list[RosterEntry]:
             continue
         entries.append((row["name"], phone, role, found[0].code))
     if problems:
-        raise RosterError(problems)
+        raise TableError(problems)
     return entries

@@ -4,22 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
+from core.dates import DueDateError, parse_day, parse_due
 from core.indicators import IndicatorSet, find_indicator
-from core.tables import read_table
-from core.tasks import MAX_TASK_COUNT, DueDateError, NewTask, parse_day, parse_due
+from core.tables import TableError, read_table
+from core.tasks import MAX_TASK_COUNT, NewTask
 from core.units import VILLAGE, UnitDirectory, find_units
 
-__all__ = ["TaskImportError", "parse_tasks_csv"]
+__all__ = ["parse_tasks_csv"]
 
 REQUIRED = ("village", "indicator", "count", "due")
-
-
-class TaskImportError(ValueError):
-    """Lines that cannot be imported; nothing is imported when there is any."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
 
 
 def _read_line(
@@ -60,12 +53,12 @@ def _read_line(
 def parse_tasks_csv(
     text: str, units: UnitDirectory, indicators: IndicatorSet, today: date
 ) -> list[NewTask]:
-    """Every line as a task; raise TaskImportError naming each bad line (header is line 1)."""
+    """Every line as a task; raise TableError naming each bad line (header is line 1)."""
     reader = read_table(text)
     columns = {(c or "").strip().lower() for c in reader.fieldnames or []}
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
-        raise TaskImportError([f"missing columns: {', '.join(missing)}"])
+        raise TableError([f"missing columns: {', '.join(missing)}"])
     tasks: list[NewTask] = []
     problems: list[str] = []
     seen: dict[tuple[str, str, date], int] = {}
@@ -85,7 +78,7 @@ def parse_tasks_csv(
         seen[key] = line
         tasks.append(result)
     if problems:
-        raise TaskImportError(problems)
+        raise TableError(problems)
     if not tasks:
-        raise TaskImportError(["no tasks in the file"])
+        raise TableError(["no tasks in the file"])
     return tasks

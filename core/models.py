@@ -13,6 +13,7 @@ __all__ = [
     "InboxEntry",
     "Invite",
     "Pending",
+    "PendingKind",
     "Person",
     "ReportStatus",
     "Role",
@@ -30,6 +31,14 @@ class Role(StrEnum):
 class ReportStatus(StrEnum):
     ACTIVE = "active"
     CANCELLED = "cancelled"
+
+
+class PendingKind(StrEnum):
+    """Which question a pending answer belongs to (stored in the database)."""
+
+    VILLAGE = "village"  # which of these villages did you mean?
+    REPEAT = "repeat"  # store the same text again?
+    PICK = "pick"  # which report do you want to change?
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +97,7 @@ class Pending:
 
     key: str  # short, carried in the buttons' data
     person_id: int
-    kind: str  # which handler answers it, e.g. "village", "repeat", "pick"
+    kind: PendingKind  # which handler answers it
     text: str  # the message the question is about; emptied once answered
     data: Mapping[str, object] = field(default_factory=dict)  # JSON-able details
     source: str | None = None  # the channel message key of that message

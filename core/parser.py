@@ -17,7 +17,7 @@ from datetime import date
 from typing import Final
 
 from core.indicators import DEFAULT_INDICATORS, IndicatorSet
-from core.parsing import ParseError, ParseOk, ParseResult, ReportItem
+from core.parsing import ErrorCode, ParseError, ParseOk, ParseResult, ReportItem
 from core.report_dates import last_weekday, numeric_date, read_day, relative_day
 from core.report_items import Atom, Item, Message, build_items
 from core.report_phrases import (
@@ -83,18 +83,18 @@ class ReportParser:
         matches exactly the given set of village codes, use the code the sender picked."""
         text = clean_text(text)
         if not text or text.isspace():
-            return ParseError("empty")
+            return ParseError(ErrorCode.EMPTY)
         msg = Message(today, chosen=chosen or {})
         for line in text.split("\n"):
             if line and not line.isspace():
                 self._read_line(Line(line, self._memo), msg)
         if not msg.any_indicator:
             # Outranks every other problem of the message (after "empty").
-            return ParseError("unknown_indicator")
+            return ParseError(ErrorCode.UNKNOWN_INDICATOR)
         if msg.errors:
             return min(msg.errors, key=lambda e: (e[0], e[1]))[2]
         if not msg.items:
-            return ParseError("unknown_indicator")
+            return ParseError(ErrorCode.UNKNOWN_INDICATOR)
         when = msg.dates[0] if msg.dates else today
         return ParseOk(
             tuple(
@@ -249,16 +249,16 @@ class ReportParser:
         for item in items:
             if item.indicator is None:
                 if item.count is not None:
-                    msg.fail("unknown_indicator", item.text or None)
+                    msg.fail(ErrorCode.UNKNOWN_INDICATOR, item.text or None)
                 continue
             if item.count is None:
                 if item.household:
                     item.count = 1
                 else:
-                    msg.fail("missing_count", item.text or None)
+                    msg.fail(ErrorCode.MISSING_COUNT, item.text or None)
                     continue
             if not MIN_COUNT <= item.count <= MAX_COUNT:
-                msg.fail("invalid_count", item.count_text)
+                msg.fail(ErrorCode.INVALID_COUNT, item.count_text)
                 continue
             msg.items.append((item, line_ref))
 

@@ -4,19 +4,34 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
+from typing import Final
 
-__all__ = ["ERROR_CODES", "ParseError", "ParseOk", "ParseResult", "ReportItem"]
+__all__ = [
+    "NO_HOME_VILLAGE",
+    "ErrorCode",
+    "ParseError",
+    "ParseOk",
+    "ParseResult",
+    "ReportItem",
+]
 
-# In the order the spec gives precedence when a message has several problems.
-ERROR_CODES = (
-    "empty",
-    "unknown_indicator",
-    "invalid_date",
-    "unknown_village",
-    "ambiguous_village",
-    "missing_count",
-    "invalid_count",
-)
+# The home village of a sender who has none (works for a commune or the district): items
+# that would fall back to it name no village, and the caller refuses them.
+NO_HOME_VILLAGE: Final = ""
+
+
+class ErrorCode(StrEnum):
+    """Why a report was refused, in the order the spec gives precedence when a message has
+    several problems (the first wins). The values are printed by ``python -m bot parse``."""
+
+    EMPTY = "empty"
+    UNKNOWN_INDICATOR = "unknown_indicator"
+    INVALID_DATE = "invalid_date"
+    UNKNOWN_VILLAGE = "unknown_village"
+    AMBIGUOUS_VILLAGE = "ambiguous_village"
+    MISSING_COUNT = "missing_count"
+    INVALID_COUNT = "invalid_count"
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,10 +52,10 @@ class ParseOk:
 
 @dataclass(frozen=True, slots=True)
 class ParseError:
-    code: str  # one of ERROR_CODES
+    code: ErrorCode
     # The fragment that was not understood (a village name, a date, a count), as typed.
     fragment: str | None = None
-    # Unit codes of the candidate villages when code == "ambiguous_village".
+    # Unit codes of the candidate villages when the code is AMBIGUOUS_VILLAGE.
     candidates: tuple[str, ...] = ()
 
 

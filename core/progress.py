@@ -26,7 +26,7 @@ from fractions import Fraction
 
 from core.indicators import IndicatorSet
 from core.models import Target
-from core.units import COMMUNE, DISTRICT, NEW_COMMUNE, VILLAGE, Unit, UnitDirectory
+from core.units import COMMUNE, DISTRICT, NEW_COMMUNE, VILLAGE, Level, Unit, UnitDirectory
 
 __all__ = [
     "BEHIND_COUNT",
@@ -110,7 +110,7 @@ class AreaProgress:
     unit: str
     merged: bool  # grouped by the post-2025 communes
     today: date
-    group_level: str | None  # level of the parts listed: NEW_COMMUNE, COMMUNE, VILLAGE or None
+    group_level: Level | None  # level of the parts listed: NEW_COMMUNE, COMMUNE, VILLAGE or None
     villages: int
     indicators: tuple[IndicatorProgress, ...]
 

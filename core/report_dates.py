@@ -4,6 +4,8 @@
 "thứ hai", "CN". A day and month without a year is the latest such day not after today
 and at most ``MAX_AGE_WITHOUT_YEAR`` old; "ngày D" alone is the latest day D not after
 today. No date lies in the future or before the programme began (``EARLIEST_DATE``).
+The numbers of a date are read as everywhere else (``core.dates``); a message may also put
+the year first with "/" or "." ("2026/11/12").
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Final
 
+from core.dates import date_numbers, full_year, real_date
 from core.wording import NUM, Line
 
 __all__ = ["last_weekday", "numeric_date", "read_day", "relative_day"]
@@ -44,31 +47,16 @@ RELATIVE_OFFSETS: Final = {"nay": 0, "qua": -1, "kia": -2, "mai": 1}
 DateRead = tuple[date | None, int]
 
 
-def _full_year(text: str) -> int | None:
-    if len(text) == 4:
-        return int(text)
-    if len(text) == 2:
-        return 2000 + int(text)
-    return None
-
-
-def _make_date(year: int, month: int, day: int) -> date | None:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
 def _resolve_date(day: int, month: int, year: int | None, today: date) -> date | None:
     """The date meant by d/m[/y], or None when it is impossible, too old or in the future."""
     if year is not None:
-        when = _make_date(year, month, day)
+        when = real_date(year, month, day)
         if when is None or when < EARLIEST_DATE or when > today:
             return None
         return when
-    when = _make_date(today.year, month, day)
+    when = real_date(today.year, month, day)
     if when is None or when > today:
-        when = _make_date(today.year - 1, month, day)
+        when = real_date(today.year - 1, month, day)
     if when is None or today - when > MAX_AGE_WITHOUT_YEAR:
         return None
     return when
@@ -104,12 +92,12 @@ def read_day(t: Line, j: int, today: date) -> DateRead | None:
         end = d + 3
         year = None
         if end + 1 < n and key[end] == "nam" and kind[end + 1] == NUM:
-            year = _full_year(key[end + 1])
+            year = full_year(key[end + 1])
             end += 2
         return _resolve_date(day, month, year, today), end
     year, month = today.year, today.month
     for _ in range(3):
-        when = _make_date(year, month, day)
+        when = real_date(year, month, day)
         if when is not None and when <= today:
             return when, d + 1
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
@@ -142,11 +130,7 @@ def numeric_date(t: Line, j: int, today: date, after_day_word: bool) -> DateRead
         end += 2
     if len(parts) == 2 and sep != "/" and not after_day_word:
         return None
-    if len(parts) == 3 and len(parts[0]) == 4:
-        parts = [parts[2], parts[1], parts[0]]
-    if len(parts[0]) > 2 or len(parts[1]) > 2:
+    written = date_numbers(parts)
+    if written is None:
         return (None, end) if sep == "/" else None
-    year = _full_year(parts[2]) if len(parts) == 3 else None
-    if len(parts) == 3 and year is None:
-        return (None, end) if sep == "/" else None
-    return _resolve_date(int(parts[0]), int(parts[1]), year, today), end
+    return _resolve_date(written.day, written.month, written.year, today), end

@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Final
 
-from core.parsing import ERROR_CODES, ParseError
+from core.parsing import ErrorCode, ParseError
 from core.report_dates import DateRead
 from core.village_names import VillageRef
 from core.wording import Line
 
 __all__ = ["Atom", "Item", "Message", "build_items"]
 
-_PRIORITY: Final = {code: rank for rank, code in enumerate(ERROR_CODES)}
+_PRIORITY: Final = {code: rank for rank, code in enumerate(ErrorCode)}
 
 # What was read, its value and the token it starts at: ("ind", code, j), ("count",
 # (number, as typed), j), ("hh", household name, j) or ("vil", VillageRef, j).
@@ -52,7 +52,7 @@ class Message:
     chosen: Mapping[frozenset[str], str] = field(default_factory=dict)
 
     def fail(
-        self, code: str, fragment: str | None = None, candidates: tuple[str, ...] = ()
+        self, code: ErrorCode, fragment: str | None = None, candidates: tuple[str, ...] = ()
     ) -> None:
         self.errors.append(
             (_PRIORITY[code], len(self.errors), ParseError(code, fragment, candidates))
@@ -62,7 +62,7 @@ class Message:
         """Keep the date read from token j on, or fail on its text; return where it ends."""
         when, end = read
         if when is None:
-            self.fail("invalid_date", t.text(j, end))
+            self.fail(ErrorCode.INVALID_DATE, t.text(j, end))
         else:
             self.dates.append(when)
         return end
@@ -72,7 +72,7 @@ class Message:
             self.fail(ref.error, ref.fragment, ref.candidates)
 
     def choice(self, ref: VillageRef) -> str | None:
-        if not self.chosen or ref.error != "ambiguous_village":
+        if not self.chosen or ref.error != ErrorCode.AMBIGUOUS_VILLAGE:
             return None
         return self.chosen.get(frozenset(ref.candidates))
 

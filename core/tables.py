@@ -5,9 +5,17 @@ from __future__ import annotations
 import csv
 import io
 
-__all__ = ["read_table"]
+__all__ = ["TableError", "read_table"]
 
 _DELIMITERS = ",;\t"
+
+
+class TableError(ValueError):
+    """Lines of a table (CSV) that cannot be imported; nothing is imported when there is any."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
 
 
 def read_table(text: str) -> csv.DictReader[str]:

@@ -4,24 +4,16 @@ from __future__ import annotations
 
 import re
 
+from core.dates import parse_day
 from core.indicators import IndicatorSet, find_indicator
 from core.models import Target
-from core.tables import read_table
-from core.tasks import parse_day
+from core.tables import TableError, read_table
 from core.units import UnitDirectory, find_units
 
-__all__ = ["TargetError", "parse_count", "parse_day", "parse_targets_csv"]
+__all__ = ["parse_count", "parse_targets_csv"]
 
 _COUNT = re.compile(r"^(\d{1,3}([.,]\d{3})+|\d{1,9})$")
 MAX_TARGET = 9_999_999
-
-
-class TargetError(ValueError):
-    """Lines that cannot be imported; nothing is imported when there is any."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
 
 
 def parse_count(text: str) -> int | None:
@@ -34,12 +26,12 @@ def parse_count(text: str) -> int | None:
 
 
 def parse_targets_csv(text: str, units: UnitDirectory, indicators: IndicatorSet) -> list[Target]:
-    """Every line's target, or TargetError naming every bad line."""
+    """Every line's target, or TableError naming every bad line."""
     reader = read_table(text)
     columns = {(c or "").strip().lower() for c in reader.fieldnames or []}
     missing = sorted({"indicator", "unit", "value", "deadline"} - columns)
     if missing:
-        raise TargetError([f"missing columns: {', '.join(missing)}"])
+        raise TableError([f"missing columns: {', '.join(missing)}"])
     targets: list[Target] = []
     problems: list[str] = []
     seen: dict[tuple[str, str], int] = {}
@@ -70,5 +62,5 @@ def parse_targets_csv(text: str, units: UnitDirectory, indicators: IndicatorSet)
             seen[key] = line
             targets.append(Target(indicator.code, found[0].code, value, deadline, baseline))
     if problems:
-        raise TargetError(problems)
+        raise TableError(problems)
     return targets

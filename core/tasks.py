@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from core.dates import DueDateError, parse_due
 from core.indicators import IndicatorSet, find_indicator
 from core.text import fold
 from core.units import VILLAGE, UnitDirectory, find_units
@@ -20,21 +21,16 @@ __all__ = [
     "MAX_TASK_COUNT",
     "Assignment",
     "AssignmentError",
-    "DueDateError",
     "NewTask",
     "Task",
     "TaskProgress",
     "TaskStatus",
     "iso_period",
     "parse_assignment",
-    "parse_day",
-    "parse_due",
 ]
 
 MAX_TASK_COUNT = 99_999
 
-_DAY_MONTH = re.compile(r"^(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2}|\d{4}))?$")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _COUNT = re.compile(r"^\d+$")
 _MAX_WORDS = 16  # longer than any village name, indicator, count and date together
 _DUE_WORDS = frozenset({"han", "den", "truoc"})  # "hạn 31/12", "đến 31/12", "trước 31/12"
@@ -81,55 +77,6 @@ class TaskProgress:
 
     def overdue(self, today: date) -> bool:
         return not self.complete and self.task.due_on < today
-
-
-class DueDateError(ValueError):
-    """A due date that is not a real date ('invalid') or lies in the past ('past')."""
-
-    def __init__(self, reason: str, text: str) -> None:
-        super().__init__(f"{reason}: {text}")
-        self.reason = reason
-        self.text = text
-
-
-def _real_date(year: int, month: int, day: int) -> date | None:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
-def parse_day(text: str) -> date | None:
-    """A date written with its year: '1/12/2026', '01.12.26' or '2026-12-01'; None otherwise."""
-    raw = text.strip()
-    if match := _ISO_DATE.match(raw):
-        return _real_date(int(match[1]), int(match[2]), int(match[3]))
-    match = _DAY_MONTH.match(raw)
-    if match is None or match[3] is None:
-        return None
-    year = int(match[3])
-    return _real_date(year + 2000 if year < 100 else year, int(match[2]), int(match[1]))
-
-
-def parse_due(text: str, today: date) -> date:
-    """'31/12' → the next 31 December on or after today; '31/12/2026' and '2026-12-31' as given.
-
-    Raises DueDateError when the text is no real date or the date has passed.
-    """
-    raw = text.strip()
-    match = _DAY_MONTH.match(raw)
-    if match is not None and match[3] is None:
-        day, month = int(match[1]), int(match[2])
-        # 29/2 may be four years ahead; any other day is this year or the next.
-        candidates = (_real_date(today.year + k, month, day) for k in range(9))
-        found = next((d for d in candidates if d is not None and d >= today), None)
-    else:
-        found = parse_day(raw)
-    if found is None:
-        raise DueDateError("invalid", raw)
-    if found < today:
-        raise DueDateError("past", raw)
-    return found
 
 
 def iso_period(day: date) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["fold", "slug"]
+__all__ = ["fold", "slug", "within_one_edit"]
 
 _SPACES = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
@@ -24,3 +24,24 @@ def fold(text: str) -> str:
 def slug(text: str) -> str:
     """A stable ASCII identifier for a name: 'Sà Lủng' → 'sa-lung'."""
     return _NON_WORD.sub("-", fold(text)).strip("-")
+
+
+def within_one_edit(a: str, b: str) -> bool:
+    """Whether b is a, or a with one character inserted, deleted or replaced."""
+    la, lb = len(a), len(b)
+    if la == lb:
+        diff = 0
+        for x, y in zip(a, b, strict=True):
+            if x != y:
+                diff += 1
+                if diff > 1:
+                    return False
+        return True
+    if la > lb:
+        a, b, la, lb = b, a, lb, la
+    if lb - la != 1:
+        return False
+    i = 0
+    while i < la and a[i] == b[i]:
+        i += 1
+    return a[i:] == b[i + 1 :]

@@ -10,15 +10,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Final
 
 from core.tables import read_table
-from core.text import fold, slug
+from core.text import fold, slug, within_one_edit
 
 __all__ = [
     "COMMUNE",
     "DISTRICT",
     "NEW_COMMUNE",
     "VILLAGE",
+    "Level",
     "Unit",
     "UnitDirectory",
     "UnitError",
@@ -26,10 +29,21 @@ __all__ = [
     "parse_units_csv",
 ]
 
-DISTRICT = "district"
-COMMUNE = "commune"  # a commune as it was before 1 July 2025
-NEW_COMMUNE = "commune2025"  # a commune since the 2025 merger
-VILLAGE = "village"
+
+class Level(StrEnum):
+    """The level of a unit. The values are stored in the database; the units CSV writes all
+    but NEW_COMMUNE in its level column."""
+
+    DISTRICT = "district"
+    COMMUNE = "commune"  # a commune as it was before 1 July 2025
+    NEW_COMMUNE = "commune2025"  # a commune since the 2025 merger
+    VILLAGE = "village"
+
+
+DISTRICT: Final = Level.DISTRICT
+COMMUNE: Final = Level.COMMUNE
+NEW_COMMUNE: Final = Level.NEW_COMMUNE
+VILLAGE: Final = Level.VILLAGE
 
 _PREFIX = {DISTRICT: "d", COMMUNE: "c", NEW_COMMUNE: "n", VILLAGE: "v"}
 _CSV_LEVELS = (DISTRICT, COMMUNE, VILLAGE)
@@ -43,7 +57,7 @@ class UnitError(ValueError):
 @dataclass(frozen=True, slots=True)
 class Unit:
     code: str
-    level: str
+    level: Level
     name: str
     parent: str | None = None  # code of the unit above, in the pre-2025 map
     current: str | None = None  # code of the post-2025 commune (communes and villages)
@@ -55,7 +69,7 @@ class Unit:
         return (self.name, *self.aliases)
 
 
-def unit_code(level: str, name: str) -> str:
+def unit_code(level: Level, name: str) -> str:
     return f"{_PREFIX[level]}:{slug(name)}"
 
 
@@ -86,7 +100,7 @@ class UnitDirectory:
     def __getitem__(self, code: str) -> Unit:
         return self._by_code[code]
 
-    def of_level(self, level: str) -> list[Unit]:
+    def of_level(self, level: Level) -> list[Unit]:
         return [u for u in self.units if u.level == level]
 
     @property
@@ -144,14 +158,15 @@ def parse_units_csv(text: str) -> UnitDirectory:
         level = (row.get("level") or "").strip()
         name = (row.get("name") or "").strip()
         if level not in _CSV_LEVELS or not name:
-            raise UnitError(f"line {line}: level must be one of {_CSV_LEVELS} and name non-empty")
-        codes_by_name[(level, fold(name))] = unit_code(level, name)
+            levels = tuple(map(str, _CSV_LEVELS))
+            raise UnitError(f"line {line}: level must be one of {levels} and name non-empty")
+        codes_by_name[(level, fold(name))] = unit_code(Level(level), name)
         current = (row.get("current_commune") or "").strip()
         if current:
             new_communes.setdefault(fold(current), current)
     parent_level = {VILLAGE: COMMUNE, COMMUNE: DISTRICT}
     for line, row in enumerate(rows, start=2):
-        level = row["level"].strip()
+        level = Level(row["level"].strip())
         name = row["name"].strip()
         parent_name = (row.get("parent") or "").strip()
         parent = None
@@ -212,22 +227,6 @@ def _compact(folded: str) -> str:
     return _NOT_LETTER_OR_DIGIT.sub("", folded)
 
 
-def _one_edit(a: str, b: str) -> bool:
-    """Whether b is a, or a with one letter inserted, deleted or replaced."""
-    if a == b:
-        return True
-    if abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
-    if len(a) > len(b):
-        a, b = b, a
-    i = 0
-    while i < len(a) and a[i] == b[i]:
-        i += 1
-    return a[i:] == b[i + 1 :]
-
-
 def find_units(directory: UnitDirectory, text: str) -> list[Unit]:
     """Units a person means by 'thôn Sà Lủng', 'xã Sơn Vĩ', 'huyện Mèo Vạc' or a bare name.
 
@@ -241,7 +240,7 @@ def find_units(directory: UnitDirectory, text: str) -> list[Unit]:
     if not folded:
         return []
     # (name, levels in order of preference) to try; the first that matches wins.
-    attempts: list[tuple[str, tuple[str, ...]]] = []
+    attempts: list[tuple[str, tuple[Level, ...]]] = []
     for word, levels in sorted(_KIND_WORDS.items(), key=lambda kv: -len(kv[0])):
         if folded.startswith(word + " "):
             attempts.append((folded[len(word) + 1 :], levels))
@@ -272,14 +271,15 @@ def find_units(directory: UnitDirectory, text: str) -> list[Unit]:
     return []
 
 
-def _misspelt(directory: UnitDirectory, wanted: str, levels: tuple[str, ...]) -> list[Unit]:
+def _misspelt(directory: UnitDirectory, wanted: str, levels: tuple[Level, ...]) -> list[Unit]:
     """Units with a name one edit away from ``wanted``; one when that is unambiguous."""
     if len(wanted) < _MIN_FUZZY_LENGTH:
         return []
     near: list[tuple[Unit, set[str]]] = []
     for level in levels:
         for unit in directory.of_level(level):
-            names = {c for c in map(_compact, directory.folded_names(unit)) if _one_edit(wanted, c)}
+            compact = map(_compact, directory.folded_names(unit))
+            names = {c for c in compact if within_one_edit(wanted, c)}
             if names:
                 near.append((unit, names))
     if not near:

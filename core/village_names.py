@@ -11,8 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
+from core.parsing import ErrorCode
 from core.report_phrases import Phrases
-from core.text import fold
+from core.text import fold, within_one_edit
 from core.units import VILLAGE, UnitDirectory
 from core.wording import MARK, NUM, OWN_VILLAGE_WORDS, WORD, Line, keys_of
 
@@ -27,29 +28,9 @@ class VillageRef:
     """A village reference: resolved (code) or an error with what was typed."""
 
     code: str | None
-    error: str | None = None
+    error: ErrorCode | None = None
     fragment: str = ""
     candidates: tuple[str, ...] = ()
-
-
-def _within_one_edit(a: str, b: str) -> bool:
-    la, lb = len(a), len(b)
-    if la == lb:
-        diff = 0
-        for x, y in zip(a, b, strict=True):
-            if x != y:
-                diff += 1
-                if diff > 1:
-                    return False
-        return True
-    if la > lb:
-        a, b, la, lb = b, a, lb, la
-    if lb - la != 1:
-        return False
-    i = 0
-    while i < la and a[i] == b[i]:
-        i += 1
-    return a[i:] == b[i + 1 :]
 
 
 class VillageNames:
@@ -80,13 +61,13 @@ class VillageNames:
         self._phrase_at = phrases.at
 
     def near(self, text: str) -> set[str]:
-        return {code for name, code in self.joined if _within_one_edit(text, name)}
+        return {code for name, code in self.joined if within_one_edit(text, name)}
 
     def ref(self, codes: Iterable[str], fragment: str) -> VillageRef:
         found = sorted(set(codes), key=lambda c: self.rank.get(c, 0))
         if len(found) == 1:
             return VillageRef(found[0], fragment=fragment)
-        return VillageRef(None, "ambiguous_village", fragment, tuple(found))
+        return VillageRef(None, ErrorCode.AMBIGUOUS_VILLAGE, fragment, tuple(found))
 
     def exact_name(self, t: Line, j: int, *, smallest: int = 1) -> tuple[VillageRef, int] | None:
         """A canonical name or alias of at least ``smallest`` words at token j, longest first."""
@@ -130,7 +111,7 @@ class VillageNames:
                 return self.ref(codes, t.text(j, j + length)), j + length
         if bare:
             return None
-        return VillageRef(None, "unknown_village", t.text(j, end)), end
+        return VillageRef(None, ErrorCode.UNKNOWN_VILLAGE, t.text(j, end)), end
 
     def after_marker(self, t: Line, j: int) -> tuple[VillageRef, int] | None:
         """The village after "thôn"/"bản" at token j; None when the marker names none."""
@@ -140,7 +121,7 @@ class VillageNames:
             found = self.exact_name(t, j)
             if found is not None:
                 return found
-            return VillageRef(None, "unknown_village", t.text(j, j + 1)), j + 1
+            return VillageRef(None, ErrorCode.UNKNOWN_VILLAGE, t.text(j, j + 1)), j + 1
         return self.resolve_name(t, j, bare=False)
 
     def before_colon(self, t: Line, start: int, colon: int) -> tuple[VillageRef, int, int] | None:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
+from core.dates import looks_like_date, read_deadline
 from core.indicators import Indicator
 from core.indicators import find_indicator as lookup_indicator
 from core.models import Target
 from core.targets import parse_count
-from core.tasks import DueDateError, parse_day, parse_due
 from core.units import Unit, find_units
 from handlers.context import Context
 from handlers.messages import Reply
@@ -20,8 +19,6 @@ __all__ = ["find_indicator", "router"]
 
 router = Router()
 
-# A deadline: "31/12/2026", "2026-12-31", or "31/12" (the next 31 December).
-_DATE = re.compile(r"^(\d{1,2}[/.-]\d{1,2}([/.-]\d{2,4})?|\d{4}-\d{2}-\d{2})$")
 # The programme's end, for a new target set without a deadline.
 DEFAULT_DEADLINE = date(2025, 12, 31)
 
@@ -29,14 +26,6 @@ DEFAULT_DEADLINE = date(2025, 12, 31)
 def find_indicator(ctx: Context, word: str) -> Indicator | None:
     """An indicator by its code, a keyword or its unit word ('nha', 'thoat ngheo', 'dao tao')."""
     return lookup_indicator(ctx.indicators, word)
-
-
-def _next(text: str, today: date) -> date | None:
-    """'31/12' written without a year: the next such day."""
-    try:
-        return parse_due(text, today)
-    except DueDateError:
-        return None
 
 
 def _usage(ctx: Context) -> str:
@@ -108,8 +97,9 @@ async def set_target(ctx: Context) -> list[Reply]:
         return [Reply(ctx._("Chỉ tiêu phải từ 1 trở lên.") + "\n" + _usage(ctx))]
     rest = words[position + 1 :]
     deadline: date | None = None
-    if rest and _DATE.match(rest[-1]):
-        deadline = parse_day(rest[-1]) or _next(rest[-1], ctx.today)
+    # A deadline: "31/12/2026", "2026-12-31", or "31/12" (the next 31 December).
+    if rest and looks_like_date(rest[-1]):
+        deadline = read_deadline(rest[-1], ctx.today)
         if deadline is None:
             return [Reply(ctx._("Hạn «{value}» không phải ngày có thật.").format(value=rest[-1]))]
         rest = rest[:-1]

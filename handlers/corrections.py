@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 
-from core.models import ReportStatus, StoredReport
+from core.models import PendingKind, ReportStatus, StoredReport
 from core.parser import parse_report
-from core.parsing import ParseError, ParseOk, ParseResult
+from core.parsing import ErrorCode, ParseError, ParseOk, ParseResult
 from core.permissions import may_change_report, may_report_for
 from core.ports import HouseholdTaken
 from core.text import fold
@@ -144,11 +144,11 @@ def _parse_fix(
         )
 
     result = parse(text)
-    if isinstance(result, ParseError) and result.code == "unknown_indicator":
+    if isinstance(result, ParseError) and result.code == ErrorCode.UNKNOWN_INDICATOR:
         keyword = min(ctx.indicators[report.indicator].keywords, key=len)
         text = f"{text} {keyword}"
         result = parse(text)
-        if isinstance(result, ParseError) and result.code == "missing_count":
+        if isinstance(result, ParseError) and result.code == ErrorCode.MISSING_COUNT:
             result = parse(f"{text} {report.count}")
     return result
 
@@ -169,7 +169,7 @@ async def fix_report(
         return refusal
     result = _parse_fix(ctx, text, report, today, chosen)
     if isinstance(result, ParseError):
-        if result.code == "ambiguous_village" and len(result.candidates) > 1:
+        if result.code == ErrorCode.AMBIGUOUS_VILLAGE and len(result.candidates) > 1:
             data = {"flow": "fix", "report_id": report.id, "chosen": chosen_data(chosen)}
             return await ask_village(ctx, result, text=text, data=data, source=None, today=today)
         return [Reply(describe_error(ctx.t, result, ctx.units, today=today, home=person.scope))]
@@ -296,7 +296,7 @@ async def correct_by_reply(ctx: Context) -> list[Reply] | None:
     action = "cancel" if _is_cancel(text) else "fix"
     key = await ctx.store.pending.put(
         person_id=ctx.person.id,
-        kind="pick",
+        kind=PendingKind.PICK,
         text=text,
         data={"ids": [r.id for r in reports], "action": action, "today": ctx.today.isoformat()},
         source=None,
@@ -330,13 +330,13 @@ async def picked(ctx: Context) -> list[Reply]:
     assert ctx.person is not None
     key, _, index = ctx.args.partition(":")
     pending = await ctx.store.pending.take(
-        key, person_id=ctx.person.id, kind="pick", at=ctx.now, max_age=PENDING_MAX_AGE
+        key, person_id=ctx.person.id, kind=PendingKind.PICK, at=ctx.now, max_age=PENDING_MAX_AGE
     )
     ids = pending.data.get("ids") if pending is not None else None
     if pending is None or not isinstance(ids, list) or not index.isdigit():
-        return await stale_press(ctx, key, "pick")
+        return await stale_press(ctx, key, PendingKind.PICK)
     if int(index) >= len(ids):
-        return await stale_press(ctx, "", "pick")
+        return await stale_press(ctx, "", PendingKind.PICK)
     report_id = int(ids[int(index)])
     if pending.data.get("action") == "cancel":
         return await cancel_report(ctx, report_id)

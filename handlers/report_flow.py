@@ -10,9 +10,9 @@ import hashlib
 from collections.abc import Mapping
 from datetime import date, timedelta
 
-from core.models import StoredReport
+from core.models import PendingKind, StoredReport
 from core.parser import clean_text, parse_report
-from core.parsing import ParseError, ParseOk, ReportItem
+from core.parsing import NO_HOME_VILLAGE, ErrorCode, ParseError, ParseOk, ReportItem
 from core.permissions import may_report_for
 from core.ports import HouseholdTaken
 from core.text import slug
@@ -33,9 +33,6 @@ __all__ = [
 
 # The same text from the same person within this time is asked about before it is stored.
 REPEAT_WINDOW = timedelta(minutes=10)
-
-# Stands for "the sender's own village" when the sender works for a larger area.
-NO_HOME_VILLAGE = ""
 
 
 def text_key(text: str) -> str:
@@ -134,7 +131,7 @@ async def ask_village(
         return [Reply(f"{explanation}\n{refusal}")]
     key = await ctx.store.pending.put(
         person_id=person.id,
-        kind="village",
+        kind=PendingKind.VILLAGE,
         text=text,
         data={**data, "candidates": candidates, "today": today.isoformat()},
         source=source,
@@ -171,7 +168,7 @@ async def submit(
         chosen=chosen,
     )
     if isinstance(result, ParseError):
-        if result.code == "ambiguous_village" and len(result.candidates) > 1:
+        if result.code == ErrorCode.AMBIGUOUS_VILLAGE and len(result.candidates) > 1:
             data = {"flow": "report", "chosen": chosen_data(chosen)}
             return await ask_village(ctx, result, text=text, data=data, source=source, today=today)
         return [Reply(describe_error(ctx.t, result, ctx.units, today=today, home=person.scope))]
@@ -179,7 +176,9 @@ async def submit(
     if any(item.village == NO_HOME_VILLAGE for item in result.items):
         return [
             Reply(
-                describe_error(ctx.t, ParseError("unknown_village"), ctx.units, home=person.scope)
+                describe_error(
+                    ctx.t, ParseError(ErrorCode.UNKNOWN_VILLAGE), ctx.units, home=person.scope
+                )
             )
         ]
     refusal = outside_scope(ctx, result.items) or await household_conflict(ctx, result.items)
@@ -219,7 +218,7 @@ async def _ask_repeat(
     assert ctx.person is not None
     key = await ctx.store.pending.put(
         person_id=ctx.person.id,
-        kind="repeat",
+        kind=PendingKind.REPEAT,
         text=text,
         data={"today": today.isoformat(), "chosen": chosen_data(chosen)},
         source=source,

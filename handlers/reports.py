@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from core.models import PendingKind
 from core.text import fold
 from handlers.context import Context
 from handlers.corrections import correct_by_edit, correct_by_reply, fix_report
@@ -53,20 +54,20 @@ async def village_chosen(ctx: Context) -> list[Reply]:
     assert ctx.person is not None
     key, _, index = ctx.args.partition(":")
     pending = await ctx.store.pending.take(
-        key, person_id=ctx.person.id, kind="village", at=ctx.now, max_age=PENDING_MAX_AGE
+        key, person_id=ctx.person.id, kind=PendingKind.VILLAGE, at=ctx.now, max_age=PENDING_MAX_AGE
     )
     if pending is None:
-        return await stale_press(ctx, key, "village")
+        return await stale_press(ctx, key, PendingKind.VILLAGE)
     candidates = pending.data.get("candidates")
     if not isinstance(candidates, list) or not index.isdigit() or int(index) >= len(candidates):
-        return await stale_press(ctx, "", "village")
+        return await stale_press(ctx, "", PendingKind.VILLAGE)
     chosen = chosen_of(pending)
     chosen[frozenset(str(c) for c in candidates)] = str(candidates[int(index)])
     today = _pending_day(pending.data.get("today"), ctx.today)
     if pending.data.get("flow") == "fix":
         report_id = pending.data.get("report_id")
         if not isinstance(report_id, int):
-            return await stale_press(ctx, "", "village")
+            return await stale_press(ctx, "", PendingKind.VILLAGE)
         return await fix_report(ctx, report_id, pending.text, today=today, chosen=chosen)
     # The original message's key, so that a redelivery of it is not stored again.
     source = pending.source or f"pending:{pending.key}"
@@ -79,10 +80,10 @@ async def repeat_answered(ctx: Context) -> list[Reply]:
     assert ctx.person is not None
     key, _, answer = ctx.args.partition(":")
     pending = await ctx.store.pending.take(
-        key, person_id=ctx.person.id, kind="repeat", at=ctx.now, max_age=PENDING_MAX_AGE
+        key, person_id=ctx.person.id, kind=PendingKind.REPEAT, at=ctx.now, max_age=PENDING_MAX_AGE
     )
     if pending is None:
-        return await stale_press(ctx, key, "repeat")
+        return await stale_press(ctx, key, PendingKind.REPEAT)
     if fold(answer) != "y":
         return [Reply(ctx._("Đã bỏ qua, không ghi thêm."))]
     today = _pending_day(pending.data.get("today"), ctx.today)

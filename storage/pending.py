@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 import aiosqlite
 
-from core.models import Pending
+from core.models import Pending, PendingKind
 from storage.database import Database
 
 __all__ = ["SqlitePendingStore"]
@@ -22,7 +22,7 @@ def _pending(row: aiosqlite.Row) -> Pending:
     return Pending(
         key=row["key"],
         person_id=row["person_id"],
-        kind=row["kind"],
+        kind=PendingKind(row["kind"]),
         text=row["text"],
         data=data if isinstance(data, dict) else {},
         source=row["source"],

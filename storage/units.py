@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from core.ports import UnitsInUse
-from core.units import Unit, UnitDirectory
+from core.units import Level, Unit, UnitDirectory
 from storage.database import Database, record_event
 
 __all__ = ["SqliteUnitStore"]
@@ -29,7 +29,7 @@ class SqliteUnitStore:
             tuple(
                 Unit(
                     code=r["code"],
-                    level=r["level"],
+                    level=Level(r["level"]),
                     name=r["name"],
                     parent=r["parent"],
                     current=r["current"],

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from core.parsing import ParseError
+from core.parsing import ErrorCode, ParseError
 from core.text import fold
 from core.units import VILLAGE, UnitDirectory
 from locales.translator import Translator
@@ -48,11 +48,11 @@ def describe_error(
         "training": lead + _TRAINING,
         "household": lead + _HOUSEHOLD,
     }
-    if error.code == "empty":
+    if error.code == ErrorCode.EMPTY:
         return t.gettext(
             "Tin nhắn trống, chưa có gì để ghi. Hãy gửi báo cáo, ví dụ: {example}"
         ).format(example=example)
-    if error.code == "unknown_indicator":
+    if error.code == ErrorCode.UNKNOWN_INDICATOR:
         what = (
             t.gettext("Chưa hiểu «{text}» là báo cáo việc gì.").format(text=fragment)
             if fragment
@@ -66,7 +66,7 @@ def describe_error(
                 " Ví dụ: {housing}; {graduated}; {training}"
             ).format(**examples)
         )
-    if error.code == "missing_count":
+    if error.code == ErrorCode.MISSING_COUNT:
         what = (
             t.gettext("Thiếu số lượng trong «{text}».").format(text=fragment)
             if fragment
@@ -79,16 +79,16 @@ def describe_error(
                 "Hãy ghi rõ bao nhiêu, ví dụ: {housing}; {graduated}; hoặc ghi tên hộ: {household}"
             ).format(**examples)
         )
-    if error.code == "invalid_count":
+    if error.code == ErrorCode.INVALID_COUNT:
         return t.gettext(
             "Số lượng «{value}» không hợp lệ: mỗi báo cáo ghi từ 1 đến 500."
             " Nếu nhiều hơn, hãy tách thành nhiều tin. Ví dụ: {example}"
         ).format(value=fragment, example=example)
-    if error.code == "unknown_village" and not fragment:
+    if error.code == ErrorCode.UNKNOWN_VILLAGE and not fragment:
         return t.gettext(
             "Chưa rõ báo cáo cho thôn nào. Hãy ghi rõ tên thôn, ví dụ: {example}"
         ).format(example=_HOUSING_IN.format(village=_any_village(units, home)))
-    if error.code == "unknown_village":
+    if error.code == ErrorCode.UNKNOWN_VILLAGE:
         text = t.gettext("Không tìm thấy thôn «{name}» trong danh sách.").format(name=fragment)
         similar = _similar_villages(units, fragment)
         if similar:
@@ -101,7 +101,7 @@ def describe_error(
                 example=_HOUSING_IN.format(village=village)
             )
         )
-    if error.code == "ambiguous_village":
+    if error.code == ErrorCode.AMBIGUOUS_VILLAGE:
         names = [units[c].name for c in error.candidates if units.get(c)]
         text = t.gettext("Tên «{name}» khớp với nhiều thôn: {candidates}.").format(
             name=fragment, candidates=", ".join(names)
@@ -122,7 +122,7 @@ def describe_error(
                 example=_HOUSING_IN.format(village=example_village)
             )
         )
-    if error.code == "invalid_date":
+    if error.code == ErrorCode.INVALID_DATE:
         rule = t.gettext(
             "Ngày «{value}» không dùng được: ngày phải có thật, không sau hôm nay,"
             " và nếu cách đây quá 180 ngày thì ghi cả năm."

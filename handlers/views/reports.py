@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
 
-from core.models import Pending, StoredReport
+from core.models import Pending, PendingKind, StoredReport
 from handlers.context import Context
 from handlers.messages import Reply
 from handlers.views.labels import count_label, indicator_name
@@ -134,7 +134,7 @@ async def household_taken(ctx: Context, earlier: StoredReport) -> Reply:
     return Reply(text)
 
 
-async def stale_press(ctx: Context, key: str, kind: str) -> list[Reply]:
+async def stale_press(ctx: Context, key: str, kind: PendingKind) -> list[Reply]:
     """The answer to a button that no longer asks anything; nothing changes."""
     pending = await ctx.store.pending.get(key) if key else None
     person = ctx.person

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from core.models import Person, Role
+from core.models import PendingKind, Person, Role
+from core.parsing import ErrorCode
 from core.permissions import COMMAND_ROLES, may_report_for, may_run, may_view
 from core.phones import PhoneError, display_phone, normalize_phone
-from core.text import fold, slug
-from core.units import NEW_COMMUNE, UnitDirectory, UnitError, find_units, parse_units_csv
+from core.text import fold, slug, within_one_edit
+from core.units import (
+    NEW_COMMUNE,
+    Level,
+    UnitDirectory,
+    UnitError,
+    find_units,
+    parse_units_csv,
+)
 
 
 @pytest.mark.parametrize(
@@ -110,3 +120,42 @@ def test_scope_limits_reporting_and_viewing(units: UnitDirectory) -> None:
     assert not may_view(commune_leader, "v:sa-lung", units)
     assert not may_view(commune_leader, "d:meo-vac", units)
     assert may_view(_person(Role.LEADER, "d:meo-vac"), "n:khau-vai", units)
+
+
+def _edit_distance(a: str, b: str) -> int:
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, start=1):
+        prev, row[0] = row[0], i
+        for j, y in enumerate(b, start=1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (x != y))
+    return row[-1]
+
+
+@given(st.text("abc", max_size=6), st.text("abc", max_size=6))
+def test_one_edit_means_one_insertion_deletion_or_replacement(a: str, b: str) -> None:
+    # Village and unit names are matched with one typo allowed; this is what a typo is.
+    assert within_one_edit(a, b) == (_edit_distance(a, b) <= 1)
+
+
+def test_stored_and_printed_codes_keep_their_spelling() -> None:
+    # Stored in the database or printed by `python -m bot parse`: a new spelling would
+    # orphan old rows and break readers of the JSON.
+    assert list(ErrorCode) == [  # in the order of precedence of the spec
+        "empty",
+        "unknown_indicator",
+        "invalid_date",
+        "unknown_village",
+        "ambiguous_village",
+        "missing_count",
+        "invalid_count",
+    ]
+    assert list(Level) == ["district", "commune", "commune2025", "village"]
+    assert list(PendingKind) == ["village", "repeat", "pick"]
+    assert all(type(u.level) is Level for u in parse_units_csv(_UNITS_CSV))
+
+
+_UNITS_CSV = """level,name,parent,current_commune,aliases
+district,Mèo Vạc,,,
+commune,Pả Vi,Mèo Vạc,Mèo Vạc,
+village,Pả Vi Hạ,Pả Vi,Mèo Vạc,
+"""

@@ -16,7 +16,7 @@ import bot
 from bot.reference import load_units_csv
 from core.indicators import DEFAULT_INDICATORS, Indicator, IndicatorSet
 from core.parser import ReportParser, parse_report
-from core.parsing import ERROR_CODES, ParseError, ParseOk, ParseResult
+from core.parsing import ErrorCode, ParseError, ParseOk, ParseResult
 from core.units import VILLAGE, UnitDirectory
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -139,7 +139,7 @@ todays = st.dates(min_value=date(2021, 1, 1), max_value=date(2035, 12, 31))
 
 def _check(result: ParseResult, today: date) -> None:
     if isinstance(result, ParseError):
-        assert result.code in ERROR_CODES
+        assert isinstance(result.code, ErrorCode)
         if result.code == "ambiguous_village":
             assert len(result.candidates) >= 2
             assert all(UNITS.get(c) is not None for c in result.candidates)

@@ -23,7 +23,8 @@ from core.progress import (
     projected_date,
     window_sum,
 )
-from core.targets import TargetError, parse_count, parse_day, parse_targets_csv
+from core.tables import TableError
+from core.targets import parse_count, parse_targets_csv
 from core.units import COMMUNE, NEW_COMMUNE, VILLAGE, UnitDirectory
 
 TODAY = date(2026, 11, 26)  # a Thursday
@@ -246,12 +247,6 @@ def test_anything_else_is_not_a_count(text: str) -> None:
     assert parse_count(text) is None
 
 
-def test_days_are_read_in_either_form_and_must_exist() -> None:
-    assert parse_day("31/12/2026") == parse_day("2026-12-31") == date(2026, 12, 31)
-    assert parse_day("31/02/2026") is None
-    assert parse_day("cuối năm") is None
-
-
 def test_a_targets_file_is_read_whole(units: UnitDirectory) -> None:
     text = (
         "indicator,unit,value,deadline,baseline\n"
@@ -276,7 +271,7 @@ def test_a_targets_file_names_every_bad_line(units: UnitDirectory) -> None:
         "nhà,thôn Sà Lủng,5,31/02/2026\n"
         "nha,xa Son Vi,7,31/12/2026\n"
     )
-    with pytest.raises(TargetError) as error:
+    with pytest.raises(TableError) as error:
         parse_targets_csv(text, units, DEFAULT_INDICATORS)
     assert [p.split(":")[0] for p in error.value.problems] == [
         "line 3",
@@ -286,5 +281,5 @@ def test_a_targets_file_names_every_bad_line(units: UnitDirectory) -> None:
         "line 7",
     ]
     assert "same target as line 2" in error.value.problems[-1]
-    with pytest.raises(TargetError, match="missing columns: deadline"):
+    with pytest.raises(TableError, match="missing columns: deadline"):
         parse_targets_csv("indicator,unit,value\n", units, DEFAULT_INDICATORS)

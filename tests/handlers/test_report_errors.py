@@ -9,7 +9,7 @@ import pytest
 
 from bot.reference import shipped_units
 from core.parser import parse_report
-from core.parsing import ERROR_CODES, ParseError, ParseOk
+from core.parsing import ErrorCode, ParseError, ParseOk
 from handlers import Engine, Reply
 from handlers.views.report_errors import describe_error
 from locales.translator import Translator
@@ -43,7 +43,7 @@ def examples(text: str) -> list[str]:
 
 
 def test_every_error_code_is_covered() -> None:
-    assert set(BAD_REPORTS) == set(ERROR_CODES)
+    assert set(BAD_REPORTS) == set(ErrorCode)
 
 
 @pytest.mark.parametrize("code", list(BAD_REPORTS))

@@ -136,3 +136,14 @@ async def test_a_zero_target_is_refused(admin: Chat, engine: Engine) -> None:
 async def test_a_deadline_without_a_year_is_the_next_such_day(admin: Chat) -> None:
     reply = await admin.say("/chitieu đào tạo 300 xã Sơn Vĩ 31/12")
     assert "xã Sơn Vĩ: 300 người, hạn 31/12/2026" in reply
+
+
+async def test_a_deadline_is_read_like_every_other_date(admin: Chat, engine: Engine) -> None:
+    # The ISO form with one-digit month and day, as the task commands accept it.
+    reply = await admin.say("/chitieu đào tạo 300 xã Sơn Vĩ 2027-6-30")
+    assert "xã Sơn Vĩ: 300 người, hạn 30/06/2027" in reply
+    # Numbers written as a date are a date that does not exist, not a unit's name.
+    before = await engine.store.targets.all()
+    reply = await admin.say("/chitieu nhà 5 xã Sơn Vĩ 31/12/20266")
+    assert "Hạn «31/12/20266» không phải ngày có thật." in reply
+    assert await engine.store.targets.all() == before

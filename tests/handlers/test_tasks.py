@@ -15,12 +15,10 @@ from core.models import Role
 from core.tasks import (
     Assignment,
     AssignmentError,
-    DueDateError,
     Task,
     TaskProgress,
     iso_period,
     parse_assignment,
-    parse_due,
 )
 from core.units import UnitDirectory, parse_units_csv
 from handlers import Engine
@@ -31,33 +29,6 @@ TODAY = date(2026, 11, 26)  # the FakeClock's day in Vietnam
 
 
 # --- due dates and periods (pure) ---
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("31/12", date(2026, 12, 31)),
-        ("26/11", date(2026, 11, 26)),  # today is still in time
-        ("25/11", date(2027, 11, 25)),  # d/m means the next such day
-        ("1/1", date(2027, 1, 1)),
-        ("29/2", date(2028, 2, 29)),
-        ("31/12/2026", date(2026, 12, 31)),
-        ("31.12.26", date(2026, 12, 31)),
-        ("2027-06-30", date(2027, 6, 30)),
-    ],
-)
-def test_due_dates(text: str, expected: date) -> None:
-    assert parse_due(text, TODAY) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "reason"),
-    [("31/2", "invalid"), ("32/12/2026", "invalid"), ("mai", "invalid"), ("25/11/2026", "past")],
-)
-def test_bad_due_dates(text: str, reason: str) -> None:
-    with pytest.raises(DueDateError) as error:
-        parse_due(text, TODAY)
-    assert error.value.reason == reason
 
 
 def test_the_period_is_the_iso_week() -> None:
