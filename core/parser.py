@@ -54,6 +54,8 @@ __all__ = ["ReportParser", "clean_text", "parse_report", "word_key"]
 MIN_COUNT: Final = 1
 MAX_COUNT: Final = 500
 _MAX_HOUSEHOLD_WORDS: Final = 8
+# "ở Xà Phìn", "tại Xà Phìn": a place follows.
+_AT_WORDS: Final = frozenset({"o", "tai"})
 
 
 class ReportParser:
@@ -141,7 +143,7 @@ class ReportParser:
         used = [False] * n
         line_ref: VillageRef | None = None
         if start < n and kind[start] == WORD and key[start] not in ("thon", "ban"):
-            found = self._villages.resolve_name(t, start, bare=True)
+            found = self._villages.line_start(t, start)
             if found is not None:
                 line_ref, end = found
                 msg.refer(line_ref)
@@ -178,10 +180,14 @@ class ReportParser:
                     item_start = True
                 j += 1
                 continue
-            if item_start:
+            if item_start or (j > start and key[j - 1] in _AT_WORDS):
+                # After a separator, or after "ở"/"tại" ("xong 2 nhà ở Xà Phìn"), an exact
+                # village name is that item's village, never the sender's own.
                 item_start = False
                 opening = self._villages.exact_name(t, j, smallest=2)
                 if opening is not None:
+                    opening = self._villages.checked(t, j, opening) or opening
+                    msg.refer(opening[0])
                     segments[-1].append(("vil", opening[0], j))
                     j = opening[1]
                     continue
@@ -216,7 +222,7 @@ class ReportParser:
                         else:
                             segments[-1].append(("vil", ref, j))
                 elif ptype == P_HOUSEHOLD:
-                    name_end = self._read_household(t, end, segments[-1])
+                    name_end = self._read_household(t, end, segments[-1], msg)
                     end = max(end, name_end)
                 j = end
                 continue
@@ -301,7 +307,7 @@ class ReportParser:
             and self._phrase_at(t, nxt) is None
         )
 
-    def _read_household(self, t: Line, j: int, atoms: list[Atom]) -> int:
+    def _read_household(self, t: Line, j: int, atoms: list[Atom], msg: Message) -> int:
         """Read "hộ NAME" / "gia đình NAME" after the marker; return where reading ended."""
         key, kind, capital, n = t.key, t.kind, t.capital, t.n
         k = j
@@ -326,6 +332,14 @@ class ReportParser:
             phrase = self._phrase_at(t, k)
             if phrase is not None and phrase[0] != P_HOUSEHOLD:
                 break
+            # "hộ Giàng Seo Chứ Xà Phìn": a village's exact name ends a name of two words.
+            village = self._villages.exact_name(t, k, smallest=2) if k - first >= 2 else None
+            if village is not None:
+                ref, end = self._villages.checked(t, k, village) or village
+                msg.refer(ref)
+                atoms.append(("hh", SPACE_RUNS.sub(" ", t.text(first, k)).strip(), first))
+                atoms.append(("vil", ref, k))
+                return end
             k += 1
         if k == first:
             return j
