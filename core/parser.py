@@ -8,6 +8,16 @@ Each line of a message is cut into tokens with matching keys (``core.wording``),
 then read left to right into atoms: indicator and set phrases (``report_phrases``),
 counts, households, villages (``village_names``) and dates (``report_dates``). Segment
 separators split the atoms into items (``report_items``).
+
+The parser's modules import in one direction only, each from those below it
+(``tests/core/test_parser_layers.py`` holds them to it):
+
+    core.parser          the reader: walks each line and drives the look-ups
+    core.report_items    what a message has said so far; atoms grouped into items
+    core.report_dates    look-ups: given a line and a token, each returns what starts
+    core.report_phrases    there (a date, a phrase, a village name); none imports or
+    core.village_names     calls another, whatever they need is passed in
+    core.wording         the tokenizer: clean-up, matching keys, tokens, word lists
 """
 
 from __future__ import annotations
@@ -30,7 +40,7 @@ from core.report_phrases import (
     Phrases,
 )
 from core.units import UnitDirectory
-from core.village_names import VillageNames, VillageRef
+from core.village_names import MAX_NAME_WORDS, VillageNames, VillageRef
 from core.wording import (
     BULLETS,
     COUNT_WORDS,
@@ -46,16 +56,13 @@ from core.wording import (
     Line,
     clean_text,
     read_count,
-    word_key,
 )
 
-__all__ = ["ReportParser", "clean_text", "parse_report", "word_key"]
+__all__ = ["ReportParser", "parse_report"]
 
 MIN_COUNT: Final = 1
 MAX_COUNT: Final = 500
 _MAX_HOUSEHOLD_WORDS: Final = 8
-# "ở Xà Phìn", "tại Xà Phìn": a place follows.
-_AT_WORDS: Final = frozenset({"o", "tai"})
 
 
 class ReportParser:
@@ -66,8 +73,9 @@ class ReportParser:
         self.indicators = indicators
         phrases = Phrases(indicators)
         self._phrase_at = phrases.at
+        self._name_end = phrases.name_end
         self._run_stop = phrases.run_stop
-        self._villages = VillageNames(units, phrases)
+        self._villages = VillageNames(units, phrases.run_stop)
         # Memo of word → key; grows with the vocabulary seen, cleared when large.
         self._memo: dict[str, str] = {}
 
@@ -143,7 +151,8 @@ class ReportParser:
         used = [False] * n
         line_ref: VillageRef | None = None
         if start < n and kind[start] == WORD and key[start] not in ("thon", "ban"):
-            found = self._villages.line_start(t, start)
+            name_end = self._name_end(t, start, MAX_NAME_WORDS)
+            found = self._villages.resolve_name(t, start, name_end, bare=True)
             if found is not None:
                 line_ref, end = found
                 msg.refer(line_ref)
@@ -180,14 +189,10 @@ class ReportParser:
                     item_start = True
                 j += 1
                 continue
-            if item_start or (j > start and key[j - 1] in _AT_WORDS):
-                # After a separator, or after "ở"/"tại" ("xong 2 nhà ở Xà Phìn"), an exact
-                # village name is that item's village, never the sender's own.
+            if item_start:
                 item_start = False
                 opening = self._villages.exact_name(t, j, smallest=2)
                 if opening is not None:
-                    opening = self._villages.checked(t, j, opening) or opening
-                    msg.refer(opening[0])
                     segments[-1].append(("vil", opening[0], j))
                     j = opening[1]
                     continue
@@ -213,7 +218,8 @@ class ReportParser:
                         when = last_weekday(msg.today, payload)
                     msg.date_read(t, j, (when, end))
                 elif ptype == P_VILLAGE:
-                    found3 = self._villages.after_marker(t, end)
+                    name_end = self._name_end(t, end, MAX_NAME_WORDS)
+                    found3 = self._villages.after_marker(t, end, name_end)
                     if found3 is not None:
                         ref, end = found3
                         msg.refer(ref)
@@ -222,7 +228,7 @@ class ReportParser:
                         else:
                             segments[-1].append(("vil", ref, j))
                 elif ptype == P_HOUSEHOLD:
-                    name_end = self._read_household(t, end, segments[-1], msg)
+                    name_end = self._read_household(t, end, segments[-1])
                     end = max(end, name_end)
                 j = end
                 continue
@@ -307,7 +313,7 @@ class ReportParser:
             and self._phrase_at(t, nxt) is None
         )
 
-    def _read_household(self, t: Line, j: int, atoms: list[Atom], msg: Message) -> int:
+    def _read_household(self, t: Line, j: int, atoms: list[Atom]) -> int:
         """Read "hộ NAME" / "gia đình NAME" after the marker; return where reading ended."""
         key, kind, capital, n = t.key, t.kind, t.capital, t.n
         k = j
@@ -332,14 +338,6 @@ class ReportParser:
             phrase = self._phrase_at(t, k)
             if phrase is not None and phrase[0] != P_HOUSEHOLD:
                 break
-            # "hộ Giàng Seo Chứ Xà Phìn": a village's exact name ends a name of two words.
-            village = self._villages.exact_name(t, k, smallest=2) if k - first >= 2 else None
-            if village is not None:
-                ref, end = self._villages.checked(t, k, village) or village
-                msg.refer(ref)
-                atoms.append(("hh", SPACE_RUNS.sub(" ", t.text(first, k)).strip(), first))
-                atoms.append(("vil", ref, k))
-                return end
             k += 1
         if k == first:
             return j

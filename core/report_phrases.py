@@ -10,14 +10,17 @@ from __future__ import annotations
 from typing import Final
 
 from core.indicators import IndicatorSet
-from core.report_dates import RELATIVE_DAY_WORDS, RELATIVE_OFFSETS, SUNDAY, WEEKDAY_AFTER_THU
 from core.wording import (
     COMPLETION_PHRASES,
     FILLER_PHRASES,
     HOUSEHOLD_MARKERS,
     ITEM_SEPARATOR_WORDS,
     NAME_RUN_STOP,
+    RELATIVE_DAY_WORDS,
+    RELATIVE_OFFSETS,
+    SUNDAY,
     VILLAGE_MARKERS,
+    WEEKDAY_AFTER_THU,
     WORD,
     Line,
     keys_of,
@@ -91,6 +94,21 @@ class Phrases:
             | units_of_count
             | {keys[0] for keys in (keys_of(kw) for i in indicators for kw in i.keywords) if keys}
         )
+
+    def name_end(self, t: Line, j: int, most: int) -> int:
+        """Where the words from token j that may be a name end: before a mark, a number, a
+        word of ``run_stop`` or a phrase, after ``most`` words at the most."""
+        key, kind, n = t.key, t.kind, t.n
+        end = j
+        while (
+            end < n
+            and end - j < most
+            and kind[end] == WORD
+            and key[end] not in self.run_stop
+            and self.at(t, end) is None
+        ):
+            end += 1
+        return end
 
     def at(self, t: Line, j: int) -> tuple[int, int, object] | None:
         """The longest phrase starting at token j: (type, end, payload)."""
