@@ -63,6 +63,8 @@ __all__ = ["ReportParser", "parse_report"]
 MIN_COUNT: Final = 1
 MAX_COUNT: Final = 500
 _MAX_HOUSEHOLD_WORDS: Final = 8
+# "ở Xà Phìn", "tại Xà Phìn": a place follows.
+_AT_WORDS: Final = frozenset({"o", "tai"})
 
 
 class ReportParser:
@@ -74,6 +76,7 @@ class ReportParser:
         phrases = Phrases(indicators)
         self._phrase_at = phrases.at
         self._name_end = phrases.name_end
+        self._typed_end = phrases.typed_name_end
         self._run_stop = phrases.run_stop
         self._villages = VillageNames(units, phrases.run_stop)
         # Memo of word → key; grows with the vocabulary seen, cleared when large.
@@ -153,6 +156,7 @@ class ReportParser:
         if start < n and kind[start] == WORD and key[start] not in ("thon", "ban"):
             name_end = self._name_end(t, start, MAX_NAME_WORDS)
             found = self._villages.resolve_name(t, start, name_end, bare=True)
+            found = self._villages.checked(t, start, found, self._typed_end(t, start))
             if found is not None:
                 line_ref, end = found
                 msg.refer(line_ref)
@@ -166,6 +170,8 @@ class ReportParser:
             found2 = self._villages.before_colon(t, start, colon)
             if found2 is not None:
                 line_ref, a, b = found2
+                if (typed := self._typed_end(t, a)) > b:  # "Há Súng Mới:" is not Há Súng
+                    line_ref, b = self._villages.whole(t, a, typed)
                 msg.refer(line_ref)
                 for j in range(a, b):
                     used[j] = True
@@ -189,10 +195,14 @@ class ReportParser:
                     item_start = True
                 j += 1
                 continue
-            if item_start:
+            if item_start or (j > start and key[j - 1] in _AT_WORDS):
+                # After a separator, or after "ở"/"tại" ("xong 2 nhà ở Xà Phìn"), an exact
+                # village name is that item's village, never the sender's own.
                 item_start = False
                 opening = self._villages.exact_name(t, j, smallest=2)
                 if opening is not None:
+                    opening = self._villages.whole(t, j, max(opening[1], self._typed_end(t, j)))
+                    msg.refer(opening[0])
                     segments[-1].append(("vil", opening[0], j))
                     j = opening[1]
                     continue
@@ -219,7 +229,8 @@ class ReportParser:
                     msg.date_read(t, j, (when, end))
                 elif ptype == P_VILLAGE:
                     name_end = self._name_end(t, end, MAX_NAME_WORDS)
-                    found3 = self._villages.after_marker(t, end, name_end)
+                    typed = self._typed_end(t, end)
+                    found3 = self._villages.after_marker(t, end, name_end, typed)
                     if found3 is not None:
                         ref, end = found3
                         msg.refer(ref)
@@ -228,7 +239,7 @@ class ReportParser:
                         else:
                             segments[-1].append(("vil", ref, j))
                 elif ptype == P_HOUSEHOLD:
-                    name_end = self._read_household(t, end, segments[-1])
+                    name_end = self._read_household(t, end, segments[-1], msg)
                     end = max(end, name_end)
                 j = end
                 continue
@@ -313,7 +324,7 @@ class ReportParser:
             and self._phrase_at(t, nxt) is None
         )
 
-    def _read_household(self, t: Line, j: int, atoms: list[Atom]) -> int:
+    def _read_household(self, t: Line, j: int, atoms: list[Atom], msg: Message) -> int:
         """Read "hộ NAME" / "gia đình NAME" after the marker; return where reading ended."""
         key, kind, capital, n = t.key, t.kind, t.capital, t.n
         k = j
@@ -338,6 +349,14 @@ class ReportParser:
             phrase = self._phrase_at(t, k)
             if phrase is not None and phrase[0] != P_HOUSEHOLD:
                 break
+            # "hộ Giàng Seo Chứ Xà Phìn": a village's exact name ends a name of two words.
+            village = self._villages.exact_name(t, k, smallest=2) if k - first >= 2 else None
+            if village is not None:
+                ref, end = self._villages.whole(t, k, max(village[1], self._typed_end(t, k)))
+                msg.refer(ref)
+                atoms.append(("hh", SPACE_RUNS.sub(" ", t.text(first, k)).strip(), first))
+                atoms.append(("vil", ref, k))
+                return end
             k += 1
         if k == first:
             return j
