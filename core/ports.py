@@ -217,9 +217,7 @@ class EvidenceStore(Protocol):
 
     async def counts(self, report_ids: Collection[int]) -> dict[int, int]: ...
     async def photos(self, report_id: int) -> list[StoredPhoto]: ...
-    def each(self) -> AsyncIterator[StoredPhoto]:
-        """Every report's photos, ordered by report, read a page at a time."""
-        ...
+    def each(self) -> AsyncIterator[StoredPhoto]: ...  # all, by report, a page at a time
 
     async def latest_reports(self, reporter_id: int, since: datetime) -> list[int]:
         """The active reports of this person's latest report message received since."""
