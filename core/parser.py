@@ -19,12 +19,14 @@ from typing import Final
 from core.indicators import DEFAULT_INDICATORS, IndicatorSet
 from core.parsing import ErrorCode, ParseError, ParseOk, ParseResult, ReportItem
 from core.report_dates import last_weekday, numeric_date, read_day, relative_day
-from core.report_items import Atom, Item, Message, build_items
+from core.report_items import Atom, Item, Message, finished_items
 from core.report_phrases import (
+    P_DONE,
     P_HOUSEHOLD,
     P_INDICATOR,
     P_RELATIVE,
     P_SEPARATOR,
+    P_UNFINISHED,
     P_VILLAGE,
     P_WEEKDAY,
     Phrases,
@@ -38,6 +40,7 @@ from core.wording import (
     HONORIFICS,
     HOUSEHOLD_NAME_STOP,
     MARK,
+    NAME_INTRODUCERS,
     NOT_A_NAME,
     NUM,
     SEPARATOR_MARKS,
@@ -45,6 +48,7 @@ from core.wording import (
     WORD,
     Line,
     clean_text,
+    is_count_word,
     read_count,
     word_key,
 )
@@ -91,6 +95,8 @@ class ReportParser:
         if not msg.any_indicator:
             # Outranks every other problem of the message (after "empty").
             return ParseError(ErrorCode.UNKNOWN_INDICATOR)
+        if msg.unfinished and not msg.items_read:
+            msg.fail(ErrorCode.NOT_DONE, next(iter(msg.unfinished.values())) or None)
         if msg.errors:
             return min(msg.errors, key=lambda e: (e[0], e[1]))[2]
         if not msg.items:
@@ -162,6 +168,8 @@ class ReportParser:
         segments: list[list[Atom]] = [[]]
         # Token bounds of each segment, for the error replies.
         bounds = [[start, n]]
+        msg.segment += 1
+        numbers = [msg.segment]
         # Set after a separator: an exact village name may open the next item.
         item_start = False
         j = start
@@ -175,6 +183,8 @@ class ReportParser:
                     segments.append([])
                     bounds[-1][1] = j
                     bounds.append([j + 1, n])
+                    msg.segment += 1
+                    numbers.append(msg.segment)
                     item_start = True
                 j += 1
                 continue
@@ -198,7 +208,17 @@ class ReportParser:
                     segments.append([])
                     bounds[-1][1] = j
                     bounds.append([end, n])
+                    msg.segment += 1
+                    numbers.append(msg.segment)
                     item_start = True
+                elif ptype == P_DONE:
+                    segments[-1].append(("done", None, j))
+                elif ptype == P_UNFINISHED:
+                    # Not in a line's heading, nor a name: "hộ Đặng", "bà Khổng".
+                    name = t.capital[j] and j > 0 and key[j - 1] in NAME_INTRODUCERS
+                    if not name and (colon is None or j > colon):
+                        assert isinstance(payload, tuple)
+                        segments[-1].append(("neg", payload[0], j))
                 elif ptype in (P_RELATIVE, P_WEEKDAY):
                     assert isinstance(payload, int)
                     if ptype == P_RELATIVE:
@@ -221,7 +241,7 @@ class ReportParser:
                 j = end
                 continue
             w = key[j]
-            if w in COUNT_WORDS:
+            if is_count_word(w, t.raw[j]):
                 if self._is_honorific(t, j):
                     j += 1
                     continue
@@ -242,15 +262,18 @@ class ReportParser:
             j += 1
 
         items: list[Item] = []
-        for atoms, (a, b) in zip(segments, bounds, strict=True):
-            header = build_items(atoms, items, t.text(a, b) if a < b else "")
+        for atoms, (a, b), number in zip(segments, bounds, numbers, strict=True):
+            text = t.text(a, b) if a < b else ""
+            header = finished_items(atoms, items, text, msg, number, self.indicators)
             if header is not None and line_ref is None:
                 line_ref = header
         for item in items:
             if item.indicator is None:
                 if item.count is not None:
+                    msg.items_read += 1
                     msg.fail(ErrorCode.UNKNOWN_INDICATOR, item.text or None)
                 continue
+            msg.items_read += 1
             if item.count is None:
                 if item.household:
                     item.count = 1
@@ -292,14 +315,17 @@ class ReportParser:
 
     def _is_honorific(self, t: Line, j: int) -> bool:
         nxt = j + 1
-        return (
+        if not (
             t.raw[j].lower() == HONORIFIC_BA
             and nxt < t.n
             and t.kind[nxt] == WORD
             and t.capital[nxt]
             and t.key[nxt] not in self._run_stop
-            and self._phrase_at(t, nxt) is None
-        )
+        ):
+            return False
+        # A capitalised word after "bà" is a name even when it reads "Khong" or "Dang".
+        phrase = self._phrase_at(t, nxt)
+        return phrase is None or phrase[0] == P_UNFINISHED
 
     def _read_household(self, t: Line, j: int, atoms: list[Atom]) -> int:
         """Read "hộ NAME" / "gia đình NAME" after the marker; return where reading ended."""
@@ -324,7 +350,12 @@ class ReportParser:
             if k == first and (key[k] in COUNT_WORDS or key[k] in NOT_A_NAME):
                 break
             phrase = self._phrase_at(t, k)
-            if phrase is not None and phrase[0] != P_HOUSEHOLD:
+            # The first word is the name's ("hộ Dang Van Minh"); later, "chưa", "đang" end it.
+            if (
+                phrase is not None
+                and phrase[0] != P_HOUSEHOLD
+                and not (k == first and phrase[0] == P_UNFINISHED)
+            ):
                 break
             k += 1
         if k == first:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from core.parsing import ErrorCode
-from core.report_phrases import Phrases
+from core.report_phrases import P_UNFINISHED, Phrases
 from core.text import fold, within_one_edit
 from core.units import VILLAGE, UnitDirectory
 from core.wording import MARK, NUM, OWN_VILLAGE_WORDS, WORD, Line, keys_of
@@ -95,7 +95,7 @@ class VillageNames:
             and end - j < _MAX_RUN
             and kind[end] == WORD
             and key[end] not in self._run_stop
-            and self._phrase_at(t, end) is None
+            and (self._phrase_at(t, end) is None or (end == j and self._named(t, j, bare)))
         ):
             end += 1
         smallest = 2 if bare else 1
@@ -112,6 +112,12 @@ class VillageNames:
         if bare:
             return None
         return VillageRef(None, ErrorCode.UNKNOWN_VILLAGE, t.text(j, end)), end
+
+    def _named(self, t: Line, j: int, bare: bool) -> bool:
+        """Whether a capitalised first word after thôn/bản is a name though it reads as
+        unfinished work ("thôn Không Có")."""
+        phrase = self._phrase_at(t, j)
+        return not bare and t.capital[j] and phrase is not None and phrase[0] == P_UNFINISHED
 
     def after_marker(self, t: Line, j: int) -> tuple[VillageRef, int] | None:
         """The village after "thôn"/"bản" at token j; None when the marker names none."""
