@@ -8,6 +8,16 @@ Each line of a message is cut into tokens with matching keys (``core.wording``),
 then read left to right into atoms: indicator and set phrases (``report_phrases``),
 counts, households, villages (``village_names``) and dates (``report_dates``). Segment
 separators split the atoms into items (``report_items``).
+
+The parser's modules import in one direction only, each from those below it
+(``tests/core/test_parser_layers.py`` holds them to it):
+
+    core.parser          the reader: walks each line and drives the look-ups
+    core.report_items    what a message has said so far; atoms grouped into items
+    core.report_dates    look-ups: given a line and a token, each returns what starts
+    core.report_phrases    there (a date, a phrase, a village name); none imports or
+    core.village_names     calls another, whatever they need is passed in
+    core.wording         the tokenizer: clean-up, matching keys, tokens, word lists
 """
 
 from __future__ import annotations
@@ -32,7 +42,7 @@ from core.report_phrases import (
     Phrases,
 )
 from core.units import UnitDirectory
-from core.village_names import VillageNames, VillageRef
+from core.village_names import MAX_NAME_WORDS, VillageNames, VillageRef
 from core.wording import (
     BULLETS,
     COUNT_WORDS,
@@ -50,10 +60,9 @@ from core.wording import (
     clean_text,
     is_count_word,
     read_count,
-    word_key,
 )
 
-__all__ = ["ReportParser", "clean_text", "parse_report", "word_key"]
+__all__ = ["ReportParser", "parse_report"]
 
 MIN_COUNT: Final = 1
 MAX_COUNT: Final = 500
@@ -68,8 +77,9 @@ class ReportParser:
         self.indicators = indicators
         phrases = Phrases(indicators)
         self._phrase_at = phrases.at
+        self._name_end = phrases.name_end
         self._run_stop = phrases.run_stop
-        self._villages = VillageNames(units, phrases)
+        self._villages = VillageNames(units, phrases.run_stop)
         # Memo of word → key; grows with the vocabulary seen, cleared when large.
         self._memo: dict[str, str] = {}
 
@@ -147,7 +157,8 @@ class ReportParser:
         used = [False] * n
         line_ref: VillageRef | None = None
         if start < n and kind[start] == WORD and key[start] not in ("thon", "ban"):
-            found = self._villages.resolve_name(t, start, bare=True)
+            name_end = self._name_end(t, start, MAX_NAME_WORDS)
+            found = self._villages.resolve_name(t, start, name_end, bare=True)
             if found is not None:
                 line_ref, end = found
                 msg.refer(line_ref)
@@ -227,7 +238,8 @@ class ReportParser:
                         when = last_weekday(msg.today, payload)
                     msg.date_read(t, j, (when, end))
                 elif ptype == P_VILLAGE:
-                    found3 = self._villages.after_marker(t, end)
+                    name_end = self._name_end(t, end, MAX_NAME_WORDS, marked=True)
+                    found3 = self._villages.after_marker(t, end, name_end)
                     if found3 is not None:
                         ref, end = found3
                         msg.refer(ref)

@@ -11,7 +11,6 @@ import unicodedata
 from typing import Final
 
 from core.indicators import IndicatorSet
-from core.report_dates import RELATIVE_DAY_WORDS, RELATIVE_OFFSETS, SUNDAY, WEEKDAY_AFTER_THU
 from core.wording import (
     COMPLETION_PHRASES,
     FILLER_PHRASES,
@@ -19,8 +18,12 @@ from core.wording import (
     ITEM_SEPARATOR_WORDS,
     NAME_RUN_STOP,
     NOT_FINISHED_PHRASES,
+    RELATIVE_DAY_WORDS,
+    RELATIVE_OFFSETS,
+    SUNDAY,
     UNDER_WAY_PHRASES,
     VILLAGE_MARKERS,
+    WEEKDAY_AFTER_THU,
     WORD,
     Line,
     keys_of,
@@ -115,6 +118,22 @@ class Phrases:
             | units_of_count
             | {keys[0] for keys in (keys_of(kw) for i in indicators for kw in i.keywords) if keys}
         )
+
+    def name_end(self, t: Line, j: int, most: int, *, marked: bool = False) -> int:
+        """Where the words from token j that may be a name end: before a mark, a number, a
+        word of ``run_stop`` or a phrase, after ``most`` words at the most. After a marker
+        (``marked``), a capitalised first word is a name even when it reads as unfinished
+        work ("thôn Không Có")."""
+        key, kind, n = t.key, t.kind, t.n
+        end = j
+        while end < n and end - j < most and kind[end] == WORD and key[end] not in self.run_stop:
+            phrase = self.at(t, end)
+            if phrase is not None and not (
+                marked and end == j and t.capital[j] and phrase[0] == P_UNFINISHED
+            ):
+                break
+            end += 1
+        return end
 
     def at(self, t: Line, j: int) -> tuple[int, int, object] | None:
         """The longest phrase starting at token j: (type, end, payload)."""

@@ -4,8 +4,12 @@ A message is cleaned (line breaks, invisible characters, NFC, compatibility form
 then each line is cut into words, numbers and single punctuation marks. Each word gets a
 matching key: folded (case, diacritics, đ), with leftovers of an unconverted Telex input
 method removed (``nhaf`` → ``nha``). The word lists are about Vietnamese, not about
-indicators or places; the words of dates are in ``core.report_dates``. Only ASCII digits
-are counts: "²³" or "２" are kept as typed and read as unknown words.
+indicators or places; the words of days are here too, which day they mean is
+``core.report_dates``. Only ASCII digits are counts: "²³" or "２" are kept as typed and read
+as unknown words.
+
+This is the bottom of the parser's modules: it imports none of them (see
+``tests/core/test_parser_layers.py``).
 """
 
 from __future__ import annotations
@@ -138,6 +142,28 @@ HOUSEHOLD_NAME_STOP: Final = frozenset(
 # "hộ nghèo", "hộ cận nghèo", "hộ dân": a kind of household, not a name.
 NOT_A_NAME: Final = frozenset({"ngheo", "can", "kho", "dan", "moi", "nay", "do", "ay", "khac"})
 HONORIFICS: Final = frozenset({"ong", "ba", "anh", "chi", "co", "chu", "bac", "em", "cu"})
+# Words of days, as keys; which day they mean is for ``core.report_dates`` to say.
+# After "thứ": Monday is 0 as in date.weekday().
+WEEKDAY_AFTER_THU: Final = {
+    "2": 0,
+    "3": 1,
+    "4": 2,
+    "5": 3,
+    "6": 4,
+    "7": 5,
+    "hai": 0,
+    "ba": 1,
+    "tu": 2,
+    "bon": 2,
+    "nam": 3,
+    "sau": 4,
+    "bay": 5,
+}
+SUNDAY: Final = 6
+RELATIVE_DAY_WORDS: Final = ("hom", "bua", "sang", "trua", "chieu", "toi", "dem")
+# "mai" (tomorrow) is read so that a report of future work is refused, not dated today.
+RELATIVE_OFFSETS: Final = {"nay": 0, "qua": -1, "kia": -2, "mai": 1}
+
 SEPARATOR_MARKS: Final = frozenset(",;.!?+&|、。…")
 BULLETS: Final = frozenset("-•*+·>»◦▪►–—")
 _DASHES: Final = {"–": "-", "—": "-", "−": "-", "‐": "-", "‑": "-"}
