@@ -29,7 +29,7 @@ from typing import Final
 from core.indicators import DEFAULT_INDICATORS, IndicatorSet
 from core.parsing import ErrorCode, ParseError, ParseOk, ParseResult, ReportItem
 from core.report_dates import last_weekday, numeric_date, read_day, relative_day
-from core.report_items import Atom, Item, Message, finished_items
+from core.report_items import MAX_COUNT, Atom, Item, Message, finished_items
 from core.report_phrases import (
     P_DONE,
     P_HOUSEHOLD,
@@ -64,8 +64,6 @@ from core.wording import (
 
 __all__ = ["ReportParser", "parse_report"]
 
-MIN_COUNT: Final = 1
-MAX_COUNT: Final = 500
 _MAX_HOUSEHOLD_WORDS: Final = 8
 
 
@@ -279,23 +277,7 @@ class ReportParser:
             header = finished_items(atoms, items, text, msg, number, self.indicators)
             if header is not None and line_ref is None:
                 line_ref = header
-        for item in items:
-            if item.indicator is None:
-                if item.count is not None:
-                    msg.items_read += 1
-                    msg.fail(ErrorCode.UNKNOWN_INDICATOR, item.text or None)
-                continue
-            msg.items_read += 1
-            if item.count is None:
-                if item.household:
-                    item.count = 1
-                else:
-                    msg.fail(ErrorCode.MISSING_COUNT, item.text or None)
-                    continue
-            if not MIN_COUNT <= item.count <= MAX_COUNT:
-                msg.fail(ErrorCode.INVALID_COUNT, item.count_text)
-                continue
-            msg.items.append((item, line_ref))
+        msg.accept(items, line_ref)
 
     # -- numbers and households --
 

@@ -18,8 +18,19 @@ from core.report_dates import DateRead
 from core.village_names import VillageRef
 from core.wording import Line
 
-__all__ = ["Atom", "Item", "Message", "build_items", "finished_items", "unfinished"]
+__all__ = [
+    "MAX_COUNT",
+    "MIN_COUNT",
+    "Atom",
+    "Item",
+    "Message",
+    "build_items",
+    "finished_items",
+    "unfinished",
+]
 
+MIN_COUNT: Final = 1
+MAX_COUNT: Final = 500
 _PRIORITY: Final = {code: rank for rank, code in enumerate(ErrorCode)}
 
 # What was read, its value and the token it starts at: ("ind", code, j), ("count",
@@ -91,6 +102,27 @@ class Message:
     @property
     def dates(self) -> list[date]:
         return [d for _s, d in self.dated]
+
+    def accept(self, items: list[Item], line_ref: VillageRef | None) -> None:
+        """Keep a line's complete items (the line's village for those naming none); fail on
+        the others."""
+        for item in items:
+            if item.indicator is None:
+                if item.count is not None:
+                    self.items_read += 1
+                    self.fail(ErrorCode.UNKNOWN_INDICATOR, item.text or None)
+                continue
+            self.items_read += 1
+            if item.count is None:
+                if item.household:
+                    item.count = 1
+                else:
+                    self.fail(ErrorCode.MISSING_COUNT, item.text or None)
+                    continue
+            if not MIN_COUNT <= item.count <= MAX_COUNT:
+                self.fail(ErrorCode.INVALID_COUNT, item.count_text)
+                continue
+            self.items.append((item, line_ref))
 
     def refer(self, ref: VillageRef) -> None:
         if ref.error is not None and self.choice(ref) is None:
