@@ -22,6 +22,7 @@ from core.models import (
 )
 from core.outbox import Address, OutboxItem, OutboxMessage
 from core.parsing import ReportItem
+from core.periods import Period, PeriodSet
 from core.tasks import NewTask, Task, TaskProgress
 from core.units import UnitDirectory
 
@@ -33,6 +34,7 @@ __all__ = [
     "OutboxStore",
     "PendingStore",
     "PeopleStore",
+    "PeriodStore",
     "ReportStore",
     "RosterEntry",
     "Store",
@@ -189,6 +191,13 @@ class ReportStore(Protocol):
         included. Reads aggregates only: its cost must not grow with the number of reports."""
         ...
 
+    async def period_totals(
+        self, villages: Collection[str], first: date, last: date
+    ) -> dict[tuple[str, str], int]:
+        """Active totals per (village, indicator) of the work done from ``first`` to ``last``
+        (both included): what a programme period counts. Reads the daily aggregates."""
+        ...
+
     async def in_villages(self, villages: Collection[str]) -> list[StoredReport]:
         """Every report (active or cancelled) of the given villages, oldest first."""
         ...
@@ -221,12 +230,25 @@ class PendingStore(Protocol):
 
 
 class TargetStore(Protocol):
-    async def all(self) -> list[Target]: ...
+    async def all(self, period: str | None = None) -> list[Target]:
+        """Every target, or only those of one period."""
+        ...
+
     async def set(self, target: Target, *, actor_id: int | None, at: datetime) -> None: ...
     async def set_many(
         self, targets: Sequence[Target], *, actor_id: int | None, at: datetime
     ) -> None:
-        """Add or replace targets, all in one transaction."""
+        """Add or replace targets, all in one transaction; one without a period gets the
+        period holding its deadline (else the last one starting before it)."""
+        ...
+
+
+class PeriodStore(Protocol):
+    async def load(self) -> PeriodSet: ...
+    async def set_many(
+        self, periods: Sequence[Period], *, actor_id: int | None, at: datetime
+    ) -> None:
+        """Add periods or replace those of the same code, in one transaction."""
         ...
 
 
@@ -305,6 +327,8 @@ class Store(Protocol):
     def reports(self) -> ReportStore: ...
     @property
     def targets(self) -> TargetStore: ...
+    @property
+    def periods(self) -> PeriodStore: ...
     @property
     def tasks(self) -> TaskStore: ...
     @property

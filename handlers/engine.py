@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from core.indicators import IndicatorSet
 from core.models import Person
+from core.periods import DEFAULT_PERIODS, PeriodSet
 from core.permissions import may_run
 from core.ports import Store
 from core.programme import ProgrammeGoal
@@ -54,6 +55,7 @@ class Engine:
         renderers: Renderers,
         programme: Sequence[ProgrammeGoal] = (),
         rate_limiter: RateLimiter | None = None,
+        periods: PeriodSet = DEFAULT_PERIODS,
     ) -> None:
         self.store = store
         self.units = units
@@ -66,6 +68,7 @@ class Engine:
         self.renderers = renderers
         self.programme = tuple(programme)
         self.rate_limiter = rate_limiter
+        self.periods = periods
         # The channel each person last wrote from, as far as this process has recorded it.
         self._last_channel: dict[int, str] = {}
 
@@ -149,6 +152,7 @@ class Engine:
             renderers=self.renderers,
             translators=self.translators,
             programme=self.programme,
+            periods=self.periods,
         )
         route = self._route(ctx)
         if route is None:

@@ -12,7 +12,7 @@ from storage.outbox import SqliteOutboxStore
 from storage.pending import SqlitePendingStore
 from storage.people import SqlitePeopleStore
 from storage.reports import SqliteReportStore
-from storage.targets import SqliteTargetStore
+from storage.targets import SqlitePeriodStore, SqliteTargetStore
 from storage.tasks import SqliteTaskStore
 from storage.units import SqliteUnitStore
 
@@ -28,6 +28,7 @@ class SqliteStore:
         self.people = SqlitePeopleStore(db)
         self.reports = SqliteReportStore(db)
         self.targets = SqliteTargetStore(db)
+        self.periods = SqlitePeriodStore(db)
         self.tasks = SqliteTaskStore(db)
         self.activity = SqliteActivityStore(db)
         self.outbox = SqliteOutboxStore(db)

@@ -14,6 +14,7 @@ from core.parsing import ReportItem
 from core.ports import HouseholdTaken
 from core.text import fold
 from storage.database import Database, record_event
+from storage.totals import daily_totals, period_totals
 
 __all__ = ["SqliteReportStore"]
 
@@ -349,34 +350,12 @@ class SqliteReportStore:
     async def daily_totals(
         self, villages: Collection[str], since: date, until: date
     ) -> dict[tuple[str, date], int]:
-        wanted = set(villages)
-        span = (since.isoformat(), until.isoformat())
-        # village_totals has a row for every (village, indicator) that ever had a report.
-        pairs = await self._db.fetchall("SELECT village, indicator FROM village_totals")
-        if {r["village"] for r in pairs} <= wanted:
-            # The area holds every village that ever had a report: its days are the district's,
-            # a few rows however many villages and reports there are.
-            rows = await self._db.fetchall(
-                "SELECT indicator, day, total FROM indicator_daily WHERE day >= ? AND day <= ?",
-                span,
-            )
-        else:
-            codes = sorted(wanted & {r["village"] for r in pairs})
-            indicators = sorted({r["indicator"] for r in pairs})
-            if not codes:
-                return {}
-            # Both lists bound the primary key (village, indicator, day), so each pair is one
-            # range seek over the window's days, not a scan of the village's history.
-            rows = await self._db.fetchall(
-                "SELECT indicator, day, SUM(total) AS total FROM village_daily"
-                f" WHERE village IN ({', '.join('?' * len(codes))})"
-                f" AND indicator IN ({', '.join('?' * len(indicators))})"
-                " AND day >= ? AND day <= ? GROUP BY indicator, day",
-                (*codes, *indicators, *span),
-            )
-        return {
-            (r["indicator"], date.fromisoformat(r["day"])): r["total"] for r in rows if r["total"]
-        }
+        return await daily_totals(self._db, villages, since, until)
+
+    async def period_totals(
+        self, villages: Collection[str], first: date, last: date
+    ) -> dict[tuple[str, str], int]:
+        return await period_totals(self._db, villages, first, last)
 
     async def in_villages(self, villages: Collection[str]) -> list[StoredReport]:
         wanted = sorted(set(villages))

@@ -15,6 +15,7 @@ from bot.exports.table import write_csv
 from bot.imports import (
     CsvImport,
     ImportProblem,
+    import_periods,
     import_roster,
     import_targets,
     import_tasks,
@@ -22,6 +23,7 @@ from bot.imports import (
 )
 from bot.settings import Settings
 from core.indicators import DEFAULT_INDICATORS
+from core.periods import DEFAULT_PERIODS
 from core.units import DISTRICT
 from handlers.report_rows import export_rows
 from storage.backup import BackupError, backup_database
@@ -30,6 +32,7 @@ __all__ = [
     "cmd_audit",
     "cmd_backup",
     "cmd_export",
+    "cmd_import_periods",
     "cmd_import_roster",
     "cmd_import_targets",
     "cmd_import_tasks",
@@ -76,6 +79,10 @@ def cmd_import_targets(args: argparse.Namespace) -> int:
     return _import_csv(args, import_targets)
 
 
+def cmd_import_periods(args: argparse.Namespace) -> int:
+    return _import_csv(args, import_periods)
+
+
 async def _export_xlsx(settings: Settings, *, merged: bool) -> tuple[bytes, int] | None:
     from handlers.export import area_workbook
 
@@ -96,6 +103,7 @@ async def _export_xlsx(settings: Settings, *, merged: bool) -> tuple[bytes, int]
             merged=merged,
             today=today,
             renderers=app.engine.renderers,
+            period=app.engine.periods.current(today) or DEFAULT_PERIODS.items[-1],
         )
 
 

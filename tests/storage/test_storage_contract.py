@@ -166,10 +166,16 @@ async def test_a_household_graduates_once(backend: Store) -> None:
     assert await backend.reports.totals([SA_LUNG]) == {"graduated": 1}
 
 
-async def test_targets_are_set_and_replaced(backend: Store) -> None:
+async def test_targets_are_set_and_replaced_within_their_period(backend: Store) -> None:
     target = Target("housing", "d:meo-vac", 1733, date(2025, 12, 31))
     await backend.targets.set(target, actor_id=None, at=AT)
     await backend.targets.set(
-        Target("housing", "d:meo-vac", 1800, date(2026, 12, 31)), actor_id=None, at=AT
+        Target("housing", "d:meo-vac", 1800, date(2025, 6, 30)), actor_id=None, at=AT
     )
-    assert [t.value for t in await backend.targets.all()] == [1800]
+    assert [(t.value, t.period) for t in await backend.targets.all()] == [(1800, "2021-2025")]
+    # The same indicator and unit in the next period is another target.
+    await backend.targets.set(
+        Target("housing", "d:meo-vac", 900, date(2030, 12, 31)), actor_id=None, at=AT
+    )
+    assert [t.value for t in await backend.targets.all("2026-2030")] == [900]
+    assert [t.value for t in await backend.targets.all("2021-2025")] == [1800]
