@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from core.evidence import PhotoIntake
 from core.indicators import IndicatorSet
 from core.models import Person
 from core.periods import DEFAULT_PERIODS, Period, PeriodSet
@@ -36,6 +37,7 @@ class Context:
     translators: Mapping[str, Translator] = field(default_factory=dict)
     programme: Sequence[ProgrammeGoal] = ()  # goals cadres do not report (rates, new-rural)
     periods: PeriodSet = DEFAULT_PERIODS  # programme periods, oldest first
+    photos: PhotoIntake | None = None  # None: this deployment takes no photos
 
     @property
     def period(self) -> Period:

@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from core.evidence import PhotoIntake
 from core.indicators import IndicatorSet
 from core.models import Person
 from core.periods import DEFAULT_PERIODS, PeriodSet
@@ -56,6 +57,7 @@ class Engine:
         programme: Sequence[ProgrammeGoal] = (),
         rate_limiter: RateLimiter | None = None,
         periods: PeriodSet = DEFAULT_PERIODS,
+        photos: PhotoIntake | None = None,
     ) -> None:
         self.store = store
         self.units = units
@@ -69,6 +71,7 @@ class Engine:
         self.programme = tuple(programme)
         self.rate_limiter = rate_limiter
         self.periods = periods
+        self.photos = photos
         # The channel each person last wrote from, as far as this process has recorded it.
         self._last_channel: dict[int, str] = {}
 
@@ -153,6 +156,7 @@ class Engine:
             translators=self.translators,
             programme=self.programme,
             periods=self.periods,
+            photos=self.photos,
         )
         route = self._route(ctx)
         if route is None:
@@ -173,6 +177,8 @@ class Engine:
         message = ctx.message
         if message.contact_phone is not None:
             return self.router.contact
+        if message.photos or message.location is not None:
+            return self.router.media
         if message.choice is not None:
             prefix, _, rest = message.choice.partition(":")
             ctx.args = rest

@@ -7,6 +7,7 @@ from pathlib import Path
 from storage.activity import SqliteActivityStore
 from storage.database import Database, open_database
 from storage.events import SqliteAuditLog
+from storage.evidence import SqliteEvidenceStore
 from storage.inbox import SqliteInbox
 from storage.outbox import SqliteOutboxStore
 from storage.pending import SqlitePendingStore
@@ -33,6 +34,7 @@ class SqliteStore:
         self.activity = SqliteActivityStore(db)
         self.outbox = SqliteOutboxStore(db)
         self.pending = SqlitePendingStore(db)
+        self.evidence = SqliteEvidenceStore(db)
         self.inbox = SqliteInbox(db)
         self.audit = SqliteAuditLog(db)
 

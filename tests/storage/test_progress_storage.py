@@ -108,15 +108,16 @@ async def test_progress_reads_aggregates_and_never_the_reports(
     assert scans == []
 
 
-async def test_migration_7_puts_each_existing_target_in_the_period_of_its_deadline(
+async def test_migration_8_puts_each_existing_target_in_the_period_of_its_deadline(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "old.sqlite3"
     folder = resources.files("storage") / "migrations"
     with sqlite3.connect(path) as conn:
-        for number in range(1, 7):
-            (script,) = [f for f in folder.iterdir() if f.name.startswith(f"{number:04d}_")]
-            conn.executescript(script.read_text("utf-8"))
+        # Every schema before the periods came.
+        scripts = sorted(f.name for f in folder.iterdir() if f.name.endswith(".sql"))
+        for name in scripts[: scripts.index("0008_periods_indicators.sql")]:
+            conn.executescript((folder / name).read_text("utf-8"))
         conn.executemany(
             "INSERT INTO targets (indicator, unit, value, deadline, baseline) VALUES (?,?,?,?,?)",
             [
@@ -124,7 +125,7 @@ async def test_migration_7_puts_each_existing_target_in_the_period_of_its_deadli
                 ("housing", "n:son-vi", 9, "2027-06-30", 2),
             ],
         )
-        conn.execute("PRAGMA user_version = 6")
+        conn.execute("PRAGMA user_version = 7")
     conn.close()
     store = await open_store(path)
     try:

@@ -1,4 +1,4 @@
--- Schema 7: programme periods (giai đoạn), targets per period, indicators as data.
+-- Schema 8: programme periods (giai đoạn), targets per period, indicators as data.
 
 -- The shipped periods are core.periods.DEFAULT_PERIODS; an admin adds more by import.
 CREATE TABLE periods (
