@@ -19,11 +19,10 @@ from core.models import (
     Person,
     Role,
     StoredReport,
-    Target,
 )
 from core.outbox import Address, OutboxItem, OutboxMessage
 from core.parsing import ReportItem
-from core.periods import Period, PeriodSet
+from core.programme_ports import PeriodStore, TargetStore
 from core.tasks import NewTask, Task, TaskProgress
 from core.units import UnitDirectory
 
@@ -271,29 +270,6 @@ class PendingStore(Protocol):
         """Mark the question answered and return it, atomically: only the first answer of
         its own person, to a question of this kind, within ``max_age`` gets it; None for
         every other press."""
-        ...
-
-
-class TargetStore(Protocol):
-    async def all(self, period: str | None = None) -> list[Target]:
-        """Every target, or only those of one period."""
-        ...
-
-    async def set(self, target: Target, *, actor_id: int | None, at: datetime) -> None: ...
-    async def set_many(
-        self, targets: Sequence[Target], *, actor_id: int | None, at: datetime
-    ) -> None:
-        """Add or replace targets, all in one transaction; one without a period gets the
-        period holding its deadline (else the last one starting before it)."""
-        ...
-
-
-class PeriodStore(Protocol):
-    async def load(self) -> PeriodSet: ...
-    async def set_many(
-        self, periods: Sequence[Period], *, actor_id: int | None, at: datetime
-    ) -> None:
-        """Add periods or replace those of the same code, in one transaction."""
         ...
 
 
