@@ -1,4 +1,4 @@
-"""Programme targets in SQLite."""
+"""Programme targets."""
 
 from __future__ import annotations
 
@@ -6,15 +6,13 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import date, datetime
 
-import aiosqlite
-
 from core.models import Target
-from storage.database import Database, record_event
+from storage.sql import Connection, Database, record_event
 
-__all__ = ["SqliteTargetStore"]
+__all__ = ["SqlTargetStore"]
 
 
-class SqliteTargetStore:
+class SqlTargetStore:
     def __init__(self, db: Database) -> None:
         self._db = db
 
@@ -41,18 +39,16 @@ class SqliteTargetStore:
         self, targets: Sequence[Target], *, actor_id: int | None, at: datetime
     ) -> None:
         async with self._db.transaction() as conn:
+            await conn.lock("targets")
             for target in targets:
                 await _upsert(conn, target, actor_id=actor_id, at=at)
 
 
-async def _upsert(
-    conn: aiosqlite.Connection, target: Target, *, actor_id: int | None, at: datetime
-) -> None:
-    async with conn.execute(
+async def _upsert(conn: Connection, target: Target, *, actor_id: int | None, at: datetime) -> None:
+    row = await conn.fetchone(
         "SELECT value, deadline, baseline FROM targets WHERE indicator = ? AND unit = ?",
         (target.indicator, target.unit),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     if row is not None and (row["value"], row["deadline"], row["baseline"]) == (
         target.value,
         target.deadline.isoformat(),

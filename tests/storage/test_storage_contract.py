@@ -1,12 +1,13 @@
 """The contract every storage backend must pass, written against core.ports.Store.
 
-Only SQLite exists today; a PostgreSQL backend adds itself to BACKENDS and must pass
-unchanged. The tests use nothing but the Protocol's methods.
+Every test runs on SQLite and on PostgreSQL (TEST_POSTGRES_URL; skipped, saying so, when it
+is not set). The tests use nothing but the Protocol's methods.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -16,28 +17,34 @@ from bot.reference import shipped_units
 from core.models import Invite, ReportStatus, Role, Target
 from core.parsing import ReportItem
 from core.ports import HouseholdTaken, Store
-from storage import open_store
+from storage import SqlStore, open_store
+from tests.postgres import postgres_store
 
 AT = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
 SA_LUNG, XA_PHIN = "v:sa-lung", "v:xa-phin"
 
 
-async def _sqlite(folder: Path) -> Store:
-    return await open_store(folder / "contract.sqlite3")
+@asynccontextmanager
+async def sqlite_store(folder: Path) -> AsyncIterator[SqlStore]:
+    store = await open_store(folder / "contract.sqlite3")
+    try:
+        yield store
+    finally:
+        await store.close()
 
 
-BACKENDS: dict[str, Callable[[Path], Awaitable[Store]]] = {"sqlite": _sqlite}
+def opened(name: str, folder: Path) -> AbstractAsyncContextManager[SqlStore]:
+    return sqlite_store(folder) if name == "sqlite" else postgres_store()
 
 
-@pytest.fixture(params=sorted(BACKENDS))
+@pytest.fixture(params=["sqlite", "postgresql"])
 async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
-    store = await BACKENDS[request.param](tmp_path)
-    await store.units.replace(shipped_units(), actor_id=None, at=AT)
-    await store.people.upsert_roster(
-        [("Cán bộ A", "84912000003", Role.CADRE, SA_LUNG)], actor_id=None, at=AT
-    )
-    yield store
-    await store.close()
+    async with opened(request.param, tmp_path) as store:
+        await store.units.replace(shipped_units(), actor_id=None, at=AT)
+        await store.people.upsert_roster(
+            [("Cán bộ A", "84912000003", Role.CADRE, SA_LUNG)], actor_id=None, at=AT
+        )
+        yield store
 
 
 def item(indicator: str = "housing", count: int = 2, **fields: object) -> ReportItem:
