@@ -19,8 +19,10 @@ from pathlib import Path
 
 from bot.channels import Channel
 from bot.exports import RENDERERS
+from bot.photos import prepare_photo
 from bot.reference import default_targets, programme_goals, shipped_units
 from bot.settings import Settings, is_postgres, sqlite_path
+from core.evidence import PhotoIntake
 from core.indicators import DEFAULT_INDICATORS
 from core.ratelimit import RateLimiter
 from handlers import Engine, build_router
@@ -97,6 +99,12 @@ async def build_engine(
         programme=programme_goals(),
         rate_limiter=(
             RateLimiter(settings.rate_limit_per_minute) if settings.rate_limit_per_minute else None
+        ),
+        photos=PhotoIntake(
+            prepare_photo,
+            total_cap=settings.photo_storage_mb * 1024 * 1024
+            if settings.photo_storage_mb
+            else None,
         ),
     )
 

@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     reminder_rate: float = Field(default=25.0, gt=0, le=30)
     # Messages a person may send per minute before the bot stops answering them; 0: no limit.
     rate_limit_per_minute: int = Field(default=20, ge=0)
+    # Megabytes all stored photos may take (the admins are told when it is reached); 0: no cap.
+    photo_storage_mb: int = Field(default=2048, ge=0)
     # Webhook mode (python -m bot run --webhook).
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None

@@ -5,10 +5,11 @@ Every method is one atomic unit of work. A backend must pass tests/test_storage_
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
+from core.evidence import AttachResult, Location, PreparedPhoto, StoredPhoto
 from core.models import (
     AddedReports,
     AuditEvent,
@@ -28,6 +29,7 @@ from core.units import UnitDirectory
 __all__ = [
     "ActivityStore",
     "AuditLog",
+    "EvidenceStore",
     "HouseholdTaken",
     "Inbox",
     "OutboxStore",
@@ -196,6 +198,49 @@ class ReportStore(Protocol):
     async def all(self) -> list[StoredReport]: ...
 
 
+class EvidenceStore(Protocol):
+    """Photos of reports (each stored once, by content hash), albums, report locations."""
+
+    async def attach(
+        self,
+        report_ids: Sequence[int],
+        photos: Sequence[PreparedPhoto],
+        *,
+        actor_id: int | None,
+        at: datetime,
+        per_report: int,
+        total_cap: int | None = None,
+    ) -> AttachResult:
+        """Link photos to reports in one transaction (at most ``per_report`` each, events
+        recorded); nothing when the photos would take the total beyond ``total_cap`` bytes."""
+        ...
+
+    async def counts(self, report_ids: Collection[int]) -> dict[int, int]: ...
+    async def photos(self, report_id: int) -> list[StoredPhoto]: ...
+    def each(self) -> AsyncIterator[StoredPhoto]: ...  # all, by report, a page at a time
+
+    async def latest_reports(self, reporter_id: int, since: datetime) -> list[int]:
+        """The active reports of this person's latest report message received since."""
+        ...
+
+    async def set_location(
+        self,
+        report_ids: Collection[int],
+        location: Location,
+        *,
+        source: str,
+        actor_id: int | None,
+        at: datetime,
+        replace: bool,
+    ) -> int: ...
+    async def locations(self, report_ids: Collection[int]) -> dict[int, Location]: ...
+    async def group(self, key: str, report_ids: Sequence[int], at: datetime) -> list[int]:
+        """The reports of an album: the first call for a key sets them, later ones read them."""
+        ...
+
+    async def known_group(self, key: str) -> list[int] | None: ...
+
+
 class PendingStore(Protocol):
     async def put(
         self,
@@ -313,6 +358,8 @@ class Store(Protocol):
     def outbox(self) -> OutboxStore: ...
     @property
     def pending(self) -> PendingStore: ...
+    @property
+    def evidence(self) -> EvidenceStore: ...
     async def close(self) -> None: ...
 
 

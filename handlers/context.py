@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from core.evidence import PhotoIntake
 from core.indicators import IndicatorSet
 from core.models import Person
 from core.ports import Store
@@ -34,6 +35,7 @@ class Context:
     args: str = ""  # the text after a command
     translators: Mapping[str, Translator] = field(default_factory=dict)
     programme: Sequence[ProgrammeGoal] = ()  # goals cadres do not report (rates, new-rural)
+    photos: PhotoIntake | None = None  # None: this deployment takes no photos
 
     @property
     def source(self) -> str | None:

@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from core.evidence import PhotoIntake
 from core.indicators import IndicatorSet
 from core.models import Person
 from core.permissions import may_run
@@ -54,6 +55,7 @@ class Engine:
         renderers: Renderers,
         programme: Sequence[ProgrammeGoal] = (),
         rate_limiter: RateLimiter | None = None,
+        photos: PhotoIntake | None = None,
     ) -> None:
         self.store = store
         self.units = units
@@ -66,6 +68,7 @@ class Engine:
         self.renderers = renderers
         self.programme = tuple(programme)
         self.rate_limiter = rate_limiter
+        self.photos = photos
         # The channel each person last wrote from, as far as this process has recorded it.
         self._last_channel: dict[int, str] = {}
 
@@ -149,6 +152,7 @@ class Engine:
             renderers=self.renderers,
             translators=self.translators,
             programme=self.programme,
+            photos=self.photos,
         )
         route = self._route(ctx)
         if route is None:
@@ -169,6 +173,8 @@ class Engine:
         message = ctx.message
         if message.contact_phone is not None:
             return self.router.contact
+        if message.photos or message.location is not None:
+            return self.router.media
         if message.choice is not None:
             prefix, _, rest = message.choice.partition(":")
             ctx.args = rest

@@ -12,6 +12,7 @@ from pathlib import Path
 from storage.activity import SqlActivityStore
 from storage.database import open_database
 from storage.events import SqlAuditLog
+from storage.evidence import SqlEvidenceStore
 from storage.inbox import SqlInbox
 from storage.outbox import SqlOutboxStore
 from storage.pending import SqlPendingStore
@@ -45,6 +46,7 @@ class SqlStore:
         self.activity = SqlActivityStore(db)
         self.outbox = SqlOutboxStore(db)
         self.pending = SqlPendingStore(db)
+        self.evidence = SqlEvidenceStore(db)
         self.inbox = SqlInbox(db)
         self.audit = SqlAuditLog(db)
 

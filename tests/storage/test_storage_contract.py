@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.reference import shipped_units
+from core.evidence import Location, PreparedPhoto
 from core.models import Invite, ReportStatus, Role, Target
 from core.parsing import ReportItem
 from core.ports import HouseholdTaken, Store
@@ -180,3 +181,36 @@ async def test_targets_are_set_and_replaced(backend: Store) -> None:
         Target("housing", "d:meo-vac", 1800, date(2026, 12, 31)), actor_id=None, at=AT
     )
     assert [t.value for t in await backend.targets.all()] == [1800]
+
+
+async def test_photos_are_kept_once_linked_within_limits_and_located(backend: Store) -> None:
+    who = await reporter(backend)
+    added = await backend.reports.add(
+        [item(), item("training", 3)], reporter_id=who, received_at=AT, source="m:1"
+    )
+    ids = [r.id for r in added.reports]
+    near = Location(23.16, 105.41)
+    photo = PreparedPhoto("a" * 64, b"\xff\xd8jpeg", "image/jpeg", 4, 3, location=near)
+    other = PreparedPhoto("b" * 64, b"\xff\xd8other", "image/jpeg", 4, 3)
+    first = await backend.evidence.attach(ids, [photo], actor_id=who, at=AT, per_report=1)
+    assert (first.added, first.counts) == (2, {ids[0]: 1, ids[1]: 1})
+    again = await backend.evidence.attach(ids, [photo, other], actor_id=who, at=AT, per_report=1)
+    assert (again.added, again.known, again.over_limit) == (0, 2, 2)
+    assert [p.content for p in await backend.evidence.photos(ids[0])] == [b"\xff\xd8jpeg"]
+    assert len([p async for p in backend.evidence.each()]) == 2
+    big = PreparedPhoto("c" * 64, b"\xff\xd8" + b"x" * 20, "image/jpeg", 4, 3)
+    full = await backend.evidence.attach(
+        ids, [big], actor_id=who, at=AT, per_report=5, total_cap=30
+    )
+    assert full.storage_full
+    assert await backend.evidence.latest_reports(who, AT) == ids
+    assert (
+        await backend.evidence.set_location(
+            ids, near, source="exif", actor_id=who, at=AT, replace=False
+        )
+        == 2
+    )
+    assert await backend.evidence.locations(ids) == {ids[0]: near, ids[1]: near}
+    assert await backend.evidence.group("album:1", ids[:1], AT) == ids[:1]
+    assert await backend.evidence.group("album:1", ids, AT) == ids[:1]
+    assert await backend.evidence.known_group("album:2") is None
