@@ -1,4 +1,4 @@
-"""Programme targets, one per indicator, unit and period, and the periods, in SQLite."""
+"""Programme targets, one per indicator, unit and period, and the periods themselves."""
 
 from __future__ import annotations
 
@@ -6,16 +6,14 @@ from collections.abc import Sequence
 from dataclasses import asdict, replace
 from datetime import date, datetime
 
-import aiosqlite
-
 from core.models import Target
 from core.periods import Period, PeriodSet
-from storage.database import Database, record_event
+from storage.sql import Connection, Database, record_event
 
-__all__ = ["SqlitePeriodStore", "SqliteTargetStore"]
+__all__ = ["SqlPeriodStore", "SqlTargetStore"]
 
 
-class SqliteTargetStore:
+class SqlTargetStore:
     def __init__(self, db: Database) -> None:
         self._db = db
 
@@ -46,38 +44,36 @@ class SqliteTargetStore:
         self, targets: Sequence[Target], *, actor_id: int | None, at: datetime
     ) -> None:
         async with self._db.transaction() as conn:
+            await conn.lock("targets")
             for target in targets:
                 if target.period is None:
                     target = replace(target, period=await _period_of(conn, target.deadline))
                 await _upsert(conn, target, actor_id=actor_id, at=at)
 
 
-async def _period_of(conn: aiosqlite.Connection, deadline: date) -> str:
-    """The period holding the deadline; else the last one that starts before it."""
-    async with conn.execute(
-        "SELECT code FROM periods WHERE start_on <= ? ORDER BY"
-        " (end_on >= ?) DESC, start_on DESC LIMIT 1",
-        (deadline.isoformat(), deadline.isoformat()),
-    ) as cursor:
-        row = await cursor.fetchone()
-    if row is None:
-        async with conn.execute("SELECT code FROM periods ORDER BY start_on LIMIT 1") as cursor:
-            row = await cursor.fetchone()
+async def _period_of(conn: Connection, deadline: date) -> str:
+    """The period holding the deadline; else the last one that starts before it, else the
+    first one."""
+    day = deadline.isoformat()
+    row = await conn.fetchone(
+        "SELECT code FROM periods WHERE start_on <= ? AND end_on >= ?", (day, day)
+    )
+    row = row or await conn.fetchone(
+        "SELECT code FROM periods WHERE start_on <= ? ORDER BY start_on DESC LIMIT 1", (day,)
+    )
+    row = row or await conn.fetchone("SELECT code FROM periods ORDER BY start_on LIMIT 1")
     if row is None:
         raise ValueError("no programme period is defined")
     return str(row["code"])
 
 
-async def _upsert(
-    conn: aiosqlite.Connection, target: Target, *, actor_id: int | None, at: datetime
-) -> None:
+async def _upsert(conn: Connection, target: Target, *, actor_id: int | None, at: datetime) -> None:
     key = (target.indicator, target.unit, target.period)
-    async with conn.execute(
+    row = await conn.fetchone(
         "SELECT value, deadline, baseline FROM targets"
         " WHERE indicator = ? AND unit = ? AND period = ?",
         key,
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     if row is not None and (row["value"], row["deadline"], row["baseline"]) == (
         target.value,
         target.deadline.isoformat(),
@@ -103,7 +99,7 @@ async def _upsert(
     )
 
 
-class SqlitePeriodStore:
+class SqlPeriodStore:
     def __init__(self, db: Database) -> None:
         self._db = db
 
@@ -127,7 +123,11 @@ class SqlitePeriodStore:
         self, periods: Sequence[Period], *, actor_id: int | None, at: datetime
     ) -> None:
         async with self._db.transaction() as conn:
+            await conn.lock("periods")
             for period in periods:
+                before = await conn.fetchone(
+                    "SELECT name, start_on, end_on FROM periods WHERE code = ?", (period.code,)
+                )
                 await conn.execute(
                     "INSERT INTO periods (code, name, start_on, end_on) VALUES (?, ?, ?, ?)"
                     " ON CONFLICT (code) DO UPDATE SET name = excluded.name,"
@@ -141,6 +141,6 @@ class SqlitePeriodStore:
                     action="set",
                     actor_id=actor_id,
                     at=at,
-                    before=None,
+                    before=dict(before) if before else None,
                     after=asdict(period),
                 )

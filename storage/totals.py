@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date
 
-from storage.database import Database
+from storage.sql import Database
 
 __all__ = ["daily_totals", "period_totals"]
 

@@ -28,6 +28,7 @@ from bot.cli.reminders import cmd_reminders, moment
 from bot.logs import setup_logging
 from bot.settings import Settings
 from locales.translator import CatalogError
+from storage import StoreError
 
 __all__ = ["DEMO_DB", "build_parser", "main"]
 
@@ -155,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     setup_logging([secret.get_secret_value()] if secret else [])
     try:
         code: int = args.func(args)
-    except CatalogError as error:
+    except (CatalogError, StoreError) as error:
         print(f"{error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bot.app import open_app
 from bot.audit import format_events
-from bot.cli.common import db_path, missing_db, settings_of
+from bot.cli.common import db_exists, db_name, db_path, missing_db, settings_of
 from bot.exports.table import write_csv
 from bot.imports import (
     CsvImport,
@@ -21,7 +21,7 @@ from bot.imports import (
     import_tasks,
     import_units,
 )
-from bot.settings import Settings
+from bot.settings import Settings, is_postgres
 from core.indicators import DEFAULT_INDICATORS
 from core.periods import DEFAULT_PERIODS
 from core.units import DISTRICT
@@ -164,8 +164,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
         except ValueError:
             print(f"--since {args.since!r}: use a date like 2026-11-26", file=sys.stderr)
             return 2
-    if not db_path(settings).exists():
-        print(f"{db_path(settings)} does not exist", file=sys.stderr)
+    if not db_exists(settings):
+        print(f"{db_name(settings)} does not exist", file=sys.stderr)
         return 2
     for line in asyncio.run(_audit(settings, args.entity, since)):
         print(line)
@@ -173,7 +173,10 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    source = db_path(settings_of(args))
+    settings = settings_of(args)
+    if is_postgres(settings.database_url):
+        return _backup_postgres(settings, Path(args.out))
+    source = db_path(settings)
     try:
         summary = backup_database(source, Path(args.out))
     except (BackupError, OSError) as error:
@@ -183,4 +186,18 @@ def cmd_backup(args: argparse.Namespace) -> int:
         f"Backup written to {args.out}: schema {summary.schema_version}, {summary.reports}"
         f" reports, {summary.people} people, {summary.events} events; integrity ok"
     )
+    return 0
+
+
+def _backup_postgres(settings: Settings, out: Path) -> int:
+    from storage.postgres import describe_url
+    from storage.postgres.backup import backup_postgres
+
+    url = settings.database_url
+    try:
+        backup_postgres(url, out, url_shown=describe_url(url))
+    except (BackupError, OSError) as error:
+        print(f"Backup failed: {error}", file=sys.stderr)
+        return 2
+    print(f"Backup written to {out} by pg_dump (restore with pg_restore)")
     return 0
