@@ -7,7 +7,7 @@ villages is ambiguous: the reply lists them, ordered by name, and the sender pic
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Final
 
@@ -61,8 +61,16 @@ class VillageRef:
 class VillageNames:
     """The villages of one directory by the keys of their names, and the reading of names."""
 
-    def __init__(self, units: UnitDirectory, run_stop: frozenset[str]) -> None:
-        """``run_stop``: the words that end a name being read (``Phrases.run_stop``)."""
+    def __init__(
+        self,
+        units: UnitDirectory,
+        run_stop: frozenset[str],
+        typed_end: Callable[[Line, int], int] = lambda t, j: j,
+    ) -> None:
+        """``run_stop``: the words that end a name being read (``Phrases.run_stop``);
+        ``typed_end``: where a capitalised name typed from a token on ends
+        (``Phrases.typed_name_end``), so that a name going on past a known one is unknown."""
+        self._typed_end = typed_end
         villages = [u for u in units if u.level == VILLAGE]
         self.rank = {
             u.code: i for i, u in enumerate(sorted(villages, key=lambda u: (fold(u.name), u.name)))
@@ -101,12 +109,19 @@ class VillageNames:
             return self.ref(codes, t.text(j, end)), end
         return VillageRef(None, ErrorCode.UNKNOWN_VILLAGE, t.text(j, end)), end
 
-    def checked(
-        self, t: Line, j: int, found: tuple[VillageRef, int] | None, typed: int
-    ) -> tuple[VillageRef, int] | None:
-        """``found`` unless the sender's capitalised name (j..typed) goes on past it ("Xà
-        Phìn Mới", "Sủng Là"): then the whole name as typed, which is rarely a known one.
-        With nothing found, words that begin like a village's name ("Pả Vi Giữa") are one."""
+    def exact_as_typed(self, t: Line, j: int) -> tuple[VillageRef, int] | None:
+        """An exact name of two words at least at token j; when the capitalised name typed
+        goes on past it, that whole name, rarely a known one."""
+        found = self.exact_name(t, j, smallest=2)
+        return None if found is None else self.whole(t, j, max(found[1], self._typed_end(t, j)))
+
+    def line_start(self, t: Line, j: int, end: int) -> tuple[VillageRef, int] | None:
+        """A village named at the very start of a line without thôn/bản (its words run to
+        ``end``); None when the words there are no village. A name that begins like a
+        village's and goes on capitalised ("Pả Vi Giữa", "Sà Lủng Dưới") is unknown, not
+        the village it begins with."""
+        found = self.resolve_name(t, j, end, bare=True)
+        typed = self._typed_end(t, j)
         if found is not None and found[1] >= typed:
             return found
         if found is None and (typed - j < 2 or tuple(t.key[j : j + 2]) not in self.prefix):
@@ -156,11 +171,12 @@ class VillageNames:
             return None
         return VillageRef(None, ErrorCode.UNKNOWN_VILLAGE, t.text(j, end)), end
 
-    def after_marker(self, t: Line, j: int, end: int, typed: int) -> tuple[VillageRef, int] | None:
-        """The village after "thôn"/"bản" at token j (its words run to ``end``, its
-        capitalised words to ``typed``); None when the marker names none."""
+    def after_marker(self, t: Line, j: int, end: int) -> tuple[VillageRef, int] | None:
+        """The village after "thôn"/"bản" at token j (its words run to ``end``); None when
+        the marker names none."""
         if j >= t.n or t.kind[j] == MARK:
             return None
+        typed = self._typed_end(t, j)
         if t.key[j] in OWN_VILLAGE_WORDS:
             # "thôn mình", "bản Em": the sender's own; "bản Tả Lủng" names another.
             return self.whole(t, j, typed) if typed - j >= 2 else None
@@ -181,7 +197,9 @@ class VillageNames:
             if kind[j] == WORD:
                 found = self.exact_name(t, j)
                 if found is not None:
-                    return found[0], j, found[1]
+                    # "Há Súng Mới:" is not Há Súng.
+                    ref, end = self.whole(t, j, max(found[1], self._typed_end(t, j)))
+                    return ref, j, end
         j = start
         while j < colon and kind[j] == WORD and key[j] in self._run_stop:
             j += 1
