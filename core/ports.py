@@ -5,7 +5,7 @@ Every method is one atomic unit of work. A backend must pass tests/test_storage_
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
@@ -194,6 +194,17 @@ class ReportStore(Protocol):
         ...
 
     async def all(self) -> list[StoredReport]: ...
+    def pages(
+        self, villages: Collection[str] | None = None, *, size: int = 2000
+    ) -> AsyncIterator[list[StoredReport]]:
+        """Every report (active or cancelled) of ``villages``, or of all villages, oldest
+        first, ``size`` at a time, so that an export never holds them all. Keyset paging
+        (``id > last ORDER BY id LIMIT size``): each page costs the same however far in."""
+        ...
+
+    async def count(self, villages: Collection[str] | None = None) -> int:
+        """How many reports ``pages`` would give."""
+        ...
 
 
 class PendingStore(Protocol):

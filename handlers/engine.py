@@ -54,6 +54,7 @@ class Engine:
         renderers: Renderers,
         programme: Sequence[ProgrammeGoal] = (),
         rate_limiter: RateLimiter | None = None,
+        file_limits: Mapping[str, int] | None = None,
     ) -> None:
         self.store = store
         self.units = units
@@ -66,6 +67,8 @@ class Engine:
         self.renderers = renderers
         self.programme = tuple(programme)
         self.rate_limiter = rate_limiter
+        # The largest file (bytes) each channel takes; a channel not named takes any.
+        self.file_limits = dict(file_limits or {})
         # The channel each person last wrote from, as far as this process has recorded it.
         self._last_channel: dict[int, str] = {}
 
@@ -149,6 +152,7 @@ class Engine:
             renderers=self.renderers,
             translators=self.translators,
             programme=self.programme,
+            max_file_bytes=self.file_limits.get(message.channel),
         )
         route = self._route(ctx)
         if route is None:

@@ -14,31 +14,15 @@ from core.parsing import ReportItem
 from core.ports import HouseholdTaken
 from core.text import fold
 from storage.database import Database, record_event
+from storage.report_pages import COLUMNS as _COLUMNS
+from storage.report_pages import ReportListing, report_of
 
 __all__ = ["SqliteReportStore"]
 
-_COLUMNS = (
-    "id, indicator, count, village, household, done_on, received_at, reporter_id, status, source"
-)
 _INSERT = (
     "INSERT INTO reports (indicator, count, village, household, household_key, done_on,"
     " received_at, reporter_id, source, text_key)"
 )
-
-
-def _report(row: aiosqlite.Row) -> StoredReport:
-    return StoredReport(
-        id=row["id"],
-        indicator=row["indicator"],
-        count=row["count"],
-        village=row["village"],
-        household=row["household"],
-        done_on=date.fromisoformat(row["done_on"]),
-        received_at=datetime.fromisoformat(row["received_at"]),
-        reporter_id=row["reporter_id"],
-        status=ReportStatus(row["status"]),
-        source=row["source"],
-    )
 
 
 async def bump_totals(
@@ -97,7 +81,7 @@ async def _active(conn: aiosqlite.Connection, report_id: int) -> StoredReport | 
     rows = await _fetchall(
         conn, f"SELECT {_COLUMNS} FROM reports WHERE id = ? AND status = 'active'", (report_id,)
     )
-    return _report(rows[0]) if rows else None
+    return report_of(rows[0]) if rows else None
 
 
 def _household_query(
@@ -115,7 +99,7 @@ async def _earlier(conn: aiosqlite.Connection, source: str) -> AddedReports:
     rows = await _fetchall(
         conn, f"SELECT {_COLUMNS} FROM reports WHERE source = ? ORDER BY id", (source,)
     )
-    reports = [_report(r) for r in rows]
+    reports = [report_of(r) for r in rows]
     pairs = {(r.village, r.indicator) for r in reports}
     totals = await _fetchall(
         conn,
@@ -142,12 +126,12 @@ async def _household(
     besides: int | None = None,
 ) -> StoredReport | None:
     rows = await _fetchall(conn, *_household_query(village, indicator, household, besides))
-    return _report(rows[0]) if rows else None
+    return report_of(rows[0]) if rows else None
 
 
-class SqliteReportStore:
+class SqliteReportStore(ReportListing):
     def __init__(self, db: Database) -> None:
-        self._db = db
+        super().__init__(db)
 
     async def add(
         self,
@@ -228,7 +212,7 @@ class SqliteReportStore:
         self, village: str, indicator: str, household: str
     ) -> StoredReport | None:
         rows = await self._db.fetchall(*_household_query(village, indicator, household))
-        return _report(rows[0]) if rows else None
+        return report_of(rows[0]) if rows else None
 
     async def repeated(
         self, reporter_id: int, text_key: str, since: datetime
@@ -238,7 +222,7 @@ class SqliteReportStore:
             " AND received_at >= ? AND status = 'active' ORDER BY id",
             (reporter_id, text_key, since.isoformat()),
         )
-        return [_report(r) for r in rows]
+        return [report_of(r) for r in rows]
 
     async def cancel(self, report_id: int, *, actor_id: int, at: datetime) -> StoredReport | None:
         async with self._db.transaction() as conn:
@@ -320,13 +304,13 @@ class SqliteReportStore:
 
     async def get(self, report_id: int) -> StoredReport | None:
         row = await self._db.fetchone(f"SELECT {_COLUMNS} FROM reports WHERE id = ?", (report_id,))
-        return _report(row) if row else None
+        return report_of(row) if row else None
 
     async def by_source(self, source: str) -> list[StoredReport]:
         rows = await self._db.fetchall(
             f"SELECT {_COLUMNS} FROM reports WHERE source = ? ORDER BY id", (source,)
         )
-        return [_report(r) for r in rows]
+        return [report_of(r) for r in rows]
 
     async def totals(self, villages: Iterable[str]) -> dict[str, int]:
         codes = list(villages)
@@ -377,17 +361,3 @@ class SqliteReportStore:
         return {
             (r["indicator"], date.fromisoformat(r["day"])): r["total"] for r in rows if r["total"]
         }
-
-    async def in_villages(self, villages: Collection[str]) -> list[StoredReport]:
-        wanted = sorted(set(villages))
-        if not wanted:
-            return []
-        marks = ", ".join("?" * len(wanted))
-        rows = await self._db.fetchall(
-            f"SELECT {_COLUMNS} FROM reports WHERE village IN ({marks}) ORDER BY id", wanted
-        )
-        return [_report(r) for r in rows]
-
-    async def all(self) -> list[StoredReport]:
-        rows = await self._db.fetchall(f"SELECT {_COLUMNS} FROM reports ORDER BY id")
-        return [_report(r) for r in rows]

@@ -173,3 +173,30 @@ async def test_targets_are_set_and_replaced(backend: Store) -> None:
         Target("housing", "d:meo-vac", 1800, date(2026, 12, 31)), actor_id=None, at=AT
     )
     assert [t.value for t in await backend.targets.all()] == [1800]
+
+
+async def test_reports_are_listed_a_page_at_a_time_oldest_first(backend: Store) -> None:
+    who = await reporter(backend)
+    for number in range(5):
+        village = SA_LUNG if number % 2 == 0 else XA_PHIN
+        await backend.reports.add(
+            [item(count=number + 1, village=village)],
+            reporter_id=who,
+            received_at=AT,
+            source=f"m{number}",
+        )
+    (first,) = (
+        await backend.reports.add([item()], reporter_id=who, received_at=AT, source="x")
+    ).reports
+    await backend.reports.cancel(first.id, actor_id=who, at=AT)
+
+    pages = [page async for page in backend.reports.pages(size=2)]
+    assert [len(p) for p in pages] == [2, 2, 2]
+    assert [r.count for p in pages for r in p] == [1, 2, 3, 4, 5, 2]  # cancelled ones too
+    assert pages[-1][-1].status is ReportStatus.CANCELLED
+    of_xa_phin = [p[0].count async for p in backend.reports.pages([XA_PHIN], size=1)]
+    assert of_xa_phin == [2, 4]
+    assert [p async for p in backend.reports.pages([])] == []
+    assert await backend.reports.count() == 6
+    assert await backend.reports.count([XA_PHIN]) == 2
+    assert await backend.reports.count([]) == 0
