@@ -328,7 +328,7 @@ class SqliteReportStore(ReportListing):
             f"SELECT village, indicator, total FROM village_totals WHERE village IN ({marks})",
             codes,
         )
-        return {(r["village"], r["indicator"]): r["total"] for r in rows}
+        return {(village, indicator): total for village, indicator, total in rows}
 
     async def daily_totals(
         self, villages: Collection[str], since: date, until: date
@@ -336,8 +336,10 @@ class SqliteReportStore(ReportListing):
         wanted = set(villages)
         span = (since.isoformat(), until.isoformat())
         # village_totals has a row for every (village, indicator) that ever had a report.
-        pairs = await self._db.fetchall("SELECT village, indicator FROM village_totals")
-        if {r["village"] for r in pairs} <= wanted:
+        reported = {
+            v for (v,) in await self._db.fetchall("SELECT DISTINCT village FROM village_totals")
+        }
+        if reported <= wanted:
             # The area holds every village that ever had a report: its days are the district's,
             # a few rows however many villages and reports there are.
             rows = await self._db.fetchall(
@@ -345,8 +347,13 @@ class SqliteReportStore(ReportListing):
                 span,
             )
         else:
-            codes = sorted(wanted & {r["village"] for r in pairs})
-            indicators = sorted({r["indicator"] for r in pairs})
+            codes = sorted(wanted & reported)
+            indicators = [
+                i
+                for (i,) in await self._db.fetchall(
+                    "SELECT DISTINCT indicator FROM indicator_daily ORDER BY indicator"
+                )
+            ]
             if not codes:
                 return {}
             # Both lists bound the primary key (village, indicator, day), so each pair is one
@@ -359,5 +366,5 @@ class SqliteReportStore(ReportListing):
                 (*codes, *indicators, *span),
             )
         return {
-            (r["indicator"], date.fromisoformat(r["day"])): r["total"] for r in rows if r["total"]
+            (indicator, date.fromisoformat(day)): total for indicator, day, total in rows if total
         }

@@ -25,13 +25,13 @@ class SqliteTargetStore:
         )
         return [
             Target(
-                indicator=r["indicator"],
-                unit=r["unit"],
-                value=r["value"],
-                deadline=date.fromisoformat(r["deadline"]),
-                baseline=r["baseline"],
+                indicator=indicator,
+                unit=unit,
+                value=value,
+                deadline=date.fromisoformat(deadline),
+                baseline=baseline,
             )
-            for r in rows
+            for indicator, unit, value, deadline, baseline in rows
         ]
 
     async def set(self, target: Target, *, actor_id: int | None, at: datetime) -> None:
