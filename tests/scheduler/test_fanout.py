@@ -4,6 +4,7 @@ ones start in their slots; the pacer makes up slots it missed, within a bound.""
 from __future__ import annotations
 
 import asyncio
+import itertools
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -53,7 +54,7 @@ async def test_several_sends_wait_for_their_answers_at_once(
     assert {i.status for i in await store.outbox.all()} == {OutboxStatus.SENT}
     # Still paced: the starts are 1/25 s apart.
     times = [at for _, at in sender.started]
-    assert all(b - a >= timedelta(seconds=1 / 25) for a, b in zip(times, times[1:], strict=False))
+    assert all(b - a >= timedelta(seconds=1 / 25) for a, b in itertools.pairwise(times))
 
 
 async def test_one_persons_messages_are_still_sent_in_order(
@@ -91,7 +92,7 @@ def test_the_pacer_makes_up_missed_slots_within_a_bound() -> None:
     after_pause = starts[1:]
     # The due slot and five missed ones start at once, then the pace is 1/10 s again.
     assert after_pause[:6] == [after_pause[0]] * 6
-    gaps = [b - a for a, b in zip(after_pause[5:], after_pause[6:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(after_pause[5:])]
     assert gaps == [timedelta(seconds=0.1)] * 4
     for start in starts:
         window = [t for t in starts if start <= t < start + timedelta(seconds=1)]
