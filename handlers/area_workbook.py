@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from core.indicators import IndicatorSet
 from core.models import StoredReport
+from core.periods import Period
 from core.ports import Store
 from core.progress import CHANGE_DAYS, PACE_DAYS, AreaProgress, Status
 from core.render import EXCEL_MAX_ROWS, ColumnKind, Renderers, Sheet
@@ -33,6 +34,7 @@ def _status(t: Translator, status: Status) -> str:
         Status.ACHIEVED: t.gettext("đã đạt"),
         Status.ON_TRACK: t.gettext("đúng tiến độ"),
         Status.BEHIND: t.gettext("chậm"),
+        Status.MISSED: t.gettext("không đạt"),
     }[status]
 
 
@@ -140,11 +142,14 @@ async def write_area_workbook(
     merged: bool,
     today: date,
     renderers: Renderers,
+    period: Period,
     max_rows: int = EXCEL_MAX_ROWS,
 ) -> int:
     """Write the .xlsx of an area to ``out``; returns how many reports it lists
     (``/xuat`` and ``python -m bot export``)."""
-    data = await load_progress(store, units, indicators, unit, merged=merged, today=today)
+    data = await load_progress(
+        store, units, indicators, unit, merged=merged, today=today, period=period
+    )
     villages = [v.code for v in units.villages_in(unit.code)]
     values = _ReportValues(t, indicators, await row_maker(store, units, tz))
     summary_headers, summary, totals = _summary(t, units, indicators, data)

@@ -8,8 +8,10 @@ from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from core.evidence import PhotoIntake
 from core.indicators import IndicatorSet
 from core.models import Person
+from core.periods import DEFAULT_PERIODS, PeriodSet
 from core.permissions import may_run
 from core.ports import Store
 from core.programme import ProgrammeGoal
@@ -55,6 +57,8 @@ class Engine:
         programme: Sequence[ProgrammeGoal] = (),
         rate_limiter: RateLimiter | None = None,
         file_limits: Mapping[str, int] | None = None,
+        periods: PeriodSet = DEFAULT_PERIODS,
+        photos: PhotoIntake | None = None,
     ) -> None:
         self.store = store
         self.units = units
@@ -69,6 +73,8 @@ class Engine:
         self.rate_limiter = rate_limiter
         # The largest file (bytes) each channel takes; a channel not named takes any.
         self.file_limits = dict(file_limits or {})
+        self.periods = periods
+        self.photos = photos
         # The channel each person last wrote from, as far as this process has recorded it.
         self._last_channel: dict[int, str] = {}
 
@@ -153,6 +159,8 @@ class Engine:
             translators=self.translators,
             programme=self.programme,
             max_file_bytes=self.file_limits.get(message.channel),
+            periods=self.periods,
+            photos=self.photos,
         )
         route = self._route(ctx)
         if route is None:
@@ -173,6 +181,8 @@ class Engine:
         message = ctx.message
         if message.contact_phone is not None:
             return self.router.contact
+        if message.photos or message.location is not None:
+            return self.router.media
         if message.choice is not None:
             prefix, _, rest = message.choice.partition(":")
             ctx.args = rest

@@ -11,8 +11,9 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from core.periods import Period
 from core.units import DISTRICT, VILLAGE, Unit
-from handlers.area import command_name, parse_query, resolve_area
+from handlers.area import command_name, parse_query, resolve_area, take_period
 from handlers.area_workbook import write_area_workbook
 from handlers.context import Context
 from handlers.messages import Attachment, Reply
@@ -67,7 +68,7 @@ def _parts(ctx: Context, unit: Unit, merged: bool) -> list[Unit]:
 
 
 async def _file(
-    ctx: Context, unit: Unit, merged: bool, folder: Path, limit: int | None
+    ctx: Context, unit: Unit, merged: bool, period: Period, folder: Path, limit: int | None
 ) -> Reply | None:
     """The area's workbook as a reply, or None when it is larger than ``limit``."""
     name = area_file_name(ctx.t, unit, merged=merged, today=ctx.today, extension="xlsx")
@@ -83,6 +84,7 @@ async def _file(
         merged=merged,
         today=ctx.today,
         renderers=ctx.renderers,
+        period=period,
     )
     size = path.stat().st_size
     if limit is not None and size > limit:
@@ -115,8 +117,12 @@ def _too_large(ctx: Context, unit: Unit, limit: int) -> Reply:
 
 @router.command("xuat")
 async def export(ctx: Context) -> list[Reply]:
-    query = parse_query(ctx.args)
-    usage = ctx._("Ví dụ: /xuat; /xuat xã Sơn Vĩ; /xuat cu (tổng hợp theo xã cũ)")
+    taken = take_period(ctx, ctx.args)
+    if isinstance(taken, Reply):
+        return [taken]
+    period, args = taken
+    query = parse_query(args)
+    usage = ctx._("Ví dụ: /xuat; /xuat xã Sơn Vĩ; /xuat cu (tổng hợp theo xã cũ); /xuat 2021-2025")
     resolved = resolve_area(ctx, query, usage)
     if isinstance(resolved, Reply):
         return [resolved]
@@ -130,7 +136,7 @@ async def export(ctx: Context) -> list[Reply]:
         else:
             surely_too_large = False
         if not surely_too_large:
-            whole = await _file(ctx, unit, merged, Path(folder), limit)
+            whole = await _file(ctx, unit, merged, period, Path(folder), limit)
             if whole is not None:
                 return [whole]
         assert limit is not None
@@ -153,6 +159,6 @@ async def export(ctx: Context) -> list[Reply]:
             )
         ]
         for part in parts:
-            reply = await _file(ctx, part, merged, Path(folder), limit)
+            reply = await _file(ctx, part, merged, period, Path(folder), limit)
             replies.append(reply if reply is not None else _too_large(ctx, part, limit))
         return replies

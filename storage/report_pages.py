@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Collection
 from datetime import date, datetime
 
-import aiosqlite
-
 from core.models import ReportStatus, StoredReport
-from storage.database import Database
+from storage.sql import Database, Row
 
 __all__ = ["COLUMNS", "ReportListing", "report_of"]
 
@@ -17,7 +15,7 @@ COLUMNS = (
 )
 
 
-def report_of(row: aiosqlite.Row) -> StoredReport:
+def report_of(row: Row) -> StoredReport:
     return StoredReport(
         id=row["id"],
         indicator=row["indicator"],
@@ -33,20 +31,11 @@ def report_of(row: aiosqlite.Row) -> StoredReport:
 
 
 class ReportListing:
-    """The listing half of ``SqliteReportStore`` (core.ports.ReportStore)."""
+    """The listing half of ``SqlReportStore`` (core.ports.ReportStore): SQL that SQLite and
+    PostgreSQL both read."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
-
-    async def in_villages(self, villages: Collection[str]) -> list[StoredReport]:
-        wanted = sorted(set(villages))
-        if not wanted:
-            return []
-        marks = ", ".join("?" * len(wanted))
-        rows = await self._db.fetchall(
-            f"SELECT {COLUMNS} FROM reports WHERE village IN ({marks}) ORDER BY id", wanted
-        )
-        return [report_of(r) for r in rows]
 
     async def all(self) -> list[StoredReport]:
         rows = await self._db.fetchall(f"SELECT {COLUMNS} FROM reports ORDER BY id")

@@ -1,4 +1,4 @@
-"""Reports, their running totals and their history in SQLite."""
+"""Reports, their running totals and their history (SQL shared by SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -7,34 +7,38 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
-import aiosqlite
-
 from core.models import AddedReports, ReportStatus, StoredReport
 from core.parsing import ReportItem
 from core.ports import HouseholdTaken
 from core.text import fold
-from storage.database import Database, record_event
 from storage.report_pages import COLUMNS as _COLUMNS
-from storage.report_pages import ReportListing, report_of
+from storage.report_pages import ReportListing
+from storage.report_pages import report_of as _report
+from storage.sql import Connection, Database, record_event
+from storage.totals import daily_totals, period_totals
 
-__all__ = ["SqliteReportStore"]
+__all__ = ["SqlReportStore"]
 
 _INSERT = (
     "INSERT INTO reports (indicator, count, village, household, household_key, done_on,"
     " received_at, reporter_id, source, text_key)"
 )
+# Typed: PostgreSQL cannot infer a parameter's type from an INSERT … SELECT.
+_TYPED_VALUES = (
+    " SELECT CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS TEXT),"
+    " CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS TEXT),"
+    " CAST(? AS TEXT)"
+)
 
 
-async def bump_totals(
-    conn: aiosqlite.Connection, village: str, indicator: str, day: date, delta: int
-) -> int:
+async def bump_totals(conn: Connection, village: str, indicator: str, day: date, delta: int) -> int:
     """Keep the aggregates in step with reports; every change of a report's count goes here.
 
     Returns the village's running total of the indicator after the change.
     """
     # Sent together: aiosqlite runs them in order, and one round trip is saved.
     village_total, _, _ = await asyncio.gather(
-        conn.execute_fetchall(
+        conn.fetchall(
             "INSERT INTO village_totals (village, indicator, total) VALUES (?, ?, ?)"
             " ON CONFLICT (village, indicator)"
             " DO UPDATE SET total = village_totals.total + excluded.total"
@@ -70,18 +74,11 @@ def _snapshot(report: StoredReport) -> dict[str, object]:
     }
 
 
-async def _fetchall(
-    conn: aiosqlite.Connection, sql: str, params: Sequence[object]
-) -> list[aiosqlite.Row]:
-    # One trip to aiosqlite's thread (a cursor's execute/fetch/close would take three).
-    return list(await conn.execute_fetchall(sql, params))
-
-
-async def _active(conn: aiosqlite.Connection, report_id: int) -> StoredReport | None:
-    rows = await _fetchall(
-        conn, f"SELECT {_COLUMNS} FROM reports WHERE id = ? AND status = 'active'", (report_id,)
+async def _active(conn: Connection, report_id: int) -> StoredReport | None:
+    rows = await conn.fetchall(
+        f"SELECT {_COLUMNS} FROM reports WHERE id = ? AND status = 'active'", (report_id,)
     )
-    return report_of(rows[0]) if rows else None
+    return _report(rows[0]) if rows else None
 
 
 def _household_query(
@@ -94,15 +91,14 @@ def _household_query(
     )
 
 
-async def _earlier(conn: aiosqlite.Connection, source: str) -> AddedReports:
+async def _earlier(conn: Connection, source: str) -> AddedReports:
     """The reports already stored from ``source``, with their current totals."""
-    rows = await _fetchall(
-        conn, f"SELECT {_COLUMNS} FROM reports WHERE source = ? ORDER BY id", (source,)
+    rows = await conn.fetchall(
+        f"SELECT {_COLUMNS} FROM reports WHERE source = ? ORDER BY id", (source,)
     )
-    reports = [report_of(r) for r in rows]
+    reports = [_report(r) for r in rows]
     pairs = {(r.village, r.indicator) for r in reports}
-    totals = await _fetchall(
-        conn,
+    totals = await conn.fetchall(
         "SELECT village, indicator, total FROM village_totals"
         f" WHERE village IN ({', '.join('?' * len(pairs))})",
         [village for village, _ in pairs],
@@ -117,19 +113,24 @@ async def _earlier(conn: aiosqlite.Connection, source: str) -> AddedReports:
     )
 
 
+def _household_lock(village: str, indicator: str, household: str) -> str:
+    return f"household:{village}:{indicator}:{fold(household)}"
+
+
 async def _household(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     village: str,
     indicator: str,
     household: str,
     *,
     besides: int | None = None,
 ) -> StoredReport | None:
-    rows = await _fetchall(conn, *_household_query(village, indicator, household, besides))
-    return report_of(rows[0]) if rows else None
+    await conn.lock(_household_lock(village, indicator, household))
+    rows = await conn.fetchall(*_household_query(village, indicator, household, besides))
+    return _report(rows[0]) if rows else None
 
 
-class SqliteReportStore(ReportListing):
+class SqlReportStore(ReportListing):
     def __init__(self, db: Database) -> None:
         super().__init__(db)
 
@@ -160,22 +161,24 @@ class SqliteReportStore(ReportListing):
                     text_key,
                 )
                 if stored or source is None:
-                    cursor = await conn.execute(
-                        _INSERT + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values
+                    row = await conn.fetchone(
+                        _INSERT + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", values
                     )
                 else:
-                    # Stored only if the message is not: checked under the write lock, in the
-                    # same statement, since two deliveries of one message may be handled at once.
-                    cursor = await conn.execute(
-                        _INSERT + " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
-                        " WHERE NOT EXISTS (SELECT 1 FROM reports WHERE source = ?)",
+                    # Stored only if the message is not: checked in the same statement, under
+                    # the write lock (SQLite) or the message's lock (PostgreSQL), since two
+                    # deliveries of one message may be handled at once, by two processes even.
+                    await conn.lock(f"source:{source}")
+                    row = await conn.fetchone(
+                        _INSERT + _TYPED_VALUES + " WHERE NOT EXISTS"
+                        " (SELECT 1 FROM reports WHERE source = ?) RETURNING id",
                         (*values, source),
                     )
-                    if cursor.rowcount == 0:
+                    if row is None:
                         return await _earlier(conn, source)
-                assert cursor.lastrowid is not None
+                assert row is not None
                 report = StoredReport(
-                    id=cursor.lastrowid,
+                    id=int(row[0]),
                     indicator=item.indicator,
                     count=item.count,
                     village=item.village,
@@ -212,7 +215,7 @@ class SqliteReportStore(ReportListing):
         self, village: str, indicator: str, household: str
     ) -> StoredReport | None:
         rows = await self._db.fetchall(*_household_query(village, indicator, household))
-        return report_of(rows[0]) if rows else None
+        return _report(rows[0]) if rows else None
 
     async def repeated(
         self, reporter_id: int, text_key: str, since: datetime
@@ -222,7 +225,7 @@ class SqliteReportStore(ReportListing):
             " AND received_at >= ? AND status = 'active' ORDER BY id",
             (reporter_id, text_key, since.isoformat()),
         )
-        return [report_of(r) for r in rows]
+        return [_report(r) for r in rows]
 
     async def cancel(self, report_id: int, *, actor_id: int, at: datetime) -> StoredReport | None:
         async with self._db.transaction() as conn:
@@ -304,13 +307,13 @@ class SqliteReportStore(ReportListing):
 
     async def get(self, report_id: int) -> StoredReport | None:
         row = await self._db.fetchone(f"SELECT {_COLUMNS} FROM reports WHERE id = ?", (report_id,))
-        return report_of(row) if row else None
+        return _report(row) if row else None
 
     async def by_source(self, source: str) -> list[StoredReport]:
         rows = await self._db.fetchall(
             f"SELECT {_COLUMNS} FROM reports WHERE source = ? ORDER BY id", (source,)
         )
-        return [report_of(r) for r in rows]
+        return [_report(r) for r in rows]
 
     async def totals(self, villages: Iterable[str]) -> dict[str, int]:
         codes = list(villages)
@@ -333,38 +336,9 @@ class SqliteReportStore(ReportListing):
     async def daily_totals(
         self, villages: Collection[str], since: date, until: date
     ) -> dict[tuple[str, date], int]:
-        wanted = set(villages)
-        span = (since.isoformat(), until.isoformat())
-        # village_totals has a row for every (village, indicator) that ever had a report.
-        reported = {
-            v for (v,) in await self._db.fetchall("SELECT DISTINCT village FROM village_totals")
-        }
-        if reported <= wanted:
-            # The area holds every village that ever had a report: its days are the district's,
-            # a few rows however many villages and reports there are.
-            rows = await self._db.fetchall(
-                "SELECT indicator, day, total FROM indicator_daily WHERE day >= ? AND day <= ?",
-                span,
-            )
-        else:
-            codes = sorted(wanted & reported)
-            indicators = [
-                i
-                for (i,) in await self._db.fetchall(
-                    "SELECT DISTINCT indicator FROM indicator_daily ORDER BY indicator"
-                )
-            ]
-            if not codes:
-                return {}
-            # Both lists bound the primary key (village, indicator, day), so each pair is one
-            # range seek over the window's days, not a scan of the village's history.
-            rows = await self._db.fetchall(
-                "SELECT indicator, day, SUM(total) AS total FROM village_daily"
-                f" WHERE village IN ({', '.join('?' * len(codes))})"
-                f" AND indicator IN ({', '.join('?' * len(indicators))})"
-                " AND day >= ? AND day <= ? GROUP BY indicator, day",
-                (*codes, *indicators, *span),
-            )
-        return {
-            (indicator, date.fromisoformat(day)): total for indicator, day, total in rows if total
-        }
+        return await daily_totals(self._db, villages, since, until)
+
+    async def period_totals(
+        self, villages: Collection[str], first: date, last: date
+    ) -> dict[tuple[str, str], int]:
+        return await period_totals(self._db, villages, first, last)

@@ -153,6 +153,7 @@ async def test_a_long_report_sheet_goes_on_in_a_second_sheet(
         merged=True,
         today=date(2026, 11, 26),
         renderers=RENDERERS,
+        period=engine.periods.items[0],
         max_rows=4,  # a header and three reports a sheet
     )
     assert count == 7

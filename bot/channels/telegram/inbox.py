@@ -32,8 +32,10 @@ from telegram.error import (
 )
 
 from bot.channels.lanes import Lanes, wait_any
+from bot.channels.telegram.photos import with_media
 from bot.channels.telegram.sender import send_replies
 from bot.channels.telegram.updates import CHANNEL, inbound_from_update, lane_key
+from core.evidence import MAX_PHOTO_BYTES
 from core.models import InboxEntry
 from core.ports import Inbox
 from handlers import Engine, Reply
@@ -64,6 +66,10 @@ async def replies_to(bot: Bot, engine: Engine, update: Update) -> tuple[int, lis
     chat = update.effective_chat
     if inbound is None or chat is None:
         return None
+    message = update.message or update.edited_message
+    if message is not None and update.edited_message is None:
+        limit = engine.photos.max_bytes if engine.photos else MAX_PHOTO_BYTES
+        inbound = await with_media(bot, message, inbound, max_bytes=limit)
     return chat.id, await engine.handle(inbound)
 
 
