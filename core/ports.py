@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from core.evidence import AttachResult, Location, PreparedPhoto, StoredPhoto
+from core.household_ports import HouseholdConflict, HouseholdStore
 from core.models import (
     AddedReports,
     AuditEvent,
@@ -31,6 +32,8 @@ __all__ = [
     "ActivityStore",
     "AuditLog",
     "EvidenceStore",
+    "HouseholdConflict",
+    "HouseholdStore",
     "HouseholdTaken",
     "Inbox",
     "OutboxStore",
@@ -355,6 +358,8 @@ class Store(Protocol):
     def pending(self) -> PendingStore: ...
     @property
     def evidence(self) -> EvidenceStore: ...
+    @property
+    def households(self) -> HouseholdStore: ...
     async def close(self) -> None: ...
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-__all__ = ["TableError", "read_table"]
+__all__ = ["TableError", "read_table", "table_rows"]
 
 _DELIMITERS = ",;\t"
 
@@ -18,6 +18,18 @@ class TableError(ValueError):
         self.problems = problems
 
 
+def _delimiter(text: str) -> str:
+    header = text.split("\n", 1)[0]
+    delimiter = max(_DELIMITERS, key=header.count) if header else ","
+    return delimiter if header.count(delimiter) else ","
+
+
+def table_rows(text: str) -> list[list[str]]:
+    """Every row of a CSV text (header first), with the delimiter ``read_table`` would use."""
+    text = text.lstrip("\ufeff")
+    return list(csv.reader(io.StringIO(text), delimiter=_delimiter(text)))
+
+
 def read_table(text: str) -> csv.DictReader[str]:
     """Rows of a CSV text by header name.
 
@@ -25,8 +37,5 @@ def read_table(text: str) -> csv.DictReader[str]:
     the decimal separator there; tab-separated text is what a copy from a sheet gives. The
     delimiter is the one of these that the header line uses most.
     """
-    header = text.lstrip("\ufeff").split("\n", 1)[0]
-    delimiter = max(_DELIMITERS, key=header.count) if header else ","
-    if not header.count(delimiter):
-        delimiter = ","
-    return csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter)
+    text = text.lstrip("\ufeff")
+    return csv.DictReader(io.StringIO(text), delimiter=_delimiter(text))

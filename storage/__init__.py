@@ -13,6 +13,7 @@ from storage.activity import SqlActivityStore
 from storage.database import open_database
 from storage.events import SqlAuditLog
 from storage.evidence import SqlEvidenceStore
+from storage.households import SqlHouseholdStore
 from storage.inbox import SqlInbox
 from storage.outbox import SqlOutboxStore
 from storage.pending import SqlPendingStore
@@ -48,6 +49,7 @@ class SqlStore:
         self.outbox = SqlOutboxStore(db)
         self.pending = SqlPendingStore(db)
         self.evidence = SqlEvidenceStore(db)
+        self.households = SqlHouseholdStore(db)
         self.inbox = SqlInbox(db)
         self.audit = SqlAuditLog(db)
 

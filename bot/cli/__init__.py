@@ -23,6 +23,7 @@ from bot.cli.data import (
     cmd_import_tasks,
     cmd_import_units,
 )
+from bot.cli.households import cmd_import_households
 from bot.cli.parse import cmd_parse
 from bot.cli.reminders import cmd_reminders, moment
 from bot.logs import setup_logging
@@ -85,6 +86,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     periods.add_argument("file", metavar="FILE.csv")
     periods.set_defaults(func=cmd_import_periods)
+
+    households = command(
+        "import-households",
+        "Add or update the commune's households from FILE.xlsx or FILE.csv (see the README:"
+        " village, head's name, birth year, ethnicity, members, category, year, decision,"
+        " code; or village, year, total for year-end totals); a file with any bad line"
+        " imports nothing.",
+    )
+    households.add_argument("file", metavar="FILE")
+    households.set_defaults(func=cmd_import_households)
 
     reminders = command(
         "reminders",
