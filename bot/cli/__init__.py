@@ -17,6 +17,7 @@ from bot.cli.data import (
     cmd_audit,
     cmd_backup,
     cmd_export,
+    cmd_import_indicators,
     cmd_import_periods,
     cmd_import_roster,
     cmd_import_targets,
@@ -85,6 +86,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     periods.add_argument("file", metavar="FILE.csv")
     periods.set_defaults(func=cmd_import_periods)
+
+    indicators = command(
+        "import-indicators",
+        "Add or change what cadres report on from a CSV (code,name_vi,name_en,unit_vi,unit_en,"
+        "keywords,household; keywords separated by |); a keyword another indicator has is"
+        " refused.",
+    )
+    indicators.add_argument("file", metavar="FILE.csv")
+    indicators.set_defaults(func=cmd_import_indicators)
 
     reminders = command(
         "reminders",

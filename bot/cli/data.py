@@ -15,6 +15,7 @@ from bot.exports.table import write_csv
 from bot.imports import (
     CsvImport,
     ImportProblem,
+    import_indicators,
     import_periods,
     import_roster,
     import_targets,
@@ -22,7 +23,6 @@ from bot.imports import (
     import_units,
 )
 from bot.settings import Settings, is_postgres
-from core.indicators import DEFAULT_INDICATORS
 from core.periods import DEFAULT_PERIODS
 from core.units import DISTRICT
 from handlers.report_rows import export_rows
@@ -32,6 +32,7 @@ __all__ = [
     "cmd_audit",
     "cmd_backup",
     "cmd_export",
+    "cmd_import_indicators",
     "cmd_import_periods",
     "cmd_import_roster",
     "cmd_import_targets",
@@ -83,6 +84,10 @@ def cmd_import_periods(args: argparse.Namespace) -> int:
     return _import_csv(args, import_periods)
 
 
+def cmd_import_indicators(args: argparse.Namespace) -> int:
+    return _import_csv(args, import_indicators)
+
+
 async def _export_xlsx(settings: Settings, *, merged: bool) -> tuple[bytes, int] | None:
     from handlers.export import area_workbook
 
@@ -96,7 +101,7 @@ async def _export_xlsx(settings: Settings, *, merged: bool) -> tuple[bytes, int]
         return await area_workbook(
             app.store,
             units,
-            DEFAULT_INDICATORS,
+            app.engine.indicators,
             app.engine.translators[settings.default_locale],
             settings.tz,
             districts[0],
