@@ -23,6 +23,7 @@ from bot.imports import (
     import_units,
 )
 from bot.settings import Settings, is_postgres
+from bot.spreadsheet import SpreadsheetError, table_text
 from core.periods import DEFAULT_PERIODS
 from core.units import DISTRICT
 from handlers.report_rows import export_rows
@@ -42,11 +43,12 @@ __all__ = [
 
 
 def _import_csv(args: argparse.Namespace, load: CsvImport) -> int:
-    """Read FILE.csv, then import it whole or, naming the bad lines, not at all."""
+    """Read FILE (.csv, or .xlsx: its first sheet), then import it whole or, naming the bad
+    lines, not at all."""
     file = Path(args.file)
     try:
-        text = file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
+        text = table_text(file.read_bytes())
+    except (OSError, SpreadsheetError) as error:
         print(f"Cannot read {file}: {error}", file=sys.stderr)
         return 2
     settings = settings_of(args)
