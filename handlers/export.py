@@ -12,8 +12,10 @@ from core.periods import Period
 from core.ports import Store
 from core.progress import CHANGE_DAYS, PACE_DAYS, AreaProgress, Status
 from core.render import ColumnKind, Renderers, Sheet
+from core.text import slug
 from core.units import Unit, UnitDirectory
 from handlers.area import load_progress, parse_query, resolve_area, take_period
+from handlers.closing import closing_sheet, closing_title
 from handlers.context import Context
 from handlers.messages import Attachment, Reply
 from handlers.report_rows import EXPORT_COLUMNS, export_rows
@@ -137,7 +139,13 @@ async def area_workbook(
         store, units, indicators, unit, merged=merged, today=today, period=period
     )
     villages = [v.code for v in units.villages_in(unit.code)]
-    rows = await export_rows(store, units, tz, villages=villages)
+    first, last = period.start.isoformat(), period.end.isoformat()
+    # The reports whose work was done in the period: what its figures count.
+    rows = [
+        r
+        for r in await export_rows(store, units, tz, villages=villages)
+        if first <= str(r["date"]) <= last
+    ]
     summary_headers, summary, totals = _summary(t, units, indicators, data)
     report_headers, reports = _reports(t, indicators, rows)
     report_kinds: list[ColumnKind | None] = [None] * len(EXPORT_COLUMNS)
@@ -162,6 +170,10 @@ async def area_workbook(
     title = t.gettext("Tiến độ {unit} đến {date}").format(
         unit=unit_label(t, unit), date=t.short_date(today)
     )
+    if data.closed:
+        closing = await closing_sheet(store, units, indicators, t, unit, data, period)
+        sheets.insert(0, closing)
+        title = closing_title(t, unit, period)
     # Writing a large area's reports takes a while: off the event loop, so other chats go on.
     content = await asyncio.to_thread(renderers.workbook, sheets, title=title)
     return content, len(reports)
@@ -191,10 +203,19 @@ async def export(ctx: Context) -> list[Reply]:
         renderers=ctx.renderers,
         period=period,
     )
+    name = area_file_name(ctx.t, unit, merged=merged, today=ctx.today, extension="xlsx")
+    if period.end < ctx.today:
+        text = ctx.t.ngettext(
+            "{title}: bảng tổng kết theo năm, bảng tổng hợp và {n} báo cáo.",
+            "{title}: bảng tổng kết theo năm, bảng tổng hợp và {n} báo cáo.",
+            count,
+        ).format(title=closing_title(ctx.t, unit, period), n=ctx.t.number(count))
+        old_map = "" if merged else "-truoc-2025"
+        closing = f"tong-ket-{period.code}-{slug(ctx.unit_label(unit))}{old_map}.xlsx"
+        return [Reply(text, attachment=Attachment(closing, content))]
     text = ctx.t.ngettext(
         "Tệp Excel tiến độ {unit} đến {date}: bảng tổng hợp và {n} báo cáo.",
         "Tệp Excel tiến độ {unit} đến {date}: bảng tổng hợp và {n} báo cáo.",
         count,
     ).format(unit=ctx.unit_label(unit), date=ctx.t.short_date(ctx.today), n=ctx.t.number(count))
-    name = area_file_name(ctx.t, unit, merged=merged, today=ctx.today, extension="xlsx")
     return [Reply(text, attachment=Attachment(name, content))]

@@ -133,6 +133,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="xlsx: summarise by the communes as they were before 1 July 2025",
     )
+    export.add_argument(
+        "--period",
+        metavar="CODE",
+        help="xlsx: the programme period (default: the current one); an ended one adds the"
+        " closing report by year",
+    )
     export.set_defaults(func=cmd_export)
 
     audit = command("audit", "List the history of changes (who, when, before, after).")

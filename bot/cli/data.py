@@ -24,7 +24,6 @@ from bot.imports import (
 )
 from bot.settings import Settings, is_postgres
 from bot.spreadsheet import SpreadsheetError, table_text
-from core.periods import DEFAULT_PERIODS
 from core.units import DISTRICT
 from handlers.report_rows import export_rows
 from storage.backup import BackupError, backup_database
@@ -90,7 +89,9 @@ def cmd_import_indicators(args: argparse.Namespace) -> int:
     return _import_csv(args, import_indicators)
 
 
-async def _export_xlsx(settings: Settings, *, merged: bool) -> tuple[bytes, int] | None:
+async def _export_xlsx(
+    settings: Settings, *, merged: bool, period_code: str | None
+) -> tuple[bytes, int] | None:
     from handlers.export import area_workbook
 
     async with open_app(settings) as app:
@@ -100,6 +101,12 @@ async def _export_xlsx(settings: Settings, *, merged: bool) -> tuple[bytes, int]
             print("The units list has no district to export.", file=sys.stderr)
             return None
         today = app.clock().astimezone(settings.tz).date()
+        periods = app.engine.periods
+        period = periods.find(period_code) if period_code else periods.current(today)
+        if period is None:
+            known = ", ".join(p.code for p in periods)
+            print(f"No period {period_code!r}; the periods are: {known}", file=sys.stderr)
+            return None
         return await area_workbook(
             app.store,
             units,
@@ -110,7 +117,7 @@ async def _export_xlsx(settings: Settings, *, merged: bool) -> tuple[bytes, int]
             merged=merged,
             today=today,
             renderers=app.engine.renderers,
-            period=app.engine.periods.current(today) or DEFAULT_PERIODS.items[-1],
+            period=period,
         )
 
 
@@ -136,7 +143,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         if not args.out:
             print("An Excel file needs --out FILE.xlsx", file=sys.stderr)
             return 2
-        made = asyncio.run(_export_xlsx(settings, merged=not args.pre_2025))
+        made = asyncio.run(
+            _export_xlsx(settings, merged=not args.pre_2025, period_code=args.period)
+        )
         if made is None or not _write(args.out, made[0]):
             return 2
         print(f"Wrote the summary and {made[1]} reports to {args.out}")
