@@ -59,6 +59,9 @@ async def test_an_imported_indicator_is_reported_and_shown_everywhere(
     workbook = load_workbook(io.BytesIO(reply.attachment.content))
     names = {row[0] for row in workbook["Tổng hợp"].iter_rows(min_row=2, values_only=True)}
     assert {"Nhà tiêu hợp vệ sinh", "Thẻ bảo hiểm y tế"} <= names
+    # A task of the imported indicator, and its progress, as for the shipped ones.
+    assert "/nhiemvu" in await leader.say("/giao Sà Lủng nhà tiêu 8 31/12")
+    assert "Nhà tiêu hợp vệ sinh: 5/8 cái" in await cadre.say("/nhiemvu")  # done today count
     await leader.say("/ngonngu en")
     assert "Health insurance cards: 5 cards" in await leader.say("/tiendo thôn Sà Lủng")
 
