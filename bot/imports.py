@@ -56,7 +56,8 @@ async def import_tasks(
 ) -> str:
     now = utc_now()
     today = now.astimezone(settings.tz).date()
-    tasks = parse_tasks_csv(text, units, await store.indicators.load(), today)
+    indicators, periods = await store.indicators.load(), await store.periods.load()
+    tasks = parse_tasks_csv(text, units, indicators, today, periods)
     await store.tasks.add(tasks, actor_id=None, at=now)
     return f"Tasks: {len(tasks)} imported"
 
