@@ -151,8 +151,7 @@ class ReportParser:
         used = [False] * n
         line_ref: VillageRef | None = None
         if start < n and kind[start] == WORD and key[start] not in ("thon", "ban"):
-            name_end = self._name_end(t, start, MAX_NAME_WORDS)
-            found = self._villages.resolve_name(t, start, name_end, bare=True)
+            found = self._village_at(t, start, bare=True)
             if found is not None:
                 line_ref, end = found
                 msg.refer(line_ref)
@@ -218,8 +217,9 @@ class ReportParser:
                         when = last_weekday(msg.today, payload)
                     msg.date_read(t, j, (when, end))
                 elif ptype == P_VILLAGE:
-                    name_end = self._name_end(t, end, MAX_NAME_WORDS)
-                    found3 = self._villages.after_marker(t, end, name_end)
+                    found3 = None
+                    if self._villages.may_name(t, end):
+                        found3 = self._village_at(t, end, bare=False)
                     if found3 is not None:
                         ref, end = found3
                         msg.refer(ref)
@@ -273,6 +273,15 @@ class ReportParser:
                 msg.fail(ErrorCode.INVALID_COUNT, item.count_text)
                 continue
             msg.items.append((item, line_ref))
+
+    def _village_at(self, t: Line, j: int, *, bare: bool) -> tuple[VillageRef, int] | None:
+        """The village named at token j: an exact name or alias (longest first), else the
+        words up to the next reserved word or phrase (VillageNames.resolve_name)."""
+        found = self._villages.exact_name(t, j)
+        if found is None:
+            end = self._name_end(t, j, MAX_NAME_WORDS)
+            found = self._villages.resolve_name(t, j, end, bare=bare)
+        return found
 
     # -- numbers and households --
 
