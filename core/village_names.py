@@ -76,20 +76,26 @@ class VillageNames:
                 return self.ref(exact, t.text(j, j + length)), j + length
         return None
 
+    def may_name(self, t: Line, j: int) -> bool:
+        """Whether token j, after "thôn"/"bản", may name a village: not a mark, nor the
+        sender's own village ("thôn mình")."""
+        return j < t.n and t.kind[j] != MARK and t.key[j] not in OWN_VILLAGE_WORDS
+
     def resolve_name(
         self, t: Line, j: int, end: int, *, bare: bool
     ) -> tuple[VillageRef, int] | None:
-        """A village name starting at token j, or None when there is none to resolve.
+        """The village named at token j when no exact name starts there (see exact_name).
 
-        Exact names and aliases first, longest first; then the words j..end (up to the
-        next reserved word or phrase, as the reader found them) as the beginning of village
-        names or one edit away from a name. ``bare`` (no thôn/bản before it) asks for two
-        words at least and never reports an unknown village: such words are simply not a
-        village reference.
+        The words j..end (up to the next reserved word or phrase, as the reader found them)
+        as the beginning of village names or one edit away from a name. ``bare`` (no
+        thôn/bản before it) asks for two words at least and never reports an unknown
+        village: such words are simply not a village reference.
         """
-        found = self.exact_name(t, j)
-        if found is not None:
-            return found
+        if t.kind[j] == NUM:
+            if bare:
+                return None
+            # "thôn 99": a number that is no village's name.
+            return VillageRef(None, ErrorCode.UNKNOWN_VILLAGE, t.text(j, j + 1)), j + 1
         smallest = 2 if bare else 1
         if end - j < smallest:
             return None
@@ -104,18 +110,6 @@ class VillageNames:
         if bare:
             return None
         return VillageRef(None, ErrorCode.UNKNOWN_VILLAGE, t.text(j, end)), end
-
-    def after_marker(self, t: Line, j: int, end: int) -> tuple[VillageRef, int] | None:
-        """The village after "thôn"/"bản" at token j (its words run to ``end``); None when
-        the marker names none."""
-        if j >= t.n or t.kind[j] == MARK or t.key[j] in OWN_VILLAGE_WORDS:
-            return None
-        if t.kind[j] == NUM:
-            found = self.exact_name(t, j)
-            if found is not None:
-                return found
-            return VillageRef(None, ErrorCode.UNKNOWN_VILLAGE, t.text(j, j + 1)), j + 1
-        return self.resolve_name(t, j, end, bare=False)
 
     def before_colon(self, t: Line, start: int, colon: int) -> tuple[VillageRef, int, int] | None:
         """A village named by the words before ":" (a heading); None when they name none."""
