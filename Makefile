@@ -8,29 +8,36 @@ MO := $(PO:.po=.mo)
 
 .PHONY: run test lint catalogs extract bench clean
 
+# Setting up and the catalogs are quiet; `make run` then shows only the bot's own words.
 run: $(STAMP) $(MO)
-	$(PY) -m bot run
+	@$(PY) -m bot run
 
 test: $(STAMP) $(MO)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
 bench: $(STAMP) $(MO)
 	$(PY) bench/run.py --quick
 
+# -qq keeps pip to its errors; PYTHONWARNINGS reaches the build backend (setuptools notices).
+PIP_QUIET := PYTHONWARNINGS=ignore $(PY) -m pip install -qq --disable-pip-version-check
+
 $(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
-	rm -f $(VENV)/.installed-*
-	touch $@
+	@if [ -d $(VENV) ]; then echo "Updating $(VENV) for the changed pyproject.toml…"; \
+	else echo "Setting up $(VENV) (first run only, about a minute)…"; fi
+	@$(PYTHON) -m venv $(VENV)
+	@$(PIP_QUIET) --upgrade pip
+	@$(PIP_QUIET) -e ".[dev]"
+	@rm -f $(VENV)/.installed-*
+	@touch $@
 
 catalogs: $(MO)
 
 locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(STAMP)
-	$(PY) -m babel.messages.frontend compile -d locales -D messages -l $* 
+	@$(PY) -m babel.messages.frontend -q compile -d locales -D messages -l $*
 
 # After changing user-facing strings: refresh the template and both catalogs, then translate.
 extract: $(STAMP)

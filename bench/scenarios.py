@@ -22,7 +22,7 @@ from bot.app import build_engine
 from bot.settings import Settings
 from core.models import Role, Target
 from core.units import parse_units_csv
-from handlers import Engine, Inbound
+from handlers import Inbound
 from storage import SqliteStore, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,11 +79,11 @@ def settings(folder: Path) -> Settings:
 
 
 async def ingest(sizes: Sizes) -> dict[str, float]:
-    """The full Telegram path: Update → process_update → parse → store (durable) → reply."""
+    """The full Telegram path: Update → engine → parse → store (durable) → reply."""
     from telegram import Update
 
-    from bot.channels.telegram import build_application
-    from tests.fakes import OfflineRequest
+    from bot.channels.telegram.inbox import answer_update
+    from tests.fakes import OfflineRequest, offline_bot
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -93,22 +93,9 @@ async def ingest(sizes: Sizes) -> dict[str, float]:
         for person in people:
             await store.people.link(person.id, "telegram", str(10_000 + person.id), START)
 
-        async def keep(e: Engine) -> Engine:
-            return e
-
-        async def open_engine() -> Engine:
-            return engine
-
         request = OfflineRequest()
-        application = build_application(
-            "1:bench",
-            open_engine=open_engine,
-            close_engine=keep,
-            request=request,
-            rate_limit=False,
-        )
-        await application.initialize()
-        application.bot_data.engine = engine
+        bot = offline_bot(request, "1:bench")
+        await bot.initialize()
         payloads = []
         for i in range(sizes["messages"]):
             person = people[i % len(people)]
@@ -131,7 +118,7 @@ async def ingest(sizes: Sizes) -> dict[str, float]:
 
         async def one(payload: dict[str, Any]) -> None:
             async with limit:
-                await application.process_update(Update.de_json(payload, application.bot))
+                await answer_update(bot, engine, Update.de_json(payload, bot))
 
         started = time.perf_counter()
         await asyncio.gather(*(one(p) for p in payloads))
@@ -139,7 +126,7 @@ async def ingest(sizes: Sizes) -> dict[str, float]:
         stored = await store.db.fetchone("SELECT COUNT(*) FROM reports")
         if stored is None or stored[0] != sizes["messages"]:
             raise RuntimeError(f"stored {stored and stored[0]} of {sizes['messages']} reports")
-        await application.shutdown()
+        await bot.shutdown()
         await store.close()
     return {"ingest_reports_per_s": sizes["messages"] / elapsed}
 
@@ -280,7 +267,7 @@ async def fanout(sizes: Sizes) -> dict[str, float]:
     """
     from telegram import Bot
 
-    from bot.channels.telegram import TelegramSender
+    from bot.channels.telegram.sender import TelegramSender
     from locales.translator import load_translators
     from scheduler.delivery import DrainPolicy
     from scheduler.service import ReminderService
@@ -313,9 +300,9 @@ async def fanout(sizes: Sizes) -> dict[str, float]:
         queued = await service.enqueue(monday)
         bot = Bot("1:bench", request=OfflineRequest())
         await bot.initialize()
-        sender = TelegramSender(bot, store.people)
+        sender = TelegramSender(bot)
         started = time.perf_counter()
-        report = await service.drain(sender)
+        report = await service.drain({"telegram": sender})
         elapsed = time.perf_counter() - started
         await bot.shutdown()
         await store.close()

@@ -1,95 +1,75 @@
-"""The composition root: opens storage, loads reference data and builds the engine."""
+"""The composition root: the one place that builds store, engine, senders, services and jobs.
+
+The CLI commands and the runner call it; nothing below ``bot`` builds anything of its own.
+
+    async with open_app(settings) as app:      # the store opens and, at the end, closes
+        app.engine.handle(...)                 # the conversation
+        app.reminders.enqueue()                # the reminder service
+        channels = build_channels(app)         # the messengers that are configured
+        jobs = reminder_jobs(app, channels)    # scheduled work, through their senders
+"""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Callable
-from datetime import UTC, date, datetime
-from importlib import resources
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
-from bot.settings import Settings
+from bot.channels import Channel
+from bot.exports import RENDERERS
+from bot.photos import prepare_photo
+from bot.reference import default_targets, programme_goals, shipped_units
+from bot.settings import Settings, is_postgres, sqlite_path
+from core.evidence import PhotoIntake
 from core.indicators import DEFAULT_INDICATORS
-from core.models import Role, Target
-from core.phones import normalize_phone
-from core.programme import ProgrammeGoal, parse_programme_csv
 from core.ratelimit import RateLimiter
-from core.tasks import NewTask
-from core.units import UnitDirectory, find_units, parse_units_csv
 from handlers import Engine, build_router
 from locales.translator import Translator, load_translators
-from storage import SqliteStore, open_store
+from scheduler.delivery import DrainPolicy, Sleep
+from scheduler.jobs import ReminderJobs
+from scheduler.service import ReminderService
+from storage import SqlStore, open_store
 
 __all__ = [
-    "DEMO_ROSTER",
-    "DEMO_TASK",
+    "App",
+    "build_channels",
     "build_engine",
-    "default_targets",
-    "is_demo_or_empty",
-    "load_units_csv",
+    "open_app",
     "open_app_store",
-    "programme_goals",
-    "seed_demo",
-    "shipped_units",
+    "open_url",
+    "reminder_jobs",
     "utc_now",
 ]
 
-_DATA = resources.files("bot") / "data"
-
-DEMO_ROSTER = (
-    ("Quản trị viên", "0912000001", Role.ADMIN, "huyện Mèo Vạc"),
-    ("Lãnh đạo huyện", "0912000002", Role.LEADER, "huyện Mèo Vạc"),
-    ("Cán bộ thôn Sà Lủng", "0912000003", Role.CADRE, "thôn Sà Lủng"),
-    ("Cán bộ thôn Xà Phìn", "0912000004", Role.CADRE, "thôn Xà Phìn"),
-)
-# One open task, so that /nhiemvu and the weekly reminder have something to show.
-DEMO_TASK = ("thôn Sà Lủng", "housing", 5, date(2026, 12, 31))
-DEMO_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+Clock = Callable[[], datetime]
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def load_units_csv(path: Path) -> UnitDirectory:
-    """A deployment's own units file (the same columns as the shipped one)."""
-    return parse_units_csv(path.read_text(encoding="utf-8-sig"))
+async def open_url(url: str, *, pool_size: int = 10) -> SqlStore:
+    """The database a DATABASE_URL names: a SQLite file (the default) or a PostgreSQL server.
+
+    Raises storage.StoreError (one sentence) when it cannot be used."""
+    if is_postgres(url):
+        from storage.postgres import open_postgres
+
+        return await open_postgres(url, pool_size=pool_size)
+    return await open_store(sqlite_path(url))
 
 
-def shipped_units() -> UnitDirectory:
-    return parse_units_csv((_DATA / "units.csv").read_text(encoding="utf-8"))
-
-
-def default_targets(units: UnitDirectory) -> list[Target]:
-    """The programme's targets that are counts of what cadres report (bot/data/targets.csv)."""
-    targets = []
-    text = (_DATA / "targets.csv").read_text(encoding="utf-8")
-    for row in csv.DictReader(io.StringIO(text)):
-        found = find_units(units, row["unit"])
-        if len(found) != 1:
-            continue  # a deployment without that unit simply has no such default
-        targets.append(
-            Target(
-                indicator=row["indicator"],
-                unit=found[0].code,
-                value=int(row["value"]),
-                deadline=date.fromisoformat(row["deadline"]),
-                baseline=int(row["baseline"] or 0),
-            )
-        )
-    return targets
-
-
-def programme_goals() -> tuple[ProgrammeGoal, ...]:
-    """The programme's goals that cadres do not report (bot/data/programme.csv)."""
-    return parse_programme_csv((_DATA / "programme.csv").read_text(encoding="utf-8"))
-
-
-async def open_app_store(path: Path | str, *, now: datetime | None = None) -> SqliteStore:
-    """Open the database; a new one gets the shipped units and the programme's targets."""
-    store = await open_store(path)
+async def open_app_store(
+    where: Path | str, *, now: datetime | None = None, pool_size: int = 10
+) -> SqlStore:
+    """Open the database (a path, or a DATABASE_URL); a new one gets the shipped units and
+    the programme's targets."""
+    if isinstance(where, str) and "://" in where:
+        store = await open_url(where, pool_size=pool_size)
+    else:
+        store = await open_store(where)
     at = now or utc_now()
     if not len(await store.units.load()):
         units = shipped_units()
@@ -99,33 +79,12 @@ async def open_app_store(path: Path | str, *, now: datetime | None = None) -> Sq
     return store
 
 
-async def is_demo_or_empty(store: SqliteStore) -> bool:
-    """True when nobody but the demo roster is registered (a real roster is never touched)."""
-    demo = {normalize_phone(phone) for _, phone, _, _ in DEMO_ROSTER}
-    return all(p.phone in demo for p in await store.people.all())
-
-
-async def seed_demo(store: SqliteStore, *, now: datetime | None = None) -> None:
-    """The demo roster (admin, district leader, two village cadres) and one task."""
-    at = now or utc_now()
-    units = await store.units.load()
-    entries = []
-    for name, phone, role, unit in DEMO_ROSTER:
-        (found,) = find_units(units, unit)
-        entries.append((name, normalize_phone(phone), role, found.code))
-    await store.people.upsert_roster(entries, actor_id=None, at=at)
-    village, indicator, count, due = DEMO_TASK
-    (found,) = find_units(units, village)
-    start = min(at.astimezone(DEMO_TZ).date(), due)
-    await store.tasks.add([NewTask(found.code, indicator, count, start, due)], actor_id=None, at=at)
-
-
 async def build_engine(
-    store: SqliteStore,
+    store: SqlStore,
     settings: Settings,
     *,
     translators: dict[str, Translator] | None = None,
-    clock: Callable[[], datetime] = utc_now,
+    clock: Clock = utc_now,
 ) -> Engine:
     return Engine(
         store=store,
@@ -136,8 +95,93 @@ async def build_engine(
         tz=settings.tz,
         clock=clock,
         router=build_router(),
+        renderers=RENDERERS,
         programme=programme_goals(),
+        periods=await store.periods.load(),
         rate_limiter=(
             RateLimiter(settings.rate_limit_per_minute) if settings.rate_limit_per_minute else None
         ),
+        photos=PhotoIntake(
+            prepare_photo,
+            total_cap=settings.photo_storage_mb * 1024 * 1024
+            if settings.photo_storage_mb
+            else None,
+        ),
+    )
+
+
+@dataclass
+class App:
+    """Everything a process serves with, built once."""
+
+    settings: Settings
+    store: SqlStore
+    engine: Engine
+    reminders: ReminderService
+    clock: Clock
+
+
+@asynccontextmanager
+async def open_app(
+    settings: Settings,
+    *,
+    clock: Clock = utc_now,
+    sleep: Sleep | None = None,
+) -> AsyncIterator[App]:
+    """Open the database of ``settings`` and build the engine and services on it."""
+    store = await open_app_store(
+        settings.database_url, now=clock(), pool_size=settings.database_pool_size
+    )
+    try:
+        engine = await build_engine(store, settings, clock=clock)
+        service = ReminderService(
+            store,
+            translators=engine.translators,
+            default_locale=engine.default_locale,
+            tz=engine.tz,
+            clock=clock,
+            policy=DrainPolicy(rate=settings.reminder_rate),
+            indicators=engine.indicators,
+            **({"sleep": sleep} if sleep is not None else {}),
+        )
+        yield App(settings, store, engine, service, clock)
+    finally:
+        await store.close()
+
+
+def build_channels(app: App) -> list[Channel]:
+    """Every messenger configured in the settings (none: the caller offers the console)."""
+    settings = app.settings
+    channels: list[Channel] = []
+    if settings.telegram_bot_token is not None:
+        from bot.channels.telegram.channel import TelegramChannel, Webhook
+
+        webhook = None
+        if settings.webhook_url and settings.webhook_secret is not None:
+            webhook = Webhook(
+                url=settings.webhook_url,
+                secret=settings.webhook_secret.get_secret_value(),
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+            )
+        channels.append(
+            TelegramChannel(
+                settings.telegram_bot_token.get_secret_value(),
+                engine=app.engine,
+                inbox=app.store.inbox,
+                clock=app.clock,
+                base_url=settings.telegram_api_base_url,
+                webhook=webhook,
+            )
+        )
+    return channels
+
+
+def reminder_jobs(app: App, channels: Sequence[Channel]) -> ReminderJobs:
+    """The weekly reminders and the outbox drain, sent through the channels' senders."""
+    return ReminderJobs(
+        app.reminders,
+        {channel.name: channel.sender for channel in channels},
+        cron=app.settings.reminder_cron,
+        tz=app.settings.tz,
     )

@@ -22,7 +22,7 @@ from core.parser import ReportParser
 from core.parsing import NO_HOME_VILLAGE, ErrorCode, ParseError
 from core.text import fold
 from core.units import VILLAGE, UnitDirectory
-from handlers.report_errors import describe_error
+from handlers.views.report_errors import describe_error
 from locales.translator import CatalogError, Translator, load_translators
 
 __all__ = ["INVALID_INPUT", "ParseStream", "vietnamese"]

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 __all__ = [
+    "AddedReports",
     "AuditEvent",
     "InboxEntry",
     "Invite",
@@ -65,12 +66,24 @@ class StoredReport:
 
 
 @dataclass(frozen=True, slots=True)
+class AddedReports:
+    """The reports of one message, as stored, and the running totals they are part of."""
+
+    reports: list[StoredReport]
+    # The active total of each (village, indicator) of ``reports``, as the write left it.
+    totals: dict[tuple[str, str], int]
+
+
+@dataclass(frozen=True, slots=True)
 class Target:
     indicator: str
     unit: str  # unit code the target is for
     value: int
     deadline: date
     baseline: int = 0
+    # The programme period (core.periods) it belongs to; None when set: the one holding the
+    # deadline. Targets read back from the store always name their period.
+    period: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

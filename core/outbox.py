@@ -2,6 +2,9 @@
 
 A message is written to the outbox before anything is sent; the key (recipient, kind, period)
 makes planning the same week twice a no-op, and the row's status makes sending resumable.
+Each row names the channel and the address it goes to, so any channel can carry it: the
+address is resolved when the message is planned (one query for the batch) and, for someone
+who had no address yet, again when it is sent.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from enum import StrEnum
 from typing import Protocol
 
 __all__ = [
+    "Address",
     "Delivery",
     "DeliveryStatus",
     "OutboxItem",
@@ -29,6 +33,14 @@ class OutboxStatus(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Address:
+    """Where a person is reached: a channel ("telegram", "zalo") and its chat id there."""
+
+    channel: str
+    address: str
+
+
+@dataclass(frozen=True, slots=True)
 class OutboxMessage:
     """A planned message; at most one per (recipient, kind, period)."""
 
@@ -36,6 +48,7 @@ class OutboxMessage:
     kind: str  # "reminder", "digest"
     period: str  # e.g. "2026-W49"
     text: str
+    to: Address | None = None  # None: the person has no channel linked yet
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +64,7 @@ class OutboxItem:
     last_error: str | None
     created_at: datetime
     sent_at: datetime | None = None
+    to: Address | None = None
 
 
 class DeliveryStatus(StrEnum):
@@ -72,6 +86,6 @@ class Delivery:
 
 
 class Sender(Protocol):
-    """A channel that can deliver a text to a person unprompted."""
+    """A channel that can deliver a text to an address of its own, unprompted."""
 
-    async def deliver(self, person_id: int, text: str) -> Delivery: ...
+    async def deliver(self, address: str, text: str) -> Delivery: ...

@@ -29,12 +29,14 @@ from typing import Final
 from core.indicators import DEFAULT_INDICATORS, IndicatorSet
 from core.parsing import ErrorCode, ParseError, ParseOk, ParseResult, ReportItem
 from core.report_dates import last_weekday, numeric_date, read_day, relative_day
-from core.report_items import Atom, Item, Message, build_items
+from core.report_items import MAX_COUNT, Atom, Item, Message, finished_items
 from core.report_phrases import (
+    P_DONE,
     P_HOUSEHOLD,
     P_INDICATOR,
     P_RELATIVE,
     P_SEPARATOR,
+    P_UNFINISHED,
     P_VILLAGE,
     P_WEEKDAY,
     Phrases,
@@ -48,6 +50,7 @@ from core.wording import (
     HONORIFICS,
     HOUSEHOLD_NAME_STOP,
     MARK,
+    NAME_INTRODUCERS,
     NOT_A_NAME,
     NUM,
     SEPARATOR_MARKS,
@@ -55,13 +58,12 @@ from core.wording import (
     WORD,
     Line,
     clean_text,
+    is_count_word,
     read_count,
 )
 
 __all__ = ["ReportParser", "parse_report"]
 
-MIN_COUNT: Final = 1
-MAX_COUNT: Final = 500
 _MAX_HOUSEHOLD_WORDS: Final = 8
 
 
@@ -101,6 +103,8 @@ class ReportParser:
         if not msg.any_indicator:
             # Outranks every other problem of the message (after "empty").
             return ParseError(ErrorCode.UNKNOWN_INDICATOR)
+        if msg.unfinished and not msg.items_read:
+            msg.fail(ErrorCode.NOT_DONE, next(iter(msg.unfinished.values())) or None)
         if msg.errors:
             return min(msg.errors, key=lambda e: (e[0], e[1]))[2]
         if not msg.items:
@@ -172,6 +176,8 @@ class ReportParser:
         segments: list[list[Atom]] = [[]]
         # Token bounds of each segment, for the error replies.
         bounds = [[start, n]]
+        msg.segment += 1
+        numbers = [msg.segment]
         # Set after a separator: an exact village name may open the next item.
         item_start = False
         j = start
@@ -185,6 +191,8 @@ class ReportParser:
                     segments.append([])
                     bounds[-1][1] = j
                     bounds.append([j + 1, n])
+                    msg.segment += 1
+                    numbers.append(msg.segment)
                     item_start = True
                 j += 1
                 continue
@@ -208,7 +216,17 @@ class ReportParser:
                     segments.append([])
                     bounds[-1][1] = j
                     bounds.append([end, n])
+                    msg.segment += 1
+                    numbers.append(msg.segment)
                     item_start = True
+                elif ptype == P_DONE:
+                    segments[-1].append(("done", None, j))
+                elif ptype == P_UNFINISHED:
+                    # Not in a line's heading, nor a name: "hộ Đặng", "bà Khổng".
+                    name = t.capital[j] and j > 0 and key[j - 1] in NAME_INTRODUCERS
+                    if not name and (colon is None or j > colon):
+                        assert isinstance(payload, tuple)
+                        segments[-1].append(("neg", payload[0], j))
                 elif ptype in (P_RELATIVE, P_WEEKDAY):
                     assert isinstance(payload, int)
                     if ptype == P_RELATIVE:
@@ -217,9 +235,8 @@ class ReportParser:
                         when = last_weekday(msg.today, payload)
                     msg.date_read(t, j, (when, end))
                 elif ptype == P_VILLAGE:
-                    found3 = None
-                    if self._villages.may_name(t, end):
-                        found3 = self._village_at(t, end, bare=False)
+                    name_end = self._name_end(t, end, MAX_NAME_WORDS, marked=True)
+                    found3 = self._villages.after_marker(t, end, name_end)
                     if found3 is not None:
                         ref, end = found3
                         msg.refer(ref)
@@ -233,7 +250,7 @@ class ReportParser:
                 j = end
                 continue
             w = key[j]
-            if w in COUNT_WORDS:
+            if is_count_word(w, t.raw[j]):
                 if self._is_honorific(t, j):
                     j += 1
                     continue
@@ -254,25 +271,12 @@ class ReportParser:
             j += 1
 
         items: list[Item] = []
-        for atoms, (a, b) in zip(segments, bounds, strict=True):
-            header = build_items(atoms, items, t.text(a, b) if a < b else "")
+        for atoms, (a, b), number in zip(segments, bounds, numbers, strict=True):
+            text = t.text(a, b) if a < b else ""
+            header = finished_items(atoms, items, text, msg, number, self.indicators)
             if header is not None and line_ref is None:
                 line_ref = header
-        for item in items:
-            if item.indicator is None:
-                if item.count is not None:
-                    msg.fail(ErrorCode.UNKNOWN_INDICATOR, item.text or None)
-                continue
-            if item.count is None:
-                if item.household:
-                    item.count = 1
-                else:
-                    msg.fail(ErrorCode.MISSING_COUNT, item.text or None)
-                    continue
-            if not MIN_COUNT <= item.count <= MAX_COUNT:
-                msg.fail(ErrorCode.INVALID_COUNT, item.count_text)
-                continue
-            msg.items.append((item, line_ref))
+        msg.accept(items, line_ref)
 
     def _village_at(self, t: Line, j: int, *, bare: bool) -> tuple[VillageRef, int] | None:
         """The village named at token j: an exact name or alias (longest first), else the
@@ -313,14 +317,17 @@ class ReportParser:
 
     def _is_honorific(self, t: Line, j: int) -> bool:
         nxt = j + 1
-        return (
+        if not (
             t.raw[j].lower() == HONORIFIC_BA
             and nxt < t.n
             and t.kind[nxt] == WORD
             and t.capital[nxt]
             and t.key[nxt] not in self._run_stop
-            and self._phrase_at(t, nxt) is None
-        )
+        ):
+            return False
+        # A capitalised word after "bà" is a name even when it reads "Khong" or "Dang".
+        phrase = self._phrase_at(t, nxt)
+        return phrase is None or phrase[0] == P_UNFINISHED
 
     def _read_household(self, t: Line, j: int, atoms: list[Atom]) -> int:
         """Read "hộ NAME" / "gia đình NAME" after the marker; return where reading ended."""
@@ -345,7 +352,12 @@ class ReportParser:
             if k == first and (key[k] in COUNT_WORDS or key[k] in NOT_A_NAME):
                 break
             phrase = self._phrase_at(t, k)
-            if phrase is not None and phrase[0] != P_HOUSEHOLD:
+            # The first word is the name's ("hộ Dang Van Minh"); later, "chưa", "đang" end it.
+            if (
+                phrase is not None
+                and phrase[0] != P_HOUSEHOLD
+                and not (k == first and phrase[0] == P_UNFINISHED)
+            ):
                 break
             k += 1
         if k == first:

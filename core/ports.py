@@ -5,11 +5,13 @@ Every method is one atomic unit of work. A backend must pass tests/test_storage_
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
+from core.evidence import AttachResult, Location, PreparedPhoto, StoredPhoto
 from core.models import (
+    AddedReports,
     AuditEvent,
     InboxEntry,
     Invite,
@@ -17,21 +19,23 @@ from core.models import (
     Person,
     Role,
     StoredReport,
-    Target,
 )
-from core.outbox import OutboxItem, OutboxMessage
+from core.outbox import Address, OutboxItem, OutboxMessage
 from core.parsing import ReportItem
+from core.programme_ports import PeriodStore, TargetStore
 from core.tasks import NewTask, Task, TaskProgress
 from core.units import UnitDirectory
 
 __all__ = [
     "ActivityStore",
     "AuditLog",
+    "EvidenceStore",
     "HouseholdTaken",
     "Inbox",
     "OutboxStore",
     "PendingStore",
     "PeopleStore",
+    "PeriodStore",
     "ReportStore",
     "RosterEntry",
     "Store",
@@ -65,6 +69,15 @@ class PeopleStore(Protocol):
         ...
 
     async def link(self, person_id: int, channel: str, external_id: str, at: datetime) -> None: ...
+    async def addresses(self, person_ids: Collection[int]) -> dict[int, Address]:
+        """Where each person is reached: the channel they last wrote from, else the one they
+        linked last; people with no linked chat are absent."""
+        ...
+
+    async def note_channel(self, person_id: int, channel: str) -> None:
+        """Remember the channel the person last wrote from."""
+        ...
+
     async def identities(self, person_id: int, channel: str) -> list[str]:
         """The person's ids on a channel, the most recently linked last."""
         ...
@@ -115,14 +128,16 @@ class ReportStore(Protocol):
         source: str | None,
         text_key: str | None = None,
         once_per_household: Collection[str] = (),
-    ) -> list[StoredReport]:
-        """Store the items of one message, all or none.
+    ) -> AddedReports:
+        """Store the items of one message, all or none, and return them with the running
+        totals of their (village, indicator) pairs as this write left them.
 
         Idempotent per ``source``: when reports from that source exist, they are returned
-        and nothing is stored. Raises HouseholdTaken when an item names a household (folded)
-        that already has an active report of the same indicator in the same village, for
-        the indicator codes in ``once_per_household`` (checked inside the transaction).
-        ``text_key`` is a digest of the message text, for ``repeated``.
+        (with the current totals) and nothing is stored. Raises HouseholdTaken when an item
+        names a household (folded) that already has an active report of the same indicator
+        in the same village, for the indicator codes in ``once_per_household`` (checked
+        inside the transaction). ``text_key`` is a digest of the message text, for
+        ``repeated``.
         """
         ...
 
@@ -177,11 +192,61 @@ class ReportStore(Protocol):
         included. Reads aggregates only: its cost must not grow with the number of reports."""
         ...
 
+    async def period_totals(
+        self, villages: Collection[str], first: date, last: date
+    ) -> dict[tuple[str, str], int]:
+        """Active totals per (village, indicator) of the work done from ``first`` to ``last``
+        (both included): what a programme period counts. Reads the daily aggregates."""
+        ...
+
     async def in_villages(self, villages: Collection[str]) -> list[StoredReport]:
         """Every report (active or cancelled) of the given villages, oldest first."""
         ...
 
     async def all(self) -> list[StoredReport]: ...
+
+
+class EvidenceStore(Protocol):
+    """Photos of reports (each stored once, by content hash), albums, report locations."""
+
+    async def attach(
+        self,
+        report_ids: Sequence[int],
+        photos: Sequence[PreparedPhoto],
+        *,
+        actor_id: int | None,
+        at: datetime,
+        per_report: int,
+        total_cap: int | None = None,
+    ) -> AttachResult:
+        """Link photos to reports in one transaction (at most ``per_report`` each, events
+        recorded); nothing when the photos would take the total beyond ``total_cap`` bytes."""
+        ...
+
+    async def counts(self, report_ids: Collection[int]) -> dict[int, int]: ...
+    async def photos(self, report_id: int) -> list[StoredPhoto]: ...
+    def each(self) -> AsyncIterator[StoredPhoto]: ...  # all, by report, a page at a time
+
+    async def latest_reports(self, reporter_id: int, since: datetime) -> list[int]:
+        """The active reports of this person's latest report message received since."""
+        ...
+
+    async def set_location(
+        self,
+        report_ids: Collection[int],
+        location: Location,
+        *,
+        source: str,
+        actor_id: int | None,
+        at: datetime,
+        replace: bool,
+    ) -> int: ...
+    async def locations(self, report_ids: Collection[int]) -> dict[int, Location]: ...
+    async def group(self, key: str, report_ids: Sequence[int], at: datetime) -> list[int]:
+        """The reports of an album: the first call for a key sets them, later ones read them."""
+        ...
+
+    async def known_group(self, key: str) -> list[int] | None: ...
 
 
 class PendingStore(Protocol):
@@ -205,16 +270,6 @@ class PendingStore(Protocol):
         """Mark the question answered and return it, atomically: only the first answer of
         its own person, to a question of this kind, within ``max_age`` gets it; None for
         every other press."""
-        ...
-
-
-class TargetStore(Protocol):
-    async def all(self) -> list[Target]: ...
-    async def set(self, target: Target, *, actor_id: int | None, at: datetime) -> None: ...
-    async def set_many(
-        self, targets: Sequence[Target], *, actor_id: int | None, at: datetime
-    ) -> None:
-        """Add or replace targets, all in one transaction."""
         ...
 
 
@@ -260,8 +315,15 @@ class OutboxStore(Protocol):
         """(recipient, kind, period) already in the outbox for these periods."""
         ...
 
-    async def due(self, now: datetime, limit: int) -> list[OutboxItem]:
-        """Pending messages whose next attempt is at or before ``now``, oldest first."""
+    async def due(
+        self, now: datetime, limit: int, channels: Collection[str] | None = None
+    ) -> list[OutboxItem]:
+        """Pending messages whose next attempt is at or before ``now``, oldest first; with
+        ``channels``, only those addressed to one of them or not addressed yet."""
+        ...
+
+    async def address(self, targets: Mapping[int, Address]) -> None:
+        """Set the address of pending items (by id) that had none, in one transaction."""
         ...
 
     async def mark_sent(self, item_id: int, *, at: datetime) -> None: ...
@@ -287,6 +349,8 @@ class Store(Protocol):
     @property
     def targets(self) -> TargetStore: ...
     @property
+    def periods(self) -> PeriodStore: ...
+    @property
     def tasks(self) -> TaskStore: ...
     @property
     def activity(self) -> ActivityStore: ...
@@ -294,6 +358,8 @@ class Store(Protocol):
     def outbox(self) -> OutboxStore: ...
     @property
     def pending(self) -> PendingStore: ...
+    @property
+    def evidence(self) -> EvidenceStore: ...
     async def close(self) -> None: ...
 
 

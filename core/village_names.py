@@ -76,10 +76,17 @@ class VillageNames:
                 return self.ref(exact, t.text(j, j + length)), j + length
         return None
 
-    def may_name(self, t: Line, j: int) -> bool:
-        """Whether token j, after "thôn"/"bản", may name a village: not a mark, nor the
-        sender's own village ("thôn mình")."""
-        return j < t.n and t.kind[j] != MARK and t.key[j] not in OWN_VILLAGE_WORDS
+    def after_marker(self, t: Line, j: int, end: int) -> tuple[VillageRef, int] | None:
+        """The village after "thôn"/"bản" at token j (its words run to ``end``); None when
+        the marker names none."""
+        if j >= t.n or t.kind[j] == MARK or t.key[j] in OWN_VILLAGE_WORDS:
+            return None
+        if t.kind[j] == NUM:
+            found = self.exact_name(t, j)
+            if found is not None:
+                return found
+            return VillageRef(None, ErrorCode.UNKNOWN_VILLAGE, t.text(j, j + 1)), j + 1
+        return self.exact_name(t, j) or self.resolve_name(t, j, end, bare=False)
 
     def resolve_name(
         self, t: Line, j: int, end: int, *, bare: bool

@@ -19,11 +19,12 @@ from core.permissions import may_change_report, may_report_for
 from core.ports import HouseholdTaken
 from core.text import fold
 from handlers.context import Context
-from handlers.labels import count_label, indicator_name
 from handlers.messages import Choice, Reply
-from handlers.report_errors import describe_error
 from handlers.report_flow import ask_village, household_conflict, once_per_household
-from handlers.report_views import (
+from handlers.router import Router
+from handlers.views.labels import count_label, indicator_name
+from handlers.views.report_errors import describe_error
+from handlers.views.reports import (
     PENDING_MAX_AGE,
     chosen_data,
     household_taken,
@@ -32,7 +33,6 @@ from handlers.report_views import (
     stale_press,
     totals_lines,
 )
-from handlers.router import Router
 
 __all__ = ["cancel_report", "correct_by_edit", "correct_by_reply", "fix_report", "router"]
 

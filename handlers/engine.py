@@ -8,12 +8,15 @@ from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from core.evidence import PhotoIntake
 from core.indicators import IndicatorSet
 from core.models import Person
+from core.periods import DEFAULT_PERIODS, PeriodSet
 from core.permissions import may_run
 from core.ports import Store
 from core.programme import ProgrammeGoal
 from core.ratelimit import RateLimiter, Verdict
+from core.render import Renderers
 from core.text import fold
 from core.units import UnitDirectory
 from handlers.context import Context
@@ -50,8 +53,11 @@ class Engine:
         tz: ZoneInfo,
         clock: Callable[[], datetime],
         router: Router,
+        renderers: Renderers,
         programme: Sequence[ProgrammeGoal] = (),
         rate_limiter: RateLimiter | None = None,
+        periods: PeriodSet = DEFAULT_PERIODS,
+        photos: PhotoIntake | None = None,
     ) -> None:
         self.store = store
         self.units = units
@@ -61,8 +67,13 @@ class Engine:
         self.tz = tz
         self.clock = clock
         self.router = router
+        self.renderers = renderers
         self.programme = tuple(programme)
         self.rate_limiter = rate_limiter
+        self.periods = periods
+        self.photos = photos
+        # The channel each person last wrote from, as far as this process has recorded it.
+        self._last_channel: dict[int, str] = {}
 
     def translator(self, person: Person | None) -> Translator:
         language = (person.language if person else None) or self.default_locale
@@ -83,6 +94,8 @@ class Engine:
             if verdict == Verdict.SILENT:
                 return []
             person = await self.store.people.by_identity(message.channel, message.sender_id)
+            if person is not None:
+                await self._note_channel(person, message.channel)
             t = self.translator(person)
             if verdict == Verdict.WARN:
                 return [
@@ -110,6 +123,13 @@ class Engine:
                 Reply(t.gettext("Xin lỗi, hệ thống đang gặp lỗi. Vui lòng gửi lại sau ít phút."))
             ]
 
+    async def _note_channel(self, person: Person, channel: str) -> None:
+        """What the bot sends on its own goes to the channel a person last wrote from."""
+        if channel in LOCAL_CHANNELS or self._last_channel.get(person.id) == channel:
+            return
+        await self.store.people.note_channel(person.id, channel)
+        self._last_channel[person.id] = channel
+
     def _rate(self, message: Inbound) -> Verdict:
         limiter = self.rate_limiter
         if limiter is None or message.channel in LOCAL_CHANNELS:
@@ -132,8 +152,11 @@ class Engine:
             t=t,
             tz=self.tz,
             now=self.clock(),
+            renderers=self.renderers,
             translators=self.translators,
             programme=self.programme,
+            periods=self.periods,
+            photos=self.photos,
         )
         route = self._route(ctx)
         if route is None:
@@ -154,6 +177,8 @@ class Engine:
         message = ctx.message
         if message.contact_phone is not None:
             return self.router.contact
+        if message.photos or message.location is not None:
+            return self.router.media
         if message.choice is not None:
             prefix, _, rest = message.choice.partition(":")
             ctx.args = rest

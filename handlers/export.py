@@ -7,17 +7,18 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.exports.table import EXPORT_COLUMNS, export_rows
 from core.indicators import IndicatorSet
+from core.periods import Period
 from core.ports import Store
 from core.progress import CHANGE_DAYS, PACE_DAYS, AreaProgress, Status
-from core.text import slug
+from core.render import ColumnKind, Renderers, Sheet
 from core.units import Unit, UnitDirectory
-from handlers.area import load_progress, parse_query, resolve_area
+from handlers.area import load_progress, parse_query, resolve_area, take_period
 from handlers.context import Context
-from handlers.labels import unit_label
 from handlers.messages import Attachment, Reply
+from handlers.report_rows import EXPORT_COLUMNS, export_rows
 from handlers.router import Router
+from handlers.views.labels import area_file_name, unit_label
 from locales.translator import Translator
 
 __all__ = ["area_workbook", "router"]
@@ -31,6 +32,7 @@ def _status(t: Translator, status: Status) -> str:
         Status.ACHIEVED: t.gettext("đã đạt"),
         Status.ON_TRACK: t.gettext("đúng tiến độ"),
         Status.BEHIND: t.gettext("chậm"),
+        Status.MISSED: t.gettext("không đạt"),
     }[status]
 
 
@@ -127,59 +129,72 @@ async def area_workbook(
     *,
     merged: bool,
     today: date,
+    renderers: Renderers,
+    period: Period,
 ) -> tuple[bytes, int]:
     """The .xlsx of an area and how many reports it lists (also `python -m bot export`)."""
-    # openpyxl is imported on first use: chatting never needs it.
-    from bot.exports.workbook import COUNT, DATE, DATETIME, PERCENT, Sheet, build_workbook
-
-    data = await load_progress(store, units, indicators, unit, merged=merged, today=today)
+    data = await load_progress(
+        store, units, indicators, unit, merged=merged, today=today, period=period
+    )
     villages = [v.code for v in units.villages_in(unit.code)]
     rows = await export_rows(store, units, tz, villages=villages)
     summary_headers, summary, totals = _summary(t, units, indicators, data)
     report_headers, reports = _reports(t, indicators, rows)
-    report_formats: list[str | None] = [None] * len(EXPORT_COLUMNS)
-    report_formats[EXPORT_COLUMNS.index("date")] = DATE
-    report_formats[EXPORT_COLUMNS.index("received_at")] = DATETIME
+    report_kinds: list[ColumnKind | None] = [None] * len(EXPORT_COLUMNS)
+    report_kinds[EXPORT_COLUMNS.index("date")] = ColumnKind.DATE
+    report_kinds[EXPORT_COLUMNS.index("received_at")] = ColumnKind.DATETIME
+    count, percent, day = ColumnKind.COUNT, ColumnKind.PERCENT, ColumnKind.DATE
     sheets = [
         Sheet(
             title=t.gettext("Tổng hợp"),
             headers=summary_headers,
             rows=summary,
-            formats=(None, None, COUNT, COUNT, PERCENT, COUNT, COUNT, DATE, DATE, None),
+            kinds=(None, None, count, count, percent, count, count, day, day, None),
             bold_rows=frozenset(totals),
         ),
         Sheet(
             title=t.gettext("Báo cáo"),
             headers=report_headers,
             rows=reports,
-            formats=report_formats,
+            kinds=report_kinds,
         ),
     ]
     title = t.gettext("Tiến độ {unit} đến {date}").format(
         unit=unit_label(t, unit), date=t.short_date(today)
     )
-    content = await asyncio.to_thread(build_workbook, sheets, title=title)
+    # Writing a large area's reports takes a while: off the event loop, so other chats go on.
+    content = await asyncio.to_thread(renderers.workbook, sheets, title=title)
     return content, len(reports)
-
-
-def workbook_name(unit: Unit, today: date) -> str:
-    return f"tien-do-{slug(unit.name)}-{today.isoformat()}.xlsx"
 
 
 @router.command("xuat")
 async def export(ctx: Context) -> list[Reply]:
-    query = parse_query(ctx.args)
-    usage = ctx._("Ví dụ: /xuat; /xuat xã Sơn Vĩ; /xuat cu (tổng hợp theo xã cũ)")
+    taken = take_period(ctx, ctx.args)
+    if isinstance(taken, Reply):
+        return [taken]
+    period, args = taken
+    query = parse_query(args)
+    usage = ctx._("Ví dụ: /xuat; /xuat xã Sơn Vĩ; /xuat cu (tổng hợp theo xã cũ); /xuat 2021-2025")
     resolved = resolve_area(ctx, query, usage)
     if isinstance(resolved, Reply):
         return [resolved]
     unit, merged = resolved
     content, count = await area_workbook(
-        ctx.store, ctx.units, ctx.indicators, ctx.t, ctx.tz, unit, merged=merged, today=ctx.today
+        ctx.store,
+        ctx.units,
+        ctx.indicators,
+        ctx.t,
+        ctx.tz,
+        unit,
+        merged=merged,
+        today=ctx.today,
+        renderers=ctx.renderers,
+        period=period,
     )
     text = ctx.t.ngettext(
         "Tệp Excel tiến độ {unit} đến {date}: bảng tổng hợp và {n} báo cáo.",
         "Tệp Excel tiến độ {unit} đến {date}: bảng tổng hợp và {n} báo cáo.",
         count,
     ).format(unit=ctx.unit_label(unit), date=ctx.t.short_date(ctx.today), n=ctx.t.number(count))
-    return [Reply(text, attachment=Attachment(workbook_name(unit, ctx.today), content))]
+    name = area_file_name(ctx.t, unit, merged=merged, today=ctx.today, extension="xlsx")
+    return [Reply(text, attachment=Attachment(name, content))]

@@ -20,8 +20,8 @@ from core.units import VILLAGE
 from core.wording import clean_text
 from handlers.context import Context
 from handlers.messages import Choice, Reply
-from handlers.report_errors import describe_error
-from handlers.report_views import chosen_data, confirmation, household_taken
+from handlers.views.report_errors import describe_error
+from handlers.views.reports import chosen_data, confirmation, household_taken
 
 __all__ = [
     "REPEAT_WINDOW",
@@ -193,7 +193,7 @@ async def submit(
                 await _ask_repeat(ctx, text, earlier, today=today, source=source, chosen=chosen)
             ]
     try:
-        stored = await ctx.store.reports.add(
+        added = await ctx.store.reports.add(
             result.items,
             reporter_id=person.id,
             received_at=ctx.now,
@@ -203,7 +203,7 @@ async def submit(
         )
     except HouseholdTaken as taken:
         return [await household_taken(ctx, taken.report)]
-    return [await confirmation(ctx, stored)]
+    return [await confirmation(ctx, added.reports, added.totals)]
 
 
 async def _ask_repeat(

@@ -15,8 +15,8 @@ from handlers.context import Context
 from handlers.corrections import correct_by_edit, correct_by_reply, fix_report
 from handlers.messages import Reply
 from handlers.report_flow import submit
-from handlers.report_views import PENDING_MAX_AGE, chosen_of, confirmation, stale_press
 from handlers.router import Router
+from handlers.views.reports import PENDING_MAX_AGE, chosen_of, confirmation, stale_press
 
 __all__ = ["router"]
 

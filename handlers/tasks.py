@@ -15,9 +15,9 @@ from core.tasks import (
 )
 from core.units import VILLAGE, UnitDirectory
 from handlers.context import Context
-from handlers.labels import count_label, indicator_name, unit_label
 from handlers.messages import Reply
 from handlers.router import Router
+from handlers.views.labels import count_label, indicator_name, unit_label
 from locales.translator import Translator
 
 __all__ = ["router", "task_line", "time_left", "visible"]

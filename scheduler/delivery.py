@@ -5,18 +5,22 @@ pending for the next drain. The one gap no outbox can close: a crash after the m
 accepted a message and before the row was marked sends that message again on restart — the
 bot prefers a rare repeat to a lost reminder. A drain also pauses, leaving the rest pending, when
 quiet hours begin or the process is shutting down.
+
+Each row is sent through the sender of the channel it names ({channel: Sender}, built by the
+composition root); rows of a channel this process does not serve wait for one that does. A row
+planned before its person linked any chat gets its address when it is due, one query a batch.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from core.outbox import Delivery, DeliveryStatus, OutboxItem, Sender
-from core.ports import OutboxStore
+from core.ports import OutboxStore, PeopleStore
 
 __all__ = ["DrainPolicy", "DrainReport", "drain", "in_quiet_hours", "retry_delay"]
 
@@ -96,18 +100,39 @@ class _Pacer:
         self.last_to[recipient] = max(self.clock(), ready)
 
 
-async def _outcome(sender: Sender, item: OutboxItem) -> Delivery:
+async def _outcome(senders: Mapping[str, Sender], item: OutboxItem) -> Delivery:
+    if item.to is None:
+        return Delivery(DeliveryStatus.UNREACHABLE, error="no chat linked")
+    sender = senders[item.to.channel]
     try:
-        return await sender.deliver(item.recipient, item.text)
+        return await sender.deliver(item.to.address, item.text)
     except Exception as error:
         # A sender bug or an unexpected channel error: treat as passing, the cap ends it.
         logger.warning("sending outbox item %d failed: %s", item.id, type(error).__name__)
         return Delivery(DeliveryStatus.RETRY, error=type(error).__name__)
 
 
+async def _addressed(
+    items: list[OutboxItem], outbox: OutboxStore, people: PeopleStore
+) -> list[OutboxItem]:
+    """The batch with an address for every item whose person has one now (one query)."""
+    missing = {item.recipient for item in items if item.to is None}
+    if not missing:
+        return items
+    found = await people.addresses(missing)
+    targets = {
+        item.id: found[item.recipient]
+        for item in items
+        if item.to is None and item.recipient in found
+    }
+    await outbox.address(targets)
+    return [replace(item, to=targets[item.id]) if item.id in targets else item for item in items]
+
+
 async def drain(
     outbox: OutboxStore,
-    sender: Sender,
+    people: PeopleStore,
+    senders: Mapping[str, Sender],
     *,
     clock: Clock,
     sleep: Sleep,
@@ -127,14 +152,21 @@ async def drain(
         return report.stopped or report.quiet
 
     while not must_pause():
-        items = await outbox.due(clock(), policy.batch)
+        items = await outbox.due(clock(), policy.batch, channels=senders.keys())
         if not items:
             break
+        # Rows just addressed to a channel this process does not serve wait for one that does
+        # (the next query leaves them out).
+        items = [
+            item
+            for item in await _addressed(items, outbox, people)
+            if item.to is None or item.to.channel in senders
+        ]
         for item in items:
             await pacer.wait(item.recipient)
             if must_pause():
                 break
-            result = await _outcome(sender, item)
+            result = await _outcome(senders, item)
             now = clock()
             attempts = item.attempts + 1
             if result.status == DeliveryStatus.OK:

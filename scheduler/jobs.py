@@ -1,38 +1,41 @@
-"""The reminder jobs on python-telegram-bot's JobQueue (APScheduler underneath).
+"""The reminder jobs, run by APScheduler whatever channels are configured.
 
-Three jobs with fixed ids and names:
+Three jobs with fixed ids:
 - ``reminders-weekly``: REMINDER_CRON in TIMEZONE; plans the week into the outbox and drains it;
 - ``outbox-drain``: every minute; retries, and releases what waited for the end of quiet hours;
 - ``reminders-catch-up``: once at start; plans the week if its scheduled time passed while the
   bot was down (planning twice in a period adds nothing, so this is always safe).
 
-Each job takes the engine (store, translators, clock) from the running application when it
-fires, so it sees the roster and tasks of that moment.
+The composition root hands over a ready ReminderService and the senders by channel; nothing
+here knows a messenger. Stopping lets a running broadcast end after the message in flight:
+what is left stays pending for the next start.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
-from telegram.ext import Application
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.channels.telegram import Context, TelegramSender
-from bot.settings import Settings
+from core.outbox import Sender
 from core.tasks import iso_period
-from scheduler.delivery import DrainPolicy, Sleep
 from scheduler.service import ReminderService
 
 __all__ = [
+    "CATCH_UP_DELAY",
     "CATCH_UP_JOB",
     "DRAIN_INTERVAL",
     "DRAIN_JOB",
     "WEEKLY_JOB",
     "ReminderJobs",
     "previous_fire_time",
-    "schedule_reminders",
 ]
 
 logger = logging.getLogger(__name__)
@@ -41,6 +44,7 @@ WEEKLY_JOB = "reminders-weekly"
 DRAIN_JOB = "outbox-drain"
 CATCH_UP_JOB = "reminders-catch-up"
 DRAIN_INTERVAL = timedelta(minutes=1)
+CATCH_UP_DELAY = timedelta(seconds=10)
 
 
 def previous_fire_time(trigger: CronTrigger, now: datetime) -> datetime | None:
@@ -57,46 +61,33 @@ def previous_fire_time(trigger: CronTrigger, now: datetime) -> datetime | None:
 
 
 class ReminderJobs:
-    """The job callbacks; one ReminderService (and so one drain lock) per running engine."""
+    """The job callbacks and their schedule; one per process (one drain lock)."""
 
-    def __init__(self, settings: Settings, *, sleep: Sleep | None = None) -> None:
-        self.settings = settings
-        self.trigger = CronTrigger.from_crontab(settings.reminder_cron, timezone=settings.tz)
-        self.sleep = sleep
-        self._service: ReminderService | None = None
+    def __init__(
+        self,
+        service: ReminderService,
+        senders: Mapping[str, Sender],
+        *,
+        cron: str,
+        tz: ZoneInfo,
+    ) -> None:
+        self.service = service
+        self.senders = senders
+        self.trigger = CronTrigger.from_crontab(cron, timezone=tz)
+        self.scheduler = AsyncIOScheduler(timezone=tz)
+        self._stopping = False
+        self._running: set[asyncio.Task[None]] = set()
 
-    def service(self, context: Context) -> ReminderService:
-        engine = context.bot_data.engine
-        if self._service is None or self._service.store is not engine.store:
-            self._service = ReminderService(
-                engine.store,
-                translators=engine.translators,
-                default_locale=engine.default_locale,
-                tz=engine.tz,
-                clock=engine.clock,
-                policy=DrainPolicy(rate=self.settings.reminder_rate),
-                indicators=engine.indicators,
-                sleep=self.sleep or asyncio.sleep,
-            )
-        return self._service
+    async def drain(self) -> None:
+        await self.service.drain(self.senders, stopping=lambda: self._stopping)
 
-    async def drain(self, context: Context) -> None:
-        application = context.application
-        # PTB waits for running jobs when it stops: a long broadcast yields after the message
-        # in flight, and what is left stays pending for the next start.
-        was_running = application.running
-        await self.service(context).drain(
-            TelegramSender(context.bot, context.bot_data.engine.store.people),
-            stopping=lambda: was_running and not application.running,
-        )
-
-    async def weekly(self, context: Context) -> None:
-        queued = await self.service(context).enqueue()
+    async def weekly(self) -> None:
+        queued = await self.service.enqueue()
         logger.info("weekly reminders: %d messages queued", queued)
-        await self.drain(context)
+        await self.drain()
 
-    async def catch_up(self, context: Context) -> None:
-        service = self.service(context)
+    async def catch_up(self) -> None:
+        service = self.service
         now = service.clock()
         fired = previous_fire_time(self.trigger, now)
         if fired is None:
@@ -104,44 +95,58 @@ class ReminderJobs:
         tz = service.tz
         if iso_period(fired.astimezone(tz).date()) != iso_period(now.astimezone(tz).date()):
             return
-        await self.weekly(context)
+        await self.weekly()
 
+    def _job(self, work: Callable[[], Awaitable[None]]) -> Callable[[], Awaitable[None]]:
+        """A job that is tracked while it runs (so stop can wait for it) and never raises."""
 
-def schedule_reminders(
-    application: Application,  # type: ignore[type-arg]
-    settings: Settings,
-    *,
-    sleep: Sleep | None = None,
-) -> ReminderJobs:
-    """Put the reminder jobs on the application's JobQueue (started with the application)."""
-    queue = application.job_queue
-    if queue is None:
-        raise RuntimeError("python-telegram-bot was installed without its job-queue extra")
-    jobs = ReminderJobs(settings, sleep=sleep)
-    once = {"max_instances": 1, "coalesce": True, "replace_existing": True}
-    queue.run_custom(
-        jobs.weekly,
-        job_kwargs={
-            "trigger": jobs.trigger,
-            "id": WEEKLY_JOB,
+        async def run() -> None:
+            task = asyncio.current_task()
+            assert task is not None
+            self._running.add(task)
+            try:
+                await work()
+            except Exception as error:
+                logger.error("job failed: %s", type(error).__name__, exc_info=error)
+            finally:
+                self._running.discard(task)
+
+        return run
+
+    def start(self) -> None:
+        """Schedule the three jobs on the running event loop."""
+        once = {"max_instances": 1, "coalesce": True, "replace_existing": True}
+        self.scheduler.add_job(
+            self._job(self.weekly),
+            self.trigger,
+            id=WEEKLY_JOB,
+            name=WEEKLY_JOB,
             # A firing missed by up to an hour (busy or restarting) still runs; the catch-up
             # job covers longer outages.
-            "misfire_grace_time": 3600,
+            misfire_grace_time=3600,
             **once,
-        },
-        name=WEEKLY_JOB,
-    )
-    queue.run_repeating(
-        jobs.drain,
-        interval=DRAIN_INTERVAL,
-        first=DRAIN_INTERVAL,
-        name=DRAIN_JOB,
-        job_kwargs={"id": DRAIN_JOB, **once},
-    )
-    queue.run_once(
-        jobs.catch_up,
-        when=timedelta(seconds=10),
-        name=CATCH_UP_JOB,
-        job_kwargs={"id": CATCH_UP_JOB},
-    )
-    return jobs
+        )
+        self.scheduler.add_job(
+            self._job(self.drain),
+            IntervalTrigger(seconds=DRAIN_INTERVAL.total_seconds()),
+            id=DRAIN_JOB,
+            name=DRAIN_JOB,
+            **once,
+        )
+        self.scheduler.add_job(
+            self._job(self.catch_up),
+            DateTrigger(self.service.clock() + CATCH_UP_DELAY),
+            id=CATCH_UP_JOB,
+            name=CATCH_UP_JOB,
+            replace_existing=True,
+        )
+        self.scheduler.start()
+
+    async def stop(self, grace: float) -> None:
+        """Stop scheduling; let a running job end after its message in flight."""
+        self._stopping = True
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+            await asyncio.sleep(0)  # AsyncIOScheduler shuts down on the loop's next turn
+        if self._running:
+            await asyncio.wait(set(self._running), timeout=grace)

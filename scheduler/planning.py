@@ -19,8 +19,8 @@ from core.models import Person, Role
 from core.outbox import OutboxMessage
 from core.tasks import TaskProgress, iso_period
 from core.units import VILLAGE, Unit, UnitDirectory
-from handlers.labels import count_label, indicator_name, unit_label
 from handlers.tasks import task_line
+from handlers.views.labels import count_label, indicator_name, unit_label
 from locales.translator import Translator
 
 __all__ = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -81,12 +81,16 @@ class ReminderService:
         return plan_week(facts, self.translators, self.default_locale)
 
     async def enqueue(self, now: datetime | None = None) -> int:
-        """Plan this period and queue what is not queued yet; a second run adds nothing."""
+        """Plan this period and queue what is not queued yet, each message addressed to the
+        channel its person last wrote from; a second run adds nothing."""
         moment = (now or self.clock()).astimezone(UTC)
-        return await self.store.outbox.enqueue(await self.plan(moment), at=moment)
+        planned = await self.plan(moment)
+        addresses = await self.store.people.addresses({m.recipient for m in planned})
+        addressed = [replace(m, to=addresses.get(m.recipient)) for m in planned]
+        return await self.store.outbox.enqueue(addressed, at=moment)
 
     async def drain(
-        self, sender: Sender, *, stopping: Callable[[], bool] = lambda: False
+        self, senders: Mapping[str, Sender], *, stopping: Callable[[], bool] = lambda: False
     ) -> DrainReport | None:
         """Send what is due; None if another drain of this process is still running."""
         if self._draining.locked():
@@ -94,7 +98,8 @@ class ReminderService:
         async with self._draining:
             return await drain(
                 self.store.outbox,
-                sender,
+                self.store.people,
+                senders,
                 clock=self.clock,
                 sleep=self.sleep,
                 tz=self.tz,

@@ -1,21 +1,19 @@
-"""The outbox in SQLite: planned messages and the state of their delivery."""
+"""The outbox: planned messages and the state of their delivery."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 
-import aiosqlite
+from core.outbox import Address, OutboxItem, OutboxMessage, OutboxStatus
+from storage.sql import Database, Row, record_event
 
-from core.outbox import OutboxItem, OutboxMessage, OutboxStatus
-from storage.database import Database, record_event
-
-__all__ = ["SqliteOutboxStore"]
+__all__ = ["SqlOutboxStore"]
 
 _COLUMNS = (
     "id, recipient, kind, period, text, status, attempts, next_attempt_at, last_error,"
-    " created_at, sent_at"
+    " created_at, sent_at, channel, address"
 )
 
 
@@ -24,7 +22,7 @@ def _utc(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat()
 
 
-def _item(row: aiosqlite.Row) -> OutboxItem:
+def _item(row: Row) -> OutboxItem:
     return OutboxItem(
         id=row["id"],
         recipient=row["recipient"],
@@ -37,10 +35,11 @@ def _item(row: aiosqlite.Row) -> OutboxItem:
         last_error=row["last_error"],
         created_at=datetime.fromisoformat(row["created_at"]),
         sent_at=datetime.fromisoformat(row["sent_at"]) if row["sent_at"] else None,
+        to=Address(row["channel"], row["address"]) if row["channel"] else None,
     )
 
 
-class SqliteOutboxStore:
+class SqlOutboxStore:
     def __init__(self, db: Database) -> None:
         self._db = db
 
@@ -48,9 +47,9 @@ class SqliteOutboxStore:
         added: Counter[str] = Counter()
         async with self._db.transaction() as conn:
             for message in messages:
-                cursor = await conn.execute(
+                inserted = await conn.execute(
                     "INSERT INTO outbox (recipient, kind, period, text, next_attempt_at,"
-                    " created_at) VALUES (?, ?, ?, ?, ?, ?)"
+                    " created_at, channel, address) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
                     " ON CONFLICT (recipient, kind, period) DO NOTHING",
                     (
                         message.recipient,
@@ -59,9 +58,11 @@ class SqliteOutboxStore:
                         message.text,
                         _utc(at),
                         _utc(at),
+                        message.to.channel if message.to else None,
+                        message.to.address if message.to else None,
                     ),
                 )
-                if cursor.rowcount == 1:
+                if inserted == 1:
                     added[f"{message.kind}@{message.period}"] += 1
             if added:
                 # One event per planning run: the rows themselves hold the details.
@@ -86,13 +87,31 @@ class SqliteOutboxStore:
             found |= {(r["recipient"], r["kind"], r["period"]) for r in rows}
         return found
 
-    async def due(self, now: datetime, limit: int) -> list[OutboxItem]:
+    async def due(
+        self, now: datetime, limit: int, channels: Collection[str] | None = None
+    ) -> list[OutboxItem]:
+        where = ""
+        params: list[object] = [_utc(now)]
+        if channels is not None:
+            names = sorted(channels)
+            where = f" AND (channel IS NULL OR channel IN ({','.join('?' * len(names))}))"
+            params += names
         rows = await self._db.fetchall(
             f"SELECT {_COLUMNS} FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?"
-            " ORDER BY next_attempt_at, id LIMIT ?",
-            (_utc(now), limit),
+            f"{where} ORDER BY next_attempt_at, id LIMIT ?",
+            (*params, limit),
         )
         return [_item(r) for r in rows]
+
+    async def address(self, targets: Mapping[int, Address]) -> None:
+        if not targets:
+            return
+        async with self._db.transaction() as conn:
+            await conn.executemany(
+                "UPDATE outbox SET channel = ?, address = ?"
+                " WHERE id = ? AND status = 'pending' AND channel IS NULL",
+                [(to.channel, to.address, item_id) for item_id, to in targets.items()],
+            )
 
     async def mark_sent(self, item_id: int, *, at: datetime) -> None:
         async with self._db.transaction() as conn:
@@ -117,17 +136,18 @@ class SqliteOutboxStore:
     ) -> None:
         status = OutboxStatus.BLOCKED if blocked else OutboxStatus.FAILED
         async with self._db.transaction() as conn:
-            async with conn.execute(
+            row = await conn.fetchone(
                 "SELECT recipient, kind, period FROM outbox WHERE id = ? AND status = 'pending'",
                 (item_id,),
-            ) as cursor:
-                row = await cursor.fetchone()
+            )
             if row is None:
                 return
-            await conn.execute(
-                "UPDATE outbox SET status = ?, attempts = ?, last_error = ? WHERE id = ?",
+            if not await conn.execute(
+                "UPDATE outbox SET status = ?, attempts = ?, last_error = ?"
+                " WHERE id = ? AND status = 'pending'",
                 (status.value, attempts, error, item_id),
-            )
+            ):
+                return  # another process finished it meanwhile
             await record_event(
                 conn,
                 entity="outbox",

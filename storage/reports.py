@@ -1,4 +1,4 @@
-"""Reports, their running totals and their history in SQLite."""
+"""Reports, their running totals and their history (SQL shared by SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -7,22 +7,31 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
-import aiosqlite
-
-from core.models import ReportStatus, StoredReport
+from core.models import AddedReports, ReportStatus, StoredReport
 from core.parsing import ReportItem
 from core.ports import HouseholdTaken
 from core.text import fold
-from storage.database import Database, record_event
+from storage.sql import Connection, Database, Row, record_event
+from storage.totals import daily_totals, period_totals
 
-__all__ = ["SqliteReportStore"]
+__all__ = ["SqlReportStore"]
 
 _COLUMNS = (
     "id, indicator, count, village, household, done_on, received_at, reporter_id, status, source"
 )
+_INSERT = (
+    "INSERT INTO reports (indicator, count, village, household, household_key, done_on,"
+    " received_at, reporter_id, source, text_key)"
+)
+# Typed: PostgreSQL cannot infer a parameter's type from an INSERT … SELECT.
+_TYPED_VALUES = (
+    " SELECT CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS TEXT),"
+    " CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS TEXT),"
+    " CAST(? AS TEXT)"
+)
 
 
-def _report(row: aiosqlite.Row) -> StoredReport:
+def _report(row: Row) -> StoredReport:
     return StoredReport(
         id=row["id"],
         indicator=row["indicator"],
@@ -37,16 +46,18 @@ def _report(row: aiosqlite.Row) -> StoredReport:
     )
 
 
-async def bump_totals(
-    conn: aiosqlite.Connection, village: str, indicator: str, day: date, delta: int
-) -> None:
-    """Keep the aggregates in step with reports; every change of a report's count goes here."""
+async def bump_totals(conn: Connection, village: str, indicator: str, day: date, delta: int) -> int:
+    """Keep the aggregates in step with reports; every change of a report's count goes here.
+
+    Returns the village's running total of the indicator after the change.
+    """
     # Sent together: aiosqlite runs them in order, and one round trip is saved.
-    await asyncio.gather(
-        conn.execute(
+    village_total, _, _ = await asyncio.gather(
+        conn.fetchall(
             "INSERT INTO village_totals (village, indicator, total) VALUES (?, ?, ?)"
             " ON CONFLICT (village, indicator)"
-            " DO UPDATE SET total = village_totals.total + excluded.total",
+            " DO UPDATE SET total = village_totals.total + excluded.total"
+            " RETURNING total",
             (village, indicator, delta),
         ),
         conn.execute(
@@ -62,6 +73,8 @@ async def bump_totals(
             (indicator, day.isoformat(), delta),
         ),
     )
+    (row,) = village_total
+    return int(row[0])
 
 
 def _snapshot(report: StoredReport) -> dict[str, object]:
@@ -76,16 +89,9 @@ def _snapshot(report: StoredReport) -> dict[str, object]:
     }
 
 
-async def _fetchall(
-    conn: aiosqlite.Connection, sql: str, params: Sequence[object]
-) -> list[aiosqlite.Row]:
-    # One trip to aiosqlite's thread (a cursor's execute/fetch/close would take three).
-    return list(await conn.execute_fetchall(sql, params))
-
-
-async def _active(conn: aiosqlite.Connection, report_id: int) -> StoredReport | None:
-    rows = await _fetchall(
-        conn, f"SELECT {_COLUMNS} FROM reports WHERE id = ? AND status = 'active'", (report_id,)
+async def _active(conn: Connection, report_id: int) -> StoredReport | None:
+    rows = await conn.fetchall(
+        f"SELECT {_COLUMNS} FROM reports WHERE id = ? AND status = 'active'", (report_id,)
     )
     return _report(rows[0]) if rows else None
 
@@ -100,19 +106,46 @@ def _household_query(
     )
 
 
+async def _earlier(conn: Connection, source: str) -> AddedReports:
+    """The reports already stored from ``source``, with their current totals."""
+    rows = await conn.fetchall(
+        f"SELECT {_COLUMNS} FROM reports WHERE source = ? ORDER BY id", (source,)
+    )
+    reports = [_report(r) for r in rows]
+    pairs = {(r.village, r.indicator) for r in reports}
+    totals = await conn.fetchall(
+        "SELECT village, indicator, total FROM village_totals"
+        f" WHERE village IN ({', '.join('?' * len(pairs))})",
+        [village for village, _ in pairs],
+    )
+    return AddedReports(
+        reports,
+        {
+            (r["village"], r["indicator"]): r["total"]
+            for r in totals
+            if (r["village"], r["indicator"]) in pairs
+        },
+    )
+
+
+def _household_lock(village: str, indicator: str, household: str) -> str:
+    return f"household:{village}:{indicator}:{fold(household)}"
+
+
 async def _household(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     village: str,
     indicator: str,
     household: str,
     *,
     besides: int | None = None,
 ) -> StoredReport | None:
-    rows = await _fetchall(conn, *_household_query(village, indicator, household, besides))
+    await conn.lock(_household_lock(village, indicator, household))
+    rows = await conn.fetchall(*_household_query(village, indicator, household, besides))
     return _report(rows[0]) if rows else None
 
 
-class SqliteReportStore:
+class SqlReportStore:
     def __init__(self, db: Database) -> None:
         self._db = db
 
@@ -125,42 +158,42 @@ class SqliteReportStore:
         source: str | None,
         text_key: str | None = None,
         once_per_household: Collection[str] = (),
-    ) -> list[StoredReport]:
-        stored = []
+    ) -> AddedReports:
+        stored: list[StoredReport] = []
+        totals: dict[tuple[str, str], int] = {}
         async with self._db.transaction() as conn:
-            if source is not None:
-                # Checked again under the write lock: two deliveries of one message may be
-                # handled at the same time.
-                earlier = await _fetchall(
-                    conn, f"SELECT {_COLUMNS} FROM reports WHERE source = ? ORDER BY id", (source,)
-                )
-                if earlier:
-                    return [_report(r) for r in earlier]
             for item in items:
-                if item.household and item.indicator in once_per_household:
-                    taken = await _household(conn, item.village, item.indicator, item.household)
-                    if taken is not None:
-                        raise HouseholdTaken(taken)
-                cursor = await conn.execute(
-                    "INSERT INTO reports (indicator, count, village, household, household_key,"
-                    " done_on, received_at, reporter_id, source, text_key)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        item.indicator,
-                        item.count,
-                        item.village,
-                        item.household,
-                        fold(item.household) if item.household else None,
-                        item.date.isoformat(),
-                        received_at.isoformat(),
-                        reporter_id,
-                        source,
-                        text_key,
-                    ),
+                values = (
+                    item.indicator,
+                    item.count,
+                    item.village,
+                    item.household,
+                    fold(item.household) if item.household else None,
+                    item.date.isoformat(),
+                    received_at.isoformat(),
+                    reporter_id,
+                    source,
+                    text_key,
                 )
-                assert cursor.lastrowid is not None
+                if stored or source is None:
+                    row = await conn.fetchone(
+                        _INSERT + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", values
+                    )
+                else:
+                    # Stored only if the message is not: checked in the same statement, under
+                    # the write lock (SQLite) or the message's lock (PostgreSQL), since two
+                    # deliveries of one message may be handled at once, by two processes even.
+                    await conn.lock(f"source:{source}")
+                    row = await conn.fetchone(
+                        _INSERT + _TYPED_VALUES + " WHERE NOT EXISTS"
+                        " (SELECT 1 FROM reports WHERE source = ?) RETURNING id",
+                        (*values, source),
+                    )
+                    if row is None:
+                        return await _earlier(conn, source)
+                assert row is not None
                 report = StoredReport(
-                    id=cursor.lastrowid,
+                    id=int(row[0]),
                     indicator=item.indicator,
                     count=item.count,
                     village=item.village,
@@ -171,7 +204,13 @@ class SqliteReportStore:
                     status=ReportStatus.ACTIVE,
                     source=source,
                 )
-                await asyncio.gather(
+                if item.household and item.indicator in once_per_household:
+                    taken = await _household(
+                        conn, item.village, item.indicator, item.household, besides=report.id
+                    )
+                    if taken is not None:
+                        raise HouseholdTaken(taken)  # the transaction is rolled back
+                total, _ = await asyncio.gather(
                     bump_totals(conn, item.village, item.indicator, item.date, item.count),
                     record_event(
                         conn,
@@ -183,8 +222,9 @@ class SqliteReportStore:
                         after=_snapshot(report),
                     ),
                 )
+                totals[item.village, item.indicator] = total
                 stored.append(report)
-        return stored
+        return AddedReports(stored, totals)
 
     async def household_report(
         self, village: str, indicator: str, household: str
@@ -311,34 +351,12 @@ class SqliteReportStore:
     async def daily_totals(
         self, villages: Collection[str], since: date, until: date
     ) -> dict[tuple[str, date], int]:
-        wanted = set(villages)
-        span = (since.isoformat(), until.isoformat())
-        # village_totals has a row for every (village, indicator) that ever had a report.
-        pairs = await self._db.fetchall("SELECT village, indicator FROM village_totals")
-        if {r["village"] for r in pairs} <= wanted:
-            # The area holds every village that ever had a report: its days are the district's,
-            # a few rows however many villages and reports there are.
-            rows = await self._db.fetchall(
-                "SELECT indicator, day, total FROM indicator_daily WHERE day >= ? AND day <= ?",
-                span,
-            )
-        else:
-            codes = sorted(wanted & {r["village"] for r in pairs})
-            indicators = sorted({r["indicator"] for r in pairs})
-            if not codes:
-                return {}
-            # Both lists bound the primary key (village, indicator, day), so each pair is one
-            # range seek over the window's days, not a scan of the village's history.
-            rows = await self._db.fetchall(
-                "SELECT indicator, day, SUM(total) AS total FROM village_daily"
-                f" WHERE village IN ({', '.join('?' * len(codes))})"
-                f" AND indicator IN ({', '.join('?' * len(indicators))})"
-                " AND day >= ? AND day <= ? GROUP BY indicator, day",
-                (*codes, *indicators, *span),
-            )
-        return {
-            (r["indicator"], date.fromisoformat(r["day"])): r["total"] for r in rows if r["total"]
-        }
+        return await daily_totals(self._db, villages, since, until)
+
+    async def period_totals(
+        self, villages: Collection[str], first: date, last: date
+    ) -> dict[tuple[str, str], int]:
+        return await period_totals(self._db, villages, first, last)
 
     async def in_villages(self, villages: Collection[str]) -> list[StoredReport]:
         wanted = sorted(set(villages))

@@ -5,7 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import build_engine, open_app_store, seed_demo, shipped_units
+from bot.app import build_engine, open_app_store
+from bot.demo import seed_demo
+from bot.reference import shipped_units
 from bot.settings import Settings
 from core.units import UnitDirectory
 from handlers import Engine, Inbound, Reply

@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from core.models import Role
-from core.outbox import Delivery, DeliveryStatus
+from core.outbox import Delivery, DeliveryStatus, Sender
 from core.units import UnitDirectory
 from locales.translator import Translator
-from scheduler.delivery import DrainPolicy
+from scheduler.delivery import DrainPolicy, DrainReport
 from scheduler.service import ReminderService
 from storage import SqliteStore
 from tests.fakes import FakeClock
@@ -47,7 +47,8 @@ class ScriptedSender:
     sent: list[tuple[int, str, datetime]] = field(default_factory=list)
     calls: list[int] = field(default_factory=list)
 
-    async def deliver(self, person_id: int, text: str) -> Delivery:
+    async def deliver(self, address: str, text: str) -> Delivery:
+        person_id = int(address)
         self.calls.append(person_id)
         if self.crash_after is not None and len(self.sent) >= self.crash_after:
             raise Crash
@@ -72,7 +73,7 @@ class HoldingSender:
     started: asyncio.Event = field(default_factory=asyncio.Event)
     release: asyncio.Event = field(default_factory=asyncio.Event)
 
-    async def deliver(self, person_id: int, text: str) -> Delivery:
+    async def deliver(self, address: str, text: str) -> Delivery:
         self.started.set()
         await self.release.wait()
         return Delivery.ok()
@@ -113,3 +114,19 @@ async def person_id(store: SqliteStore, phone: str) -> int:
     person = await store.people.by_phone(phone)
     assert person is not None
     return person.id
+
+
+TEST_CHANNEL = "test"  # a channel whose address is the person's id: senders above read it
+
+
+async def link_all(store: SqliteStore) -> None:
+    """Link everyone on the test channel (linking twice changes nothing)."""
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    for person in await store.people.all():
+        await store.people.link(person.id, TEST_CHANNEL, str(person.id), at)
+
+
+async def drain_via(service: ReminderService, sender: Sender) -> DrainReport | None:
+    """Drain through ``sender`` as the only channel, everyone linked on it."""
+    await link_all(service.store)  # type: ignore[arg-type]
+    return await service.drain({TEST_CHANNEL: sender})

@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -18,9 +17,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-__all__ = ["MAX_BARS", "ChartPanel", "render_progress_chart"]
+from core.render import MAX_BARS, ChartPanel
 
-MAX_BARS = 60  # per panel: beyond that the labels are unreadable on a phone
+__all__ = ["render_progress_chart"]
+
 _DPI = 100
 _WIDTH_IN = 9.0
 _ROW_IN = 0.32  # per part: two bars and a 9-point label
@@ -33,14 +33,6 @@ _FONT = "DejaVu Sans"  # ships with matplotlib and has every Vietnamese letter
 _LOCK = threading.Lock()
 
 
-@dataclass(frozen=True, slots=True)
-class ChartPanel:
-    title: str
-    labels: Sequence[str]
-    achieved: Sequence[int]
-    targets: Sequence[int | None]
-
-
 def render_progress_chart(
     title: str,
     panels: Sequence[ChartPanel],
@@ -49,7 +41,8 @@ def render_progress_chart(
     target_label: str,
     number: Callable[[float], str],
 ) -> bytes:
-    """One horizontal bar panel per indicator: achieved beside target for each part of the area.
+    """One horizontal bar panel per indicator: achieved beside target for each part of the area
+    (core.render.ChartRenderer).
 
     ``number`` formats values for the axis and the bar ends (Babel: 1.733 in Vietnamese).
     """

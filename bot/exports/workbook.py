@@ -1,4 +1,4 @@
-"""Excel workbooks (openpyxl) from plain tables: headers, rows, a number format per column.
+"""Excel workbooks (openpyxl) from plain tables: headers, rows, a kind per column.
 
 Written in openpyxl's write-only mode, so a sheet of a million reports streams to the file
 instead of holding a million cell objects. Import lazily: openpyxl is not needed to chat.
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from openpyxl import Workbook
@@ -16,19 +15,17 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-__all__ = [
-    "COUNT",
-    "DATE",
-    "DATETIME",
-    "PERCENT",
-    "Sheet",
-    "build_workbook",
-]
+from core.render import ColumnKind, Sheet
 
-COUNT = "#,##0"
-PERCENT = "0.00%"
-DATE = "dd/mm/yyyy"
-DATETIME = "dd/mm/yyyy hh:mm"
+__all__ = ["build_workbook"]
+
+# Excel's number format for each kind of column.
+_FORMATS = {
+    ColumnKind.COUNT: "#,##0",
+    ColumnKind.PERCENT: "0.00%",
+    ColumnKind.DATE: "dd/mm/yyyy",
+    ColumnKind.DATETIME: "dd/mm/yyyy hh:mm",
+}
 
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="2B7BBA")
@@ -37,17 +34,8 @@ _MIN_WIDTH, _MAX_WIDTH = 8.0, 48.0
 _SAMPLE_ROWS = 500  # widths are judged on the first rows: a long export stays one pass
 
 
-@dataclass(frozen=True, slots=True)
-class Sheet:
-    title: str  # at most 31 characters (Excel's limit)
-    headers: Sequence[str]
-    rows: Sequence[Sequence[object]]  # int, float, str, date, datetime or None
-    formats: Sequence[str | None] = ()  # number format per column; None: Excel's default
-    bold_rows: frozenset[int] = field(default_factory=frozenset)  # indexes into ``rows``
-
-
 def _width(
-    header: str, rows: Sequence[Sequence[object]], column: int, number_format: str | None
+    header: str, rows: Sequence[Sequence[object]], column: int, kind: ColumnKind | None
 ) -> float:
     longest = len(header)
     for row in rows[:_SAMPLE_ROWS]:
@@ -58,7 +46,7 @@ def _width(
             size = 16
         elif isinstance(value, date):
             size = 10
-        elif isinstance(value, float) and number_format == PERCENT:
+        elif isinstance(value, float) and kind == ColumnKind.PERCENT:
             size = 8
         elif isinstance(value, int | float):
             size = len(f"{value:,}")
@@ -69,17 +57,19 @@ def _width(
 
 
 def build_workbook(sheets: Sequence[Sheet], *, title: str = "") -> bytes:
-    """The .xlsx file: each sheet with a frozen, filtered header row and sized columns."""
+    """The .xlsx file: each sheet with a frozen, filtered header row and sized columns
+    (core.render.WorkbookRenderer)."""
     workbook = Workbook(write_only=True)
     workbook.properties.title = title or None
     for sheet in sheets:
         ws = workbook.create_sheet(sheet.title[:31])
         ws.freeze_panes = "A2"
         columns = len(sheet.headers)
-        formats = list(sheet.formats) + [None] * (columns - len(sheet.formats))
+        kinds = list(sheet.kinds) + [None] * (columns - len(sheet.kinds))
+        formats = [_FORMATS[k] if k is not None else None for k in kinds]
         for index, header in enumerate(sheet.headers):
             letter = get_column_letter(index + 1)
-            ws.column_dimensions[letter].width = _width(header, sheet.rows, index, formats[index])
+            ws.column_dimensions[letter].width = _width(header, sheet.rows, index, kinds[index])
         ws.auto_filter.ref = f"A1:{get_column_letter(columns)}{len(sheet.rows) + 1}"
         header_cells = []
         for header in sheet.headers:

@@ -11,15 +11,15 @@ from typing import Any
 
 import pytest
 from telegram import Update
-from telegram.ext import Application
+from telegram.ext import ExtBot
 
 from bot.channels.lanes import Lanes
-from bot.channels.telegram import build_application
-from bot.channels.telegram_inbox import TelegramInbox, lane_key
+from bot.channels.telegram.inbox import TelegramInbox
+from bot.channels.telegram.updates import lane_key
 from core.models import InboxEntry
 from handlers import Engine
 from storage import SqliteStore
-from tests.fakes import FakeClock, OfflineRequest
+from tests.fakes import FakeClock, OfflineRequest, offline_bot
 
 # --- storage ---
 
@@ -134,7 +134,7 @@ async def test_an_item_that_does_not_finish_in_the_grace_time_is_cancelled() -> 
     assert cancelled.is_set()
 
 
-# --- processing through the Application ---
+# --- processing through the engine ---
 
 
 class FlakyRequest(OfflineRequest):
@@ -159,27 +159,14 @@ def request_double() -> FlakyRequest:
 
 
 @pytest.fixture
-async def application(engine: Engine, request_double: FlakyRequest) -> AsyncIterator[Application]:  # type: ignore[type-arg]
-    async def open_engine() -> Engine:
-        return engine
-
-    async def close_engine(_: Engine) -> None:
-        pass
-
-    app = build_application(
-        "1:T",
-        open_engine=open_engine,
-        close_engine=close_engine,
-        request=request_double,
-        rate_limit=False,
-    )
-    await app.initialize()
-    app.bot_data.engine = engine
-    yield app
-    await app.shutdown()
+async def bot(request_double: FlakyRequest) -> AsyncIterator[ExtBot[None]]:
+    bot = offline_bot(request_double, "1:T")
+    await bot.initialize()
+    yield bot
+    await bot.shutdown()
 
 
-def _update(app: Application, update_id: int, user: int, **message: Any) -> Update:  # type: ignore[type-arg]
+def _update(bot: ExtBot[None], update_id: int, user: int, **message: Any) -> Update:
     body = {
         "message_id": update_id,
         "date": 1_790_000_000,
@@ -187,7 +174,7 @@ def _update(app: Application, update_id: int, user: int, **message: Any) -> Upda
         "from": {"id": user, "is_bot": False, "first_name": "A"},
         **message,
     }
-    return Update.de_json({"update_id": update_id, "message": body}, app.bot)
+    return Update.de_json({"update_id": update_id, "message": body}, bot)
 
 
 async def _statuses(store: SqliteStore) -> dict[int, str]:
@@ -206,7 +193,8 @@ async def _statuses(store: SqliteStore) -> dict[int, str]:
     ],
 )
 async def test_an_update_is_done_only_once_its_answer_was_sent(
-    application: Application,  # type: ignore[type-arg]
+    bot: ExtBot[None],
+    engine: Engine,
     store: SqliteStore,
     clock: FakeClock,
     request_double: FlakyRequest,
@@ -216,31 +204,31 @@ async def test_an_update_is_done_only_once_its_answer_was_sent(
     answers: int,
 ) -> None:
     request_double.failures, request_double.status = failures, status
-    inbox = TelegramInbox(application, store.inbox, clock=clock, retry_delay=lambda _: 0)
-    await inbox.accept([_update(application, 1, 7001, text="xong 2 nhà")])
+    inbox = TelegramInbox(bot, engine, store.inbox, clock=clock, retry_delay=lambda _: 0)
+    await inbox.accept([_update(bot, 1, 7001, text="xong 2 nhà")])
     await inbox.lanes.wait_below(1, asyncio.Event())
     assert await _statuses(store) == {1: outcome}
     assert len(request_double.sent) == answers
-    assert application.bot_data.failures == {}
 
 
 async def test_a_restart_processes_what_was_recorded_in_order(
-    application: Application,  # type: ignore[type-arg]
+    bot: ExtBot[None],
+    engine: Engine,
     store: SqliteStore,
     clock: FakeClock,
     request_double: FlakyRequest,
 ) -> None:
     contact = {"phone_number": "0912000003", "first_name": "A", "user_id": 7001}
     updates = [
-        _update(application, 1, 7001, contact=contact),
-        _update(application, 2, 7001, text="xong 2 nhà"),
-        _update(application, 3, 7001, text="xong 3 nhà"),
+        _update(bot, 1, 7001, contact=contact),
+        _update(bot, 2, 7001, text="xong 2 nhà"),
+        _update(bot, 3, 7001, text="xong 3 nhà"),
     ]
     entries = [InboxEntry(u.update_id, json.dumps(u.to_dict())) for u in updates]
     entries.append(InboxEntry(4, "not json"))
     await store.inbox.record("telegram", entries, at=clock(), offset=5)
 
-    inbox = TelegramInbox(application, store.inbox, clock=clock)
+    inbox = TelegramInbox(bot, engine, store.inbox, clock=clock)
     assert await inbox.resume() == 4
     await inbox.lanes.wait_below(1, asyncio.Event())
     texts = [c.text for c in request_double.sent]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from datetime import date, datetime
 from pathlib import Path
@@ -13,11 +15,12 @@ from PIL import Image
 from telegram.ext import ExtBot
 
 from bot.app import build_engine, open_app_store
-from bot.channels.telegram import send_replies
-from bot.exports.chart import MAX_BARS, ChartPanel, render_progress_chart
+from bot.channels.telegram.sender import send_replies
+from bot.exports.chart import render_progress_chart
 from bot.settings import Settings
 from core.models import Role
 from core.phones import normalize_phone
+from core.render import MAX_BARS, ChartPanel
 from core.units import parse_units_csv
 from handlers import Engine, Reply
 from locales.translator import Translator
@@ -25,6 +28,44 @@ from tests.conftest import Chat, as_person
 from tests.fakes import FakeClock, OfflineRequest
 
 PNG = b"\x89PNG\r\n\x1a\n"
+ROOT = Path(__file__).resolve().parents[2]
+
+# Chats as a cadre and a leader in a fresh interpreter, printing which of the heavy file
+# libraries are loaded after chatting and after asking for a chart and a workbook.
+_CHAT_THEN_FILES = """
+import asyncio, sys
+from datetime import UTC, datetime
+from bot.app import build_engine, open_app_store
+from bot.demo import seed_demo
+from bot.settings import Settings
+from core.phones import normalize_phone
+from handlers import Inbound
+
+HEAVY = {"matplotlib", "openpyxl"}
+
+def loaded():
+    return sorted(HEAVY & {name.split(".")[0] for name in sys.modules})
+
+async def main(path):
+    store = await open_app_store(path)
+    await seed_demo(store, now=datetime.now(UTC))
+    engine = await build_engine(store, Settings(_env_file=None))
+    async def say(phone, number, text):
+        person = await store.people.by_phone(normalize_phone(phone))
+        await store.people.link(person.id, "console", phone, engine.clock())
+        message = Inbound("console", phone, engine.clock(), text=text, message_id=str(number))
+        return await engine.handle(message)
+    await say("0912000003", 1, "xong 2 nhà")
+    await say("0912000002", 2, "/tiendo")
+    await say("0912000002", 3, "/nhiemvu")
+    print(loaded())
+    await say("0912000002", 4, "/tiendo bieudo")
+    await say("0912000002", 5, "/xuat")
+    print(loaded())
+    await store.close()
+
+asyncio.run(main(sys.argv[1]))
+"""
 
 
 def _png_size(content: bytes) -> tuple[int, int]:
@@ -71,6 +112,19 @@ def test_the_chart_refuses_what_a_phone_cannot_show(vi: Translator) -> None:
         render_progress_chart("x", [], achieved_label="a", target_label="b", number=vi.number)
 
 
+def test_chatting_loads_neither_the_chart_nor_the_workbook_library(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", _CHAT_THEN_FILES, str(tmp_path / "lazy.sqlite3")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["[]", "['matplotlib', 'openpyxl']"]
+
+
 async def test_tiendo_bieudo_sends_a_chart_of_the_communes(leader: Chat, cadre: Chat) -> None:
     await cadre.say("xong 2 nhà")
     (reply,) = await leader.send("/tiendo bieudo")
@@ -94,6 +148,7 @@ async def test_xuat_sends_a_workbook_of_the_area(
     admin: Chat, leader: Chat, cadre: Chat, engine: Engine
 ) -> None:
     await admin.say("/chitieu nhà 100 xã Sơn Vĩ 31/12/2026")
+    await admin.say("/chitieu nhà 1733 huyện Mèo Vạc 31/12/2026")
     await cadre.say("xong nhà hộ Giàng Seo Chứ")
     xa_phin = await as_person(engine, "0912000004")
     await xa_phin.say("xong 5 nhà")
@@ -103,7 +158,7 @@ async def test_xuat_sends_a_workbook_of_the_area(
     )
     assert reply.attachment is not None
     assert not reply.attachment.is_image
-    assert reply.attachment.filename == "tien-do-meo-vac-2026-11-26.xlsx"
+    assert reply.attachment.filename == "tien-do-huyen-meo-vac-2026-11-26.xlsx"
     workbook = load_workbook(io.BytesIO(reply.attachment.content))
     assert workbook.sheetnames == ["Tổng hợp", "Báo cáo"]
     summary = workbook["Tổng hợp"]
@@ -123,7 +178,7 @@ async def test_xuat_sends_a_workbook_of_the_area(
     district = [c.value for c in summary[2]]
     assert district[:4] == ["Nhà ở hoàn thành", "huyện Mèo Vạc", 6, 1733]
     assert district[4] == pytest.approx(6 / 1733)
-    assert district[5:8] == [6, 6, datetime(2025, 12, 31)]
+    assert district[5:8] == [6, 6, datetime(2026, 12, 31)]
     assert district[9] == "chậm"
     assert summary["A2"].font.b
     assert (summary["C2"].number_format, summary["E2"].number_format) == ("#,##0", "0.00%")
@@ -141,6 +196,31 @@ async def test_xuat_sends_a_workbook_of_the_area(
     assert reports["H2"].number_format == "dd/mm/yyyy"
     assert first[10] == "còn hiệu lực"
     assert reports.max_row == 3
+
+
+async def test_files_of_areas_with_the_same_name_do_not_overwrite_each_other(
+    leader: Chat,
+) -> None:
+    names = {}
+    areas = ("", " xã Mèo Vạc", " cu", " xã Mèo Vạc cu", " xã Sơn Vĩ", " xã cũ Sơn Vĩ")
+    for area in areas:
+        (workbook,) = await leader.send("/xuat" + area)
+        (chart,) = await leader.send("/tiendo bieudo" + area)
+        assert workbook.attachment is not None
+        assert chart.attachment is not None
+        names[area] = (workbook.attachment.filename, chart.attachment.filename)
+    assert names[" xã Mèo Vạc"] == (
+        "tien-do-xa-meo-vac-2026-11-26.xlsx",
+        "tien-do-xa-meo-vac-2026-11-26.png",
+    )
+    assert names[" cu"] == (
+        "tien-do-huyen-meo-vac-truoc-2025-2026-11-26.xlsx",
+        "tien-do-huyen-meo-vac-truoc-2025-2026-11-26.png",
+    )
+    assert names[" xã cũ Sơn Vĩ"][0] == "tien-do-xa-son-vi-cu-2026-11-26.xlsx"
+    # The workbook and the chart of an area are named alike, and no two areas share a name.
+    assert all(xlsx[:-5] == png[:-4] for xlsx, png in names.values())
+    assert len({xlsx for xlsx, _ in names.values()}) == len(names)
 
 
 async def test_a_commune_leaders_workbook_holds_only_the_communes_reports(

@@ -46,7 +46,9 @@ async def test_every_write_path_records_who_when_before_and_after(
     await store.people.add_invite(invite, at)
     await store.people.take_invite("ABCDEF", at)
     item = ReportItem("housing", 2, "v:sa-lung", None, at.date())
-    (report,) = await store.reports.add([item], reporter_id=new.id, received_at=at, source="s")
+    (report,) = (
+        await store.reports.add([item], reporter_id=new.id, received_at=at, source="s")
+    ).reports
     target = Target("training", "n:son-vi", 300, at.date().replace(year=2027))
     await store.targets.set(target, actor_id=admin.id, at=at)
     await store.units.replace(await store.units.load(), actor_id=admin.id, at=at)
@@ -148,7 +150,8 @@ async def test_redelivered_commands_change_nothing_twice(
 
 
 async def _history(db: str, clock: FakeClock) -> None:
-    from bot.app import build_engine, open_app_store, seed_demo
+    from bot.app import build_engine, open_app_store
+    from bot.demo import seed_demo
     from bot.settings import Settings
 
     store = await open_app_store(db, now=clock())

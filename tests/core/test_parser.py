@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import bot
-from bot.app import load_units_csv
+from bot.reference import load_units_csv
 from core.indicators import DEFAULT_INDICATORS, Indicator, IndicatorSet
 from core.parser import ReportParser, parse_report
 from core.parsing import ErrorCode, ParseError, ParseOk, ParseResult

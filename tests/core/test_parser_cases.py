@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import bot
-from bot.app import load_units_csv
+from bot.reference import load_units_csv
 from core.parser import parse_report
 from core.parsing import ParseError, ParseOk
 from core.units import VILLAGE

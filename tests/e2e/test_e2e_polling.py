@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.app import open_app_store, seed_demo
+from bot.app import open_app_store
+from bot.demo import seed_demo
 from tests.botprocess import TOKEN, Bots, bot_env, contact, message
 from tests.fake_bot_api import FakeBotApi
 
@@ -19,7 +21,7 @@ ANSWER = re.compile(r"Nhà ở hoàn thành (\d+) nhà — thôn")
 async def seeded_db(tmp_path: Path) -> Path:
     db = tmp_path / "bot.sqlite3"
     store = await open_app_store(db)
-    await seed_demo(store)
+    await seed_demo(store, now=datetime.now(UTC))
     await store.close()
     return db
 

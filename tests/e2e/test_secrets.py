@@ -17,8 +17,8 @@ from tests.fake_bot_api import FakeBotApi
     [
         (401, "Unauthorized", "rejected TELEGRAM_BOT_TOKEN"),
         # A proxy that echoes the URL it could not reach, token included.
-        (502, f"Bad Gateway: POST /bot{TOKEN}/getMe", "the Telegram bot stopped"),
-        (500, f"Internal Server Error ({TOKEN})", "the Telegram bot stopped"),
+        (502, f"Bad Gateway: POST /bot{TOKEN}/getMe", "the bot stopped"),
+        (500, f"Internal Server Error ({TOKEN})", "the bot stopped"),
     ],
     ids=["401", "502-echoing-the-url", "500-echoing-the-token"],
 )

@@ -14,8 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from telegram import Update
 
-from bot.app import build_engine, open_app_store, seed_demo
-from bot.channels.telegram import BotData, build_application
+from bot.app import build_engine, open_app_store
+from bot.channels.telegram.inbox import answer_update
+from bot.demo import seed_demo
 from bot.settings import Settings
 from core.parser import parse_report
 from core.parsing import ParseError
@@ -25,7 +26,7 @@ from handlers.engine import MAX_TEXT_LENGTH
 from locales.translator import Translator
 from storage import SqliteStore
 from tests.conftest import ADMIN, CADRE_SA_LUNG, LEADER, Chat
-from tests.fakes import FakeClock, OfflineRequest
+from tests.fakes import FakeClock, OfflineRequest, offline_bot
 
 APOLOGY = "hệ thống đang gặp lỗi"  # the engine's answer to an internal error
 RECORDED = "Đã ghi nhận"
@@ -233,28 +234,17 @@ def test_any_update_is_answered_or_ignored_never_failed(
 ) -> None:
     store, engine = loop.run_until_complete(_engine(tmp_path_factory.mktemp("t"), translators))
     request = OfflineRequest()
-
-    async def open_engine() -> Engine:
-        return engine
-
-    async def close_engine(_: Engine) -> None:
-        await store.close()
-
-    application = build_application(
-        "1:T", open_engine=open_engine, close_engine=close_engine, request=request, rate_limit=False
-    )
-    loop.run_until_complete(application.initialize())
-    application.bot_data.engine = engine
-    data: BotData = application.bot_data
+    bot = offline_bot(request, "1:T")
+    loop.run_until_complete(bot.initialize())
     ids = iter(range(1, 1_000_000))
 
     @settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
     @given(payload=UPDATES)
     def check(payload: dict[str, Any]) -> None:
         sent_before = len(request.sent)
-        update = Update.de_json({"update_id": next(ids), **payload}, application.bot)
-        loop.run_until_complete(application.process_update(update))
-        assert data.failures == {}
+        update = Update.de_json({"update_id": next(ids), **payload}, bot)
+        # Raises if the update could not be answered.
+        loop.run_until_complete(answer_update(bot, engine, update))
         for call in request.sent[sent_before:]:
             assert int(call.params["chat_id"]) == USER  # never into a group or channel
             assert call.text.strip()
@@ -265,7 +255,7 @@ def test_any_update_is_answered_or_ignored_never_failed(
     try:
         check()
     finally:
-        loop.run_until_complete(application.shutdown())
+        loop.run_until_complete(bot.shutdown())
         loop.run_until_complete(store.close())
 
 
@@ -283,18 +273,8 @@ class _OldButtons(OfflineRequest):
 
 async def test_a_button_of_an_old_message_still_works(engine: Engine) -> None:
     request = _OldButtons()
-
-    async def open_engine() -> Engine:
-        return engine
-
-    async def close_engine(_: Engine) -> None:
-        pass
-
-    application = build_application(
-        "1:T", open_engine=open_engine, close_engine=close_engine, request=request, rate_limit=False
-    )
-    await application.initialize()
-    application.bot_data.engine = engine
+    bot = offline_bot(request, "1:T")
+    await bot.initialize()
     try:
         contact = {"phone_number": "0912000003", "first_name": "A", "user_id": USER}
         for update_id, payload in enumerate(
@@ -312,17 +292,16 @@ async def test_a_button_of_an_old_message_still_works(engine: Engine) -> None:
             ],
             start=1,
         ):
-            update = Update.de_json({"update_id": update_id, **payload}, application.bot)
-            await application.process_update(update)
-        assert application.bot_data.failures == {}
+            update = Update.de_json({"update_id": update_id, **payload}, bot)
+            await answer_update(bot, engine, update)  # raises if it could not be answered
         assert request.refused == 1
         assert request.sent[-1].text == "Switched to English."
     finally:
-        await application.shutdown()
+        await bot.shutdown()
 
 
 def test_inbound_never_comes_from_groups_channels_or_bots() -> None:
-    from bot.channels.telegram import inbound_from_update
+    from bot.channels.telegram.updates import inbound_from_update
 
     for payload in (
         {"message": {**_message("xong 1 nhà"), "chat": GROUP}},

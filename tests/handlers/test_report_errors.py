@@ -7,11 +7,11 @@ from datetime import date
 
 import pytest
 
-from bot.app import shipped_units
+from bot.reference import shipped_units
 from core.parser import parse_report
 from core.parsing import ErrorCode, ParseError, ParseOk
 from handlers import Engine, Reply
-from handlers.report_errors import describe_error
+from handlers.views.report_errors import describe_error
 from locales.translator import Translator
 from tests.conftest import CADRE_XA_PHIN, Chat, as_person
 from tests.fakes import FakeClock
@@ -22,6 +22,7 @@ TODAY = date(2026, 11, 26)  # the FakeClock's local day
 BAD_REPORTS = {
     "empty": ("   ", None, "trống"),
     "unknown_indicator": ("xong 2 nhà, 5 cái ghế", "5 cái ghế", "việc gì"),
+    "not_done": ("đang làm móng 2 nhà", "đang làm móng 2 nhà", "chưa xong"),
     "invalid_date": ("ngày 31/02 xong 2 nhà", "31/02", "ngày phải có thật"),
     "unknown_village": ("thôn Lũng Táo xong 2 nhà", "Lũng Táo", "Không tìm thấy thôn"),
     "ambiguous_village": ("thôn Pả Vi xong 2 nhà", "Pả Vi", "nhiều thôn"),

@@ -1,7 +1,9 @@
-"""The reminder jobs on the JobQueue of python-telegram-bot, and delivery through the Bot API."""
+"""The reminder jobs on APScheduler, and delivery through the Telegram Bot API."""
 
 from __future__ import annotations
 
+import asyncio
+import io
 import json
 import warnings
 from collections.abc import AsyncIterator
@@ -12,10 +14,11 @@ import pytest
 from apscheduler.triggers.cron import CronTrigger
 from pydantic import ValidationError
 from telegram.error import NetworkError, TimedOut
-from telegram.ext import Application, Job
+from telegram.ext import ExtBot
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.channels.telegram import TelegramSender, build_application
+from bot.app import reminder_jobs
+from bot.channels.telegram.sender import TelegramSender
 from bot.settings import Settings
 from core.models import Role
 from core.outbox import Delivery, DeliveryStatus, OutboxStatus
@@ -24,11 +27,12 @@ from scheduler.jobs import (
     CATCH_UP_JOB,
     DRAIN_JOB,
     WEEKLY_JOB,
+    ReminderJobs,
     previous_fire_time,
-    schedule_reminders,
 )
+from scheduler.service import ReminderService
 from storage import SqliteStore
-from tests.fakes import FakeClock, OfflineRequest
+from tests.fakes import FakeClock, OfflineRequest, offline_bot
 from tests.reminder_helpers import MONDAY, TZ, person_id, vn
 from tests.scheduler.test_reminders import SA_LUNG_REMINDER
 
@@ -59,63 +63,61 @@ class FailingRequest(OfflineRequest):
         return await super().do_request(url, method, request_data, **kw)
 
 
-@pytest.fixture
-async def app(engine: Engine, settings: Settings, clock: FakeClock) -> AsyncIterator[Application]:  # type: ignore[type-arg]
-    request = FailingRequest()
+class Jobs:
+    """The reminder jobs of a process with one Telegram channel, answered offline."""
 
-    async def open_engine() -> Engine:
-        return engine
+    def __init__(self, jobs: ReminderJobs, bot: ExtBot[None], request: OfflineRequest) -> None:
+        self.jobs = jobs
+        self.bot = bot
+        self.request = request
 
-    async def close_engine(_: Engine) -> None:
-        pass
+    def sent_texts(self, chat: int) -> list[str]:
+        return [c.text for c in self.request.sent if int(c.params["chat_id"]) == chat]
 
+
+def service(engine: Engine, settings: Settings, clock: FakeClock) -> ReminderService:
     async def sleep(seconds: float) -> None:
         clock.advance(seconds=seconds)
 
-    application = build_application(
-        TOKEN, open_engine=open_engine, close_engine=close_engine, request=request, rate_limit=False
+    return ReminderService(
+        engine.store,
+        translators=engine.translators,
+        default_locale=engine.default_locale,
+        tz=engine.tz,
+        clock=clock,
+        sleep=sleep,
+        indicators=engine.indicators,
     )
-    schedule_reminders(application, settings, sleep=sleep)
-    await application.initialize()
-    application.bot_data.engine = engine
-    yield application
-    await application.shutdown()
 
 
-def job(application: Application, name: str) -> Job[Any]:  # type: ignore[type-arg]
-    assert application.job_queue is not None
-    (found,) = application.job_queue.get_jobs_by_name(name)
-    return found
+@pytest.fixture
+async def app(engine: Engine, settings: Settings, clock: FakeClock) -> AsyncIterator[Jobs]:
+    request = FailingRequest()
+    bot = offline_bot(request, TOKEN)
+    await bot.initialize()
+    jobs = ReminderJobs(
+        service(engine, settings, clock),
+        {"telegram": TelegramSender(bot)},
+        cron=settings.reminder_cron,
+        tz=settings.tz,
+    )
+    yield Jobs(jobs, bot, request)
+    await jobs.stop(1)
+    await bot.shutdown()
 
 
-def sent_texts(application: Application, chat: int) -> list[str]:  # type: ignore[type-arg]
-    request: OfflineRequest = application.bot.request  # type: ignore[assignment]
-    return [c.text for c in request.sent if int(c.params["chat_id"]) == chat]
-
-
-def test_jobs_have_ids_names_and_the_weekly_cron(app: Application) -> None:  # type: ignore[type-arg]
-    assert app.job_queue is not None
-    names = {j.name for j in app.job_queue.jobs()}
-    assert names == {WEEKLY_JOB, DRAIN_JOB, CATCH_UP_JOB}
-    for name in names:
-        assert job(app, name).job.id == name
-    trigger = job(app, WEEKLY_JOB).job.trigger
+def test_the_weekly_cron_is_the_settings(app: Jobs) -> None:
+    trigger = app.jobs.trigger
     assert trigger.get_next_fire_time(None, vn(2026, 11, 26, 10)) == datetime(
         2026, 11, 30, 7, 30, tzinfo=TZ
     )
-    assert job(app, DRAIN_JOB).job.trigger.interval == timedelta(minutes=1)
 
 
-def test_the_reminder_time_is_configurable(settings: Settings) -> None:
+def test_the_reminder_time_is_configurable(
+    engine: Engine, settings: Settings, clock: FakeClock
+) -> None:
     friday = settings.model_copy(update={"reminder_cron": "0 18 * * fri"})
-    application = build_application(
-        TOKEN,
-        open_engine=lambda: None,  # type: ignore[arg-type,return-value]
-        close_engine=lambda _: None,  # type: ignore[arg-type,return-value]
-        request=OfflineRequest(),
-        rate_limit=False,
-    )
-    jobs = schedule_reminders(application, friday)
+    jobs = ReminderJobs(service(engine, friday, clock), {}, cron=friday.reminder_cron, tz=friday.tz)
     assert jobs.trigger.get_next_fire_time(None, vn(2026, 11, 26, 10)) == datetime(
         2026, 11, 27, 18, 0, tzinfo=TZ
     )
@@ -124,55 +126,55 @@ def test_the_reminder_time_is_configurable(settings: Settings) -> None:
 
 
 async def test_the_weekly_job_sends_through_telegram_once(
-    app: Application,  # type: ignore[type-arg]
+    app: Jobs,
     store: SqliteStore,
     clock: FakeClock,
 ) -> None:
     cadre = await person_id(store, "84912000003")
     await store.people.link(cadre, "telegram", str(CADRE_CHAT), clock())
     clock.now = MONDAY
-    await job(app, WEEKLY_JOB).run(app)
-    assert sent_texts(app, CADRE_CHAT) == [SA_LUNG_REMINDER]
+    await app.jobs.weekly()
+    assert app.sent_texts(CADRE_CHAT) == [SA_LUNG_REMINDER]
     statuses = {i.recipient: (i.status, i.last_error) for i in await store.outbox.all()}
     assert statuses[cadre] == (OutboxStatus.SENT, None)
     # The leader and the other cadre never opened the bot on Telegram.
     assert sorted(s for s, _ in statuses.values()) == ["failed", "failed", "sent"]
-    assert {e for _, e in statuses.values()} == {None, "no Telegram chat linked"}
+    assert {e for _, e in statuses.values()} == {None, "no chat linked"}
     clock.advance(minutes=5)
-    await job(app, WEEKLY_JOB).run(app)
-    await job(app, DRAIN_JOB).run(app)
-    assert sent_texts(app, CADRE_CHAT) == [SA_LUNG_REMINDER]
+    await app.jobs.weekly()
+    await app.jobs.drain()
+    assert app.sent_texts(CADRE_CHAT) == [SA_LUNG_REMINDER]
 
 
 async def test_the_minute_job_releases_the_night_queue_in_the_morning(
-    app: Application,  # type: ignore[type-arg]
+    app: Jobs,
     store: SqliteStore,
     clock: FakeClock,
 ) -> None:
     cadre = await person_id(store, "84912000003")
     await store.people.link(cadre, "telegram", str(CADRE_CHAT), clock())
     clock.now = vn(2026, 11, 30, 23, 0)
-    await job(app, WEEKLY_JOB).run(app)
-    await job(app, DRAIN_JOB).run(app)
-    assert sent_texts(app, CADRE_CHAT) == []
+    await app.jobs.weekly()
+    await app.jobs.drain()
+    assert app.sent_texts(CADRE_CHAT) == []
     clock.now = vn(2026, 12, 1, 7, 0)
-    await job(app, DRAIN_JOB).run(app)
-    assert len(sent_texts(app, CADRE_CHAT)) == 1
+    await app.jobs.drain()
+    assert len(app.sent_texts(CADRE_CHAT)) == 1
 
 
 async def test_catch_up_after_missing_the_weekly_time(
-    app: Application,  # type: ignore[type-arg]
+    app: Jobs,
     store: SqliteStore,
     clock: FakeClock,
 ) -> None:
     cadre = await person_id(store, "84912000003")
     await store.people.link(cadre, "telegram", str(CADRE_CHAT), clock())
     clock.now = vn(2026, 11, 30, 7, 0)  # started before this week's time: nothing to catch up
-    await job(app, CATCH_UP_JOB).run(app)
+    await app.jobs.catch_up()
     assert await store.outbox.all() == []
     clock.now = vn(2026, 12, 2, 10, 0)  # started on Wednesday: Monday's run was missed
-    await job(app, CATCH_UP_JOB).run(app)
-    assert len(sent_texts(app, CADRE_CHAT)) == 1
+    await app.jobs.catch_up()
+    assert len(app.sent_texts(CADRE_CHAT)) == 1
     assert {i.period for i in await store.outbox.all()} == {"2026-W49"}
 
 
@@ -184,7 +186,7 @@ def test_previous_fire_time() -> None:
 
 
 async def delivery_outcomes(
-    application: Application,  # type: ignore[type-arg]
+    app: Jobs,
     store: SqliteStore,
     clock: FakeClock,
 ) -> dict[int, Delivery]:
@@ -194,21 +196,16 @@ async def delivery_outcomes(
         actor_id=None,
         at=clock(),
     )
-    sender = TelegramSender(application.bot, store.people)
-    outcomes = {}
-    for chat in chats:
-        pid = await person_id(store, f"8491300{chat}")
-        await store.people.link(pid, "telegram", str(chat), clock())
-        outcomes[chat] = await sender.deliver(pid, "Nhắc việc")
-    admin = await person_id(store, "84912000001")
-    outcomes[0] = await sender.deliver(admin, "x")  # never opened the bot
+    sender = TelegramSender(app.bot)
+    outcomes = {chat: await sender.deliver(str(chat), "Nhắc việc") for chat in chats}
+    outcomes[0] = await sender.deliver("not-a-chat", "x")
     return outcomes
 
 
 @pytest.mark.parametrize("timedelta_mode", [True, False])
 async def test_telegram_errors_map_to_what_the_outbox_does_next(
     timedelta_mode: bool,
-    app: Application,  # type: ignore[type-arg]
+    app: Jobs,
     store: SqliteStore,
     clock: FakeClock,
     monkeypatch: pytest.MonkeyPatch,
@@ -236,26 +233,30 @@ async def test_telegram_errors_map_to_what_the_outbox_does_next(
     assert "blocked by the user" in (outcomes[7002].error or "")
 
 
-async def test_a_long_message_goes_in_parts_to_the_latest_linked_chat(
-    app: Application,  # type: ignore[type-arg]
-    store: SqliteStore,
-    clock: FakeClock,
+async def test_a_long_message_goes_in_parts(app: Jobs) -> None:
+    text = "\n".join(f"• dòng {i} " + "x" * 60 for i in range(100))
+    result = await TelegramSender(app.bot).deliver(str(CADRE_CHAT), text)
+    assert result.status == DeliveryStatus.OK
+    parts = app.sent_texts(CADRE_CHAT)
+    assert len(parts) == 2
+    assert "\n".join(parts) == text
+
+
+async def test_a_reminder_goes_to_the_latest_linked_chat(
+    app: Jobs, store: SqliteStore, clock: FakeClock
 ) -> None:
     cadre = await person_id(store, "84912000003")
     await store.people.link(cadre, "telegram", "8001", clock())
     clock.advance(days=1)
     await store.people.link(cadre, "telegram", str(CADRE_CHAT), clock())
-    text = "\n".join(f"• dòng {i} " + "x" * 60 for i in range(100))
-    result = await TelegramSender(app.bot, store.people).deliver(cadre, text)
-    assert result.status == DeliveryStatus.OK
-    parts = sent_texts(app, CADRE_CHAT)
-    assert len(parts) == 2
-    assert "\n".join(parts) == text
-    assert sent_texts(app, 8001) == []
+    clock.now = MONDAY
+    await app.jobs.weekly()
+    assert app.sent_texts(CADRE_CHAT) == [SA_LUNG_REMINDER]
+    assert app.sent_texts(8001) == []
 
 
-async def test_stopping_the_application_ends_a_running_broadcast(
-    app: Application,  # type: ignore[type-arg]
+async def test_stopping_ends_a_running_broadcast(
+    app: Jobs,
     store: SqliteStore,
     clock: FakeClock,
     monkeypatch: pytest.MonkeyPatch,
@@ -270,34 +271,62 @@ async def test_stopping_the_application_ends_a_running_broadcast(
         await store.people.link(
             await person_id(store, f"8491300{chat}"), "telegram", str(chat), clock()
         )
-    running = [True]
-    monkeypatch.setattr(Application, "running", property(lambda self: running[0]))
-    request: OfflineRequest = app.bot.request  # type: ignore[assignment]
+    request = app.request
     original = request.do_request
+    stopping: list[asyncio.Task[None]] = []
 
     async def stop_after_first_send(url: str, method: str, *args: Any, **kw: Any) -> Any:
         answer = await original(url, method, *args, **kw)
-        if url.endswith("/sendMessage"):
-            running[0] = False  # Application.stop() has begun
+        if url.endswith("/sendMessage") and not stopping:
+            # SIGTERM arrives while the first message is in flight.
+            stopping.append(asyncio.get_running_loop().create_task(app.jobs.stop(5)))
+            await asyncio.sleep(0)
         return answer
 
     monkeypatch.setattr(request, "do_request", stop_after_first_send)
     clock.now = MONDAY
-    await job(app, WEEKLY_JOB).run(app)
+    await app.jobs.weekly()
+    await stopping[0]
     assert len(request.sent) == 1
     pending = [i for i in await store.outbox.all() if i.status == OutboxStatus.PENDING]
     assert len(pending) >= 2
 
 
-async def test_the_jobs_start_and_stop_with_the_application(
-    app: Application,  # type: ignore[type-arg]
-) -> None:
-    await app.start()
+async def test_the_jobs_start_and_stop(app: Jobs) -> None:
+    app.jobs.start()
     try:
-        assert app.job_queue is not None
-        assert app.job_queue.scheduler.running
-        assert {j.name for j in app.job_queue.jobs()} == {WEEKLY_JOB, DRAIN_JOB, CATCH_UP_JOB}
-        assert job(app, WEEKLY_JOB).next_t is not None
+        scheduler = app.jobs.scheduler
+        assert scheduler.running
+        assert {j.id for j in scheduler.get_jobs()} == {WEEKLY_JOB, DRAIN_JOB, CATCH_UP_JOB}
+        weekly = scheduler.get_job(WEEKLY_JOB)
+        assert weekly is not None
+        assert weekly.next_run_time is not None
+        assert scheduler.get_job(DRAIN_JOB).trigger.interval == timedelta(minutes=1)
     finally:
-        await app.stop()
-    assert not app.job_queue.scheduler.running
+        await app.jobs.stop(1)
+    assert not app.jobs.scheduler.running
+
+
+async def test_the_composition_root_sends_through_each_channels_sender(
+    engine: Engine, settings: Settings, clock: FakeClock, store: SqliteStore
+) -> None:
+    """Reminders go out on the channel a person last wrote from, whichever it is."""
+    from bot.app import App
+    from bot.channels.console import ConsoleSender
+
+    class Fake:
+        def __init__(self, name: str) -> None:
+            self.name = name
+            self.sender = ConsoleSender(io.StringIO())
+
+    zalo, telegram = Fake("zalo"), Fake("telegram")
+    cadre = await person_id(store, "84912000003")
+    await store.people.link(cadre, "telegram", str(CADRE_CHAT), clock())
+    await store.people.link(cadre, "zalo", "z-1", clock())
+    await store.people.note_channel(cadre, "telegram")
+    app = App(settings, store, engine, service(engine, settings, clock), clock)
+    jobs = reminder_jobs(app, [zalo, telegram])  # type: ignore[list-item]
+    clock.now = MONDAY
+    await jobs.weekly()
+    assert telegram.sender.sent == [(str(CADRE_CHAT), SA_LUNG_REMINDER)]
+    assert zalo.sender.sent == []

@@ -30,11 +30,14 @@ from tests.reminder_helpers import (
     CROWD,
     MONDAY,
     RETRY,
+    TEST_CHANNEL,
     TZ,
     Crash,
     HoldingSender,
     ScriptedSender,
     add_crowd,
+    drain_via,
+    link_all,
     person_id,
     service_for,
     vn,
@@ -186,11 +189,11 @@ async def test_a_second_planning_run_in_the_same_week_adds_nothing(
     assert await service.enqueue() == 3
     assert await service.enqueue() == 0
     sender = ScriptedSender(clock)
-    await service.drain(sender)
+    await drain_via(service, sender)
     assert len(sender.sent) == 3
     clock.advance(days=2)  # later the same week, e.g. after a restart
     assert await service.enqueue() == 0
-    await service.drain(sender)
+    await drain_via(service, sender)
     assert len(sender.sent) == 3
     clock.now = MONDAY + timedelta(days=7)  # a new week is a new period
     assert await service.enqueue() == 3
@@ -211,7 +214,7 @@ async def test_a_crash_mid_broadcast_then_a_restart_sends_each_reminder_exactly_
     assert queued == CROWD + 3
     dying = ScriptedSender(clock, crash_after=survived)
     with pytest.raises(Crash):
-        await doomed.drain(dying)
+        await drain_via(doomed, dying)
     assert len(dying.sent) == survived
     # The process is gone; a new one opens the same database file and runs its jobs.
     restarted = await open_app_store(tmp_path / "bot.sqlite3")
@@ -219,14 +222,14 @@ async def test_a_crash_mid_broadcast_then_a_restart_sends_each_reminder_exactly_
         service = service_for(restarted, clock, translators)
         assert await service.enqueue() == 0
         fresh = ScriptedSender(clock)
-        await service.drain(fresh)
+        await drain_via(service, fresh)
         delivered = [who for who, _, _ in dying.sent + fresh.sent]
         assert len(delivered) == queued
         assert len(set(delivered)) == queued  # nobody twice, nobody skipped
         items = await restarted.outbox.all()
         assert {i.status for i in items} == {OutboxStatus.SENT}
         again = ScriptedSender(clock)
-        await service.drain(again)
+        await drain_via(service, again)
         assert again.sent == []
     finally:
         await restarted.close()
@@ -260,11 +263,11 @@ async def test_a_crash_after_the_messenger_accepted_repeats_only_that_message(
     await service.enqueue()
     dying = ScriptedSender(clock, crash_after_accepting=2)
     with pytest.raises(Crash):
-        await service.drain(dying)
+        await drain_via(service, dying)
     restarted = await open_app_store(tmp_path / "bot.sqlite3")
     try:
         fresh = ScriptedSender(clock)
-        await service_for(restarted, clock, translators).drain(fresh)
+        await drain_via(service_for(restarted, clock, translators), fresh)
     finally:
         await restarted.close()
     delivered = [who for who, _, _ in dying.sent + fresh.sent]
@@ -284,7 +287,7 @@ async def test_passing_failures_are_retried_with_growing_delays(
     await service.enqueue()
     cadre = await person_id(store, "84912000003")
     sender = ScriptedSender(clock, script={cadre: [RETRY, RETRY, RETRY]})
-    await service.drain(sender)
+    await drain_via(service, sender)
     assert len(sender.sent) == 2
     assert sender.to(cadre) == []
     for delay in (60, 120, 240):
@@ -293,9 +296,9 @@ async def test_passing_failures_are_retried_with_growing_delays(
         assert item.next_attempt_at - clock() == timedelta(seconds=delay)
         assert item.last_error == "NetworkError"
         clock.advance(seconds=delay - 1)
-        await service.drain(sender)  # not yet due
+        await drain_via(service, sender)  # not yet due
         clock.advance(seconds=1)
-        await service.drain(sender)
+        await drain_via(service, sender)
     assert sender.calls.count(cadre) == 4
     assert sender.to(cadre) == [SA_LUNG_REMINDER]
     item = next(i for i in await store.outbox.all() if i.recipient == cadre)
@@ -311,7 +314,7 @@ async def test_retrying_stops_after_the_last_attempt(
     cadre = await person_id(store, "84912000003")
     sender = ScriptedSender(clock, script={cadre: [RETRY] * 10})
     for _ in range(10):
-        await service.drain(sender)
+        await drain_via(service, sender)
         clock.advance(hours=1)
     assert sender.calls.count(cadre) == 3
     item = next(i for i in await store.outbox.all() if i.recipient == cadre)
@@ -331,15 +334,15 @@ async def test_the_channels_wait_request_is_honoured_and_errors_are_passing(
     leader = await person_id(store, "84912000002")
 
     class Flaky(ScriptedSender):
-        async def deliver(self, person_id: int, text: str) -> Delivery:
-            if person_id == leader and leader not in self.calls:
-                self.calls.append(person_id)
+        async def deliver(self, address: str, text: str) -> Delivery:
+            if int(address) == leader and leader not in self.calls:
+                self.calls.append(leader)
                 raise RuntimeError("unexpected")
-            return await super().deliver(person_id, text)
+            return await super().deliver(address, text)
 
     flood = Delivery(DeliveryStatus.RETRY, retry_after=900, error="RetryAfter")
     sender = Flaky(clock, script={cadre: [flood]})
-    report = await service.drain(sender)
+    report = await drain_via(service, sender)
     assert report is not None
     assert report.retried == 2
     items = {i.recipient: i for i in await store.outbox.all()}
@@ -356,12 +359,12 @@ async def test_a_person_who_blocked_the_bot_is_recorded_and_never_retried(
     await service.enqueue()
     cadre = await person_id(store, "84912000003")
     sender = ScriptedSender(clock, script={cadre: [BLOCKED]})
-    report = await service.drain(sender)
+    report = await drain_via(service, sender)
     assert report is not None
     assert (report.sent, report.blocked) == (2, 1)
     for _ in range(5):
         clock.advance(hours=6)
-        await service.drain(sender)
+        await drain_via(service, sender)
     assert sender.calls.count(cadre) == 1
     item = next(i for i in await store.outbox.all() if i.recipient == cadre)
     assert item.status == OutboxStatus.BLOCKED
@@ -382,7 +385,7 @@ async def test_a_person_without_an_address_is_given_up_at_once(
     cadre = await person_id(store, "84912000003")
     nowhere = Delivery(DeliveryStatus.UNREACHABLE, error="no Telegram chat linked")
     sender = ScriptedSender(clock, script={cadre: [nowhere]})
-    await service.drain(sender)
+    await drain_via(service, sender)
     item = next(i for i in await store.outbox.all() if i.recipient == cadre)
     assert (item.status, item.attempts) == (OutboxStatus.FAILED, 1)
 
@@ -396,12 +399,12 @@ async def test_nothing_is_sent_in_quiet_hours_it_waits_for_the_morning(
     sender = ScriptedSender(clock)
     for moment in (vn(2026, 11, 30, 21, 0), vn(2026, 12, 1, 3, 0), vn(2026, 12, 1, 6, 59, 59)):
         clock.now = moment
-        report = await service.drain(sender)
+        report = await drain_via(service, sender)
         assert report is not None
         assert report.quiet
     assert sender.sent == []
     clock.now = vn(2026, 12, 1, 7, 0)
-    await service.drain(sender)
+    await drain_via(service, sender)
     assert len(sender.sent) == 3
 
 
@@ -413,11 +416,11 @@ async def test_a_broadcast_running_into_the_evening_stops_at_nine(
     service = service_for(store, clock, translators, rate=1.0)
     await service.enqueue()
     sender = ScriptedSender(clock)
-    await service.drain(sender)
+    await drain_via(service, sender)
     assert len(sender.sent) == 20  # 20:59:40 … 20:59:59, one a second
     assert all(at.astimezone(TZ).hour == 20 for _, _, at in sender.sent)
     clock.now = vn(2026, 12, 1, 7, 0)
-    await service.drain(sender)
+    await drain_via(service, sender)
     assert len(sender.sent) == CROWD + 3
     assert len({who for who, _, _ in sender.sent}) == CROWD + 3
 
@@ -433,7 +436,7 @@ async def test_pacing_holds_the_configured_overall_rate(
     service = service_for(store, clock, translators, rate=20.0)
     await service.enqueue()
     sender = ScriptedSender(clock)
-    await service.drain(sender)
+    await drain_via(service, sender)
     times = [at for _, _, at in sender.sent]
     assert len(times) == CROWD + 3
     for start in times:
@@ -452,7 +455,7 @@ async def test_one_person_gets_at_most_one_message_a_second(
         [OutboxMessage(cadre, kind, "2026-W49", kind) for kind in ("a", "b", "c")], at=clock()
     )
     sender = ScriptedSender(clock)
-    await service_for(store, clock, translators).drain(sender)
+    await drain_via(service_for(store, clock, translators), sender)
     times = [at for _, _, at in sender.sent]
     assert [b - a for a, b in itertools.pairwise(times)] == [timedelta(seconds=1)] * 2
 
@@ -464,10 +467,10 @@ async def test_two_drains_never_overlap(
     service = service_for(store, clock, translators)
     await service.enqueue()
     holding = HoldingSender()
-    first = asyncio.create_task(service.drain(holding))
+    first = asyncio.create_task(drain_via(service, holding))
     await asyncio.wait_for(holding.started.wait(), timeout=10)
     other = ScriptedSender(clock)
-    assert await service.drain(other) is None
+    assert await drain_via(service, other) is None
     assert other.calls == []
     holding.release.set()
     report = await first
@@ -493,10 +496,11 @@ async def test_a_shutdown_ends_the_broadcast_after_the_message_in_flight(
     service = service_for(store, clock, translators, rate=10.0)
     await service.enqueue()
     sender = ScriptedSender(clock)
-    report = await service.drain(sender, stopping=lambda: len(sender.sent) >= 5)
+    await link_all(store)
+    report = await service.drain({TEST_CHANNEL: sender}, stopping=lambda: len(sender.sent) >= 5)
     assert report is not None
     assert (report.sent, report.stopped) == (5, True)
     pending = [i for i in await store.outbox.all() if i.status == OutboxStatus.PENDING]
     assert len(pending) == CROWD + 3 - 5
-    await service.drain(sender)  # the next start
+    await drain_via(service, sender)  # the next start
     assert len({who for who, _, _ in sender.sent}) == len(sender.sent) == CROWD + 3

@@ -63,9 +63,26 @@ async def test_add_stores_a_source_once(store: SqliteStore, clock: FakeClock) ->
     assert await store.reports.totals(["v:sa-lung"]) == {"housing": 2}
 
 
+async def test_two_deliveries_of_one_message_at_once_store_it_once(
+    store: SqliteStore, clock: FakeClock
+) -> None:
+    me = await reporter(store)
+    first, second = await asyncio.gather(
+        *(
+            store.reports.add([item(2), item(3)], reporter_id=me, received_at=clock(), source="s")
+            for _ in range(2)
+        )
+    )
+    assert first == second
+    assert [r.count for r in first.reports] == [2, 3]
+    assert first.totals == {("v:sa-lung", "housing"): 5}
+    assert await store.reports.totals(["v:sa-lung"]) == {"housing": 5}
+
+
 async def test_cancel_and_correct_only_active_reports(store: SqliteStore, clock: FakeClock) -> None:
     me = await reporter(store)
-    (report,) = await store.reports.add([item(2)], reporter_id=me, received_at=clock(), source=None)
+    added = await store.reports.add([item(2)], reporter_id=me, received_at=clock(), source=None)
+    (report,) = added.reports
     changed = await store.reports.correct(report.id, item(4), actor_id=me, at=clock())
     assert changed is not None
     before, after = changed

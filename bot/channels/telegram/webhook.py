@@ -18,7 +18,7 @@ import tornado.httpserver
 import tornado.web
 from telegram import Update
 
-from bot.channels.telegram_inbox import TelegramInbox
+from bot.channels.telegram.inbox import TelegramInbox
 
 __all__ = ["SECRET_HEADER", "WebhookServer", "webhook_path"]
 
@@ -54,7 +54,7 @@ class _UpdateHandler(tornado.web.RequestHandler):
             payload: Any = json.loads(self.request.body)
             if not isinstance(payload, dict) or not isinstance(payload.get("update_id"), int):
                 return None
-            return Update.de_json(payload, self.inbox.application.bot)
+            return Update.de_json(payload, self.inbox.bot)
         except Exception:  # whatever is not an update is refused, not recorded
             return None
 

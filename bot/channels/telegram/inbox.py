@@ -15,10 +15,11 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
-from telegram import Update
+from telegram import Bot, Update
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -29,14 +30,17 @@ from telegram.error import (
     TelegramError,
     TimedOut,
 )
-from telegram.ext import Application
 
 from bot.channels.lanes import Lanes, wait_any
-from bot.channels.telegram import CHANNEL, BotData
+from bot.channels.telegram.photos import with_media
+from bot.channels.telegram.sender import send_replies
+from bot.channels.telegram.updates import CHANNEL, inbound_from_update, lane_key
+from core.evidence import MAX_PHOTO_BYTES
 from core.models import InboxEntry
 from core.ports import Inbox
+from handlers import Engine
 
-__all__ = ["TelegramInbox", "lane_key"]
+__all__ = ["TelegramInbox", "answer_update"]
 
 logger = logging.getLogger(__name__)
 
@@ -50,13 +54,27 @@ PRUNE_EVERY = timedelta(hours=1)
 Item = tuple[int, Update | None]  # update_id, and the update (None: it could not be read)
 
 
-def lane_key(update: Update) -> Hashable:
-    """Updates of one person are processed in order; anything else on its own."""
-    if update.effective_user is not None:
-        return ("user", update.effective_user.id)
-    if update.effective_chat is not None:
-        return ("chat", update.effective_chat.id)
-    return ("update", update.update_id)
+async def answer_update(bot: Bot, engine: Engine, update: Update) -> None:
+    """Answer one update: the engine decides, the replies go back to its chat.
+
+    Raises when the replies could not be sent, so the caller can try again or give up.
+    """
+    if update.callback_query is not None:
+        try:
+            await update.callback_query.answer()
+        except BadRequest:
+            # A button of an old message: Telegram no longer takes the answer; act anyway.
+            logger.debug("callback query too old to answer")
+    inbound = inbound_from_update(update)
+    chat = update.effective_chat
+    if inbound is None or chat is None:
+        return
+    message = update.message or update.edited_message
+    if message is not None and update.edited_message is None:
+        limit = engine.photos.max_bytes if engine.photos else MAX_PHOTO_BYTES
+        inbound = await with_media(bot, message, inbound, max_bytes=limit)
+    replies = await engine.handle(inbound)
+    await send_replies(bot, chat.id, replies)
 
 
 def _transient(error: BaseException) -> bool:
@@ -69,24 +87,21 @@ def _transient(error: BaseException) -> bool:
 class TelegramInbox:
     def __init__(
         self,
-        application: Application,  # type: ignore[type-arg]
+        bot: Bot,
+        engine: Engine,
         inbox: Inbox,
         *,
         clock: Callable[[], datetime],
         concurrency: int = CONCURRENCY,
         retry_delay: Callable[[int], float] = lambda attempt: min(2.0**attempt, 30.0),
     ) -> None:
-        self.application = application
+        self.bot = bot
+        self.engine = engine
         self.inbox = inbox
         self.clock = clock
         self.retry_delay = retry_delay
         self.lanes: Lanes[Item] = Lanes(self._process, concurrency=concurrency)
         self._pruned_at: datetime | None = None
-
-    @property
-    def _data(self) -> BotData:
-        data: BotData = self.application.bot_data
-        return data
 
     async def resume(self) -> int:
         """Queue what was recorded but not processed before the last stop; returns how many."""
@@ -94,9 +109,7 @@ class TelegramInbox:
         entries = await self.inbox.pending(CHANNEL)
         for entry in entries:
             try:
-                update: Update | None = Update.de_json(
-                    json.loads(entry.payload), self.application.bot
-                )
+                update: Update | None = Update.de_json(json.loads(entry.payload), self.bot)
             except Exception:  # one unreadable row must not keep the bot from starting
                 logger.error("recorded update %d cannot be read; marked failed", entry.update_id)
                 update = None
@@ -129,11 +142,14 @@ class TelegramInbox:
         failed = True
         attempt = 0
         while update is not None:
-            await self.application.process_update(update)
-            error = self._data.failures.pop(update_id, None)
-            if error is None:
+            try:
+                await answer_update(self.bot, self.engine, update)
                 failed = False
                 break
+            except Exception as exc:
+                # Never shown to the user; never the update itself (it may hold personal data).
+                logger.error("update %d failed: %s", update_id, type(exc).__name__)
+                error = exc
             attempt += 1
             if not _transient(error) or attempt >= ATTEMPTS:
                 logger.error("update %d failed for good (%s)", update_id, type(error).__name__)
@@ -146,7 +162,7 @@ class TelegramInbox:
     async def poll(self, stop: asyncio.Event) -> None:
         """Long-poll Telegram until ``stop`` is set; each batch is recorded before the next poll
         acknowledges it."""
-        bot = self.application.bot
+        bot = self.bot
         await bot.delete_webhook()  # Telegram refuses getUpdates while a webhook is set
         offset = await self.inbox.offset(CHANNEL)
         delay = 1.0
@@ -189,7 +205,7 @@ class TelegramInbox:
         await self.lanes.close(grace)
 
 
-def _done_event(task: asyncio.Future[object]) -> asyncio.Event:
+def _done_event(task: asyncio.Future[Any]) -> asyncio.Event:
     event = asyncio.Event()
     task.add_done_callback(lambda _: event.set())
     return event

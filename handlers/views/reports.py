@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from core.models import Pending, PendingKind, StoredReport
 from handlers.context import Context
-from handlers.labels import count_label, indicator_name
 from handlers.messages import Reply
+from handlers.views.labels import count_label, indicator_name
 from locales.translator import N_, Translator
 
 __all__ = [
@@ -62,10 +62,16 @@ def report_ids_in(text: str, translators: Mapping[str, Translator]) -> list[int]
     return ids
 
 
-async def totals_lines(ctx: Context, pairs: Iterable[tuple[str, str]]) -> list[str]:
-    """'Tổng thôn X: nhà ở hoàn thành 5 nhà' for each (village, indicator), current totals."""
+async def totals_lines(
+    ctx: Context,
+    pairs: Iterable[tuple[str, str]],
+    totals: Mapping[tuple[str, str], int] | None = None,
+) -> list[str]:
+    """'Tổng thôn X: nhà ở hoàn thành 5 nhà' for each (village, indicator): from ``totals``
+    when the write returned them, else the current totals."""
     wanted = sorted(set(pairs))
-    totals = await ctx.store.reports.village_totals({village for village, _ in wanted})
+    if totals is None:
+        totals = await ctx.store.reports.village_totals({village for village, _ in wanted})
     lines = []
     order = {indicator.code: i for i, indicator in enumerate(ctx.indicators)}
     for village, code in sorted(wanted, key=lambda p: (p[0], order.get(p[1], 0))):
@@ -80,14 +86,19 @@ async def totals_lines(ctx: Context, pairs: Iterable[tuple[str, str]]) -> list[s
     return lines
 
 
-async def confirmation(ctx: Context, reports: list[StoredReport]) -> Reply:
+async def confirmation(
+    ctx: Context,
+    reports: list[StoredReport],
+    totals: Mapping[tuple[str, str], int] | None = None,
+) -> Reply:
+    """'Stored': each report, the running totals they are part of, how to correct them."""
     lines = [
         ctx.t.ngettext("Đã ghi nhận {n} báo cáo:", "Đã ghi nhận {n} báo cáo:", len(reports)).format(
             n=len(reports)
         )
     ]
     lines += ["• " + report_line(ctx, report) for report in reports]
-    lines += await totals_lines(ctx, ((r.village, r.indicator) for r in reports))
+    lines += await totals_lines(ctx, ((r.village, r.indicator) for r in reports), totals)
     first = reports[0].id
     lines.append(
         ctx._(

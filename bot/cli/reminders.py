@@ -1,4 +1,4 @@
-"""`python -m bot reminders`: the weekly reminders at a given moment, on this terminal.
+"""`reminders`: the weekly reminders at a given moment, on this terminal.
 
 With --dry-run it prints what planning and draining at that moment would send and changes
 nothing. Without, it plans the week into the outbox and prints what it queued; sending is the
@@ -8,21 +8,24 @@ hours). Printing is never taken for sending: a reminder shown here still reaches
 
 from __future__ import annotations
 
+import argparse
+import asyncio
+import contextlib
+import sqlite3
 import sys
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
-from bot.app import open_app_store, utc_now
+from bot.app import open_app, utc_now
 from bot.channels.console import format_outgoing
-from bot.settings import Settings
+from bot.cli.common import db_path, settings_of
+from bot.settings import Settings, is_postgres
 from core.tasks import iso_period
-from locales.translator import load_translators
 from scheduler.clock import SimulatedClock
-from scheduler.delivery import DrainPolicy
-from scheduler.service import ReminderService
+from storage.database import SCHEMA_VERSION
 
-__all__ = ["run_reminders"]
+__all__ = ["cmd_reminders", "moment", "run_reminders"]
 
 
 def _header(at: datetime, settings: Settings) -> str:
@@ -32,7 +35,6 @@ def _header(at: datetime, settings: Settings) -> str:
 
 async def run_reminders(
     settings: Settings,
-    path: Path,
     *,
     at: datetime | None,
     dry_run: bool,
@@ -40,18 +42,10 @@ async def run_reminders(
 ) -> int:
     """Preview or run the reminders on the existing database at ``path``."""
     out = output or sys.stdout
-    store = await open_app_store(path)
-    try:
-        clock = SimulatedClock(at or utc_now())
-        service = ReminderService(
-            store,
-            translators=load_translators(),
-            default_locale=settings.default_locale,
-            tz=settings.tz,
-            clock=clock,
-            sleep=clock.sleep,
-            policy=DrainPolicy(rate=settings.reminder_rate),
-        )
+    clock = SimulatedClock(at or utc_now())
+    async with open_app(settings, clock=clock, sleep=clock.sleep) as app:
+        store = app.store
+        service = app.reminders
         if dry_run:
             preview = await service.preview(clock())
             people = {p.id: p for p in await store.people.all()}
@@ -92,5 +86,43 @@ async def run_reminders(
                 file=out,
             )
         return 0
-    finally:
-        await store.close()
+
+
+def cmd_reminders(args: argparse.Namespace) -> int:
+    settings = settings_of(args)
+    if not is_postgres(settings.database_url) and _refused(db_path(settings), args.dry_run):
+        return 2
+    at: datetime | None = args.at
+    if at is not None:
+        at = (at.replace(tzinfo=settings.tz) if at.tzinfo is None else at).astimezone(UTC)
+    return asyncio.run(run_reminders(settings, at=at, dry_run=args.dry_run))
+
+
+def _refused(path: Path, dry_run: bool) -> bool:
+    """A SQLite file that a run would create, or (for a preview) migrate."""
+    if not path.exists():
+        # Opening would create (and seed) a database: a preview must change nothing.
+        print(f"No database at {path}", file=sys.stderr)
+        return True
+    if dry_run and _schema_version(path) < SCHEMA_VERSION:
+        print(
+            f"{path} has an older schema; opening it would migrate it."
+            " Run without --dry-run (or start the bot) once first.",
+            file=sys.stderr,
+        )
+        return True
+    return False
+
+
+def _schema_version(path: Path) -> int:
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def moment(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ISO date-time, e.g. 2026-11-30T07:30+07:00"
+        ) from None

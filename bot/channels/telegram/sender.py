@@ -1,0 +1,118 @@
+"""Sending to Telegram: the engine's replies, and what the bot sends on its own."""
+
+from __future__ import annotations
+
+import warnings
+from datetime import timedelta
+
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+from telegram.constants import MessageLimit
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.warnings import PTBDeprecationWarning
+
+from core.outbox import Delivery, DeliveryStatus
+from handlers import Reply
+
+__all__ = ["TelegramSender", "send_replies", "split_text"]
+
+
+def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
+    """Split at line breaks so that no part exceeds Telegram's limit."""
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            parts.append(current)
+            current = line
+        else:
+            current = candidate
+    if current or not parts:
+        parts.append(current)
+    return parts
+
+
+async def send_replies(bot: Bot, chat_id: int, replies: list[Reply]) -> None:
+    for reply in replies:
+        markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None = None
+        if reply.choices:
+            markup = InlineKeyboardMarkup(
+                [[InlineKeyboardButton(c.label, callback_data=c.data)] for c in reply.choices]
+            )
+        elif reply.contact_button:
+            markup = ReplyKeyboardMarkup(
+                [[KeyboardButton(reply.contact_button, request_contact=True)]],
+                one_time_keyboard=True,
+                resize_keyboard=True,
+            )
+        if reply.attachment is not None:
+            attachment = reply.attachment
+            if attachment.is_image:
+                await bot.send_photo(
+                    chat_id,
+                    attachment.content,
+                    caption=reply.text[:1024] or None,
+                    filename=attachment.filename,
+                )
+            else:
+                await bot.send_document(
+                    chat_id,
+                    attachment.content,
+                    caption=reply.text[:1024] or None,
+                    filename=attachment.filename,
+                )
+            continue
+        parts = split_text(reply.text)
+        for index, part in enumerate(parts):
+            last = index == len(parts) - 1
+            await bot.send_message(chat_id, part, reply_markup=markup if last else None)
+
+
+def _seconds(error: RetryAfter) -> float:
+    with warnings.catch_warnings():
+        # PTB 22 warns that retry_after will become a timedelta; both forms are handled.
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = error.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+class TelegramSender:
+    """Delivers outbox messages to a private chat (``core.outbox.Sender``).
+
+    Pacing of the whole bot is the AIORateLimiter's; the outbox drain paces itself as well.
+    """
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def deliver(self, address: str, text: str) -> Delivery:
+        try:
+            chat_id = int(address)
+        except ValueError:
+            return Delivery(DeliveryStatus.UNREACHABLE, error="not a Telegram chat id")
+        try:
+            for part in split_text(text):
+                await self.bot.send_message(chat_id, part)
+        except Forbidden as error:
+            return Delivery(DeliveryStatus.BLOCKED, error=f"Forbidden: {error.message}"[:200])
+        except RetryAfter as error:
+            return Delivery(DeliveryStatus.RETRY, retry_after=_seconds(error), error="RetryAfter")
+        except BadRequest as error:
+            # "chat not found" and the like: the same request will never succeed.
+            return Delivery(DeliveryStatus.UNREACHABLE, error=f"BadRequest: {error.message}"[:200])
+        except TelegramError as error:  # NetworkError, TimedOut and other passing failures
+            return Delivery(DeliveryStatus.RETRY, error=type(error).__name__)
+        return Delivery.ok()

@@ -1,0 +1,164 @@
+"""`python -m bot …`: run the bot, the console, and the offline admin tasks.
+
+One module per command group: ``chat`` (run, console, seed-demo), ``data`` (imports, export,
+audit, backup), ``reminders``, ``parse``; this module only defines the arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from pydantic import ValidationError
+
+from bot.cli.chat import DEMO_DB, cmd_console, cmd_run, cmd_seed_demo
+from bot.cli.data import (
+    cmd_audit,
+    cmd_backup,
+    cmd_export,
+    cmd_import_periods,
+    cmd_import_roster,
+    cmd_import_targets,
+    cmd_import_tasks,
+    cmd_import_units,
+)
+from bot.cli.parse import cmd_parse
+from bot.cli.reminders import cmd_reminders, moment
+from bot.logs import setup_logging
+from bot.settings import Settings
+from locales.translator import CatalogError
+from storage import StoreError
+
+__all__ = ["DEMO_DB", "build_parser", "main"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Field-reporting bot for the poverty-reduction programme of Mèo Vạc.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument("--db", metavar="PATH", help="SQLite file (overrides DATABASE_URL)")
+        return sub
+
+    run = command("run", "Run the Telegram bot (long polling); without a token, the demo console.")
+    run.add_argument("--webhook", action="store_true", help="Receive updates by webhook.")
+    run.set_defaults(func=cmd_run)
+
+    console = command("console", "Talk to the bot on this terminal as a roster person.")
+    console.add_argument("--as", dest="as_phone", required=True, metavar="PHONE")
+    console.set_defaults(func=cmd_console)
+
+    command("seed-demo", "Create a demo database: units, targets, demo roster.").set_defaults(
+        func=cmd_seed_demo
+    )
+
+    units = command("import-units", "Replace the administrative units with a CSV file.")
+    units.add_argument("file", metavar="FILE.csv")
+    units.set_defaults(func=cmd_import_units)
+
+    roster = command("import-roster", "Add or update people from a CSV (name,phone,role,unit).")
+    roster.add_argument("file", metavar="FILE.csv")
+    roster.set_defaults(func=cmd_import_roster)
+
+    tasks = command(
+        "import-tasks", "Add tasks from a CSV (village,indicator,count,due[,start]); all or none."
+    )
+    tasks.add_argument("file", metavar="FILE.csv")
+    tasks.set_defaults(func=cmd_import_tasks)
+
+    targets = command(
+        "import-targets",
+        "Set targets from a CSV (indicator,unit,value,deadline[,baseline][,period]; period:"
+        " by default the one holding the deadline); a file with any bad line sets nothing.",
+    )
+    targets.add_argument("file", metavar="FILE.csv")
+    targets.set_defaults(func=cmd_import_targets)
+
+    periods = command(
+        "import-periods",
+        "Add or change programme periods from a CSV (code,name,start,end); they may not overlap.",
+    )
+    periods.add_argument("file", metavar="FILE.csv")
+    periods.set_defaults(func=cmd_import_periods)
+
+    reminders = command(
+        "reminders",
+        "Queue this week's reminders for the running bot to send, and show them (--dry-run:"
+        " only show what would be sent).",
+    )
+    reminders.add_argument(
+        "--at",
+        type=moment,
+        metavar="ISO_DATETIME",
+        help="the moment to act at, e.g. 2026-11-30T07:30+07:00 (default: now; TIMEZONE if naive)",
+    )
+    reminders.add_argument(
+        "--dry-run", action="store_true", help="only print what would be sent; change nothing"
+    )
+    reminders.set_defaults(func=cmd_reminders)
+
+    parse = command(
+        "parse",
+        "Read report messages as JSON Lines on stdin (text, village, today); write what the"
+        " parser understood, one JSON object per line. Units: the shipped list, or those of"
+        " --db, or --units FILE.csv.",
+    )
+    parse.add_argument("--units", metavar="FILE.csv", help="units CSV to match villages against")
+    parse.set_defaults(func=cmd_parse)
+
+    export = command(
+        "export",
+        "Write every report as CSV (stdout or --out), or the district's progress and reports"
+        " as an Excel workbook (--format xlsx --out FILE.xlsx).",
+    )
+    export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    export.add_argument("--out", metavar="FILE")
+    export.add_argument(
+        "--pre-2025",
+        action="store_true",
+        help="xlsx: summarise by the communes as they were before 1 July 2025",
+    )
+    export.set_defaults(func=cmd_export)
+
+    audit = command("audit", "List the history of changes (who, when, before, after).")
+    audit.add_argument("--entity", help="only this kind: report, person, invite, target, units")
+    audit.add_argument("--since", metavar="DATE", help="only from this local date (YYYY-MM-DD)")
+    audit.set_defaults(func=cmd_audit)
+
+    backup = command("backup", "Copy the database consistently, even while the bot runs.")
+    backup.add_argument("--out", required=True, metavar="FILE", help="where to write the copy")
+    backup.set_defaults(func=cmd_backup)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        # Without the values given: a mistyped secret must not end up on the screen or in logs.
+        problems = "\n".join(
+            f"  {'.'.join(str(part) for part in problem['loc']).upper()}: {problem['msg']}"
+            for problem in error.errors(include_url=False, include_input=False)
+        )
+        print(f"Configuration error (.env or environment):\n{problems}", file=sys.stderr)
+        return 2
+    secret = settings.telegram_bot_token
+    setup_logging([secret.get_secret_value()] if secret else [])
+    try:
+        code: int = args.func(args)
+    except (CatalogError, StoreError) as error:
+        print(f"{error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return code

@@ -1,0 +1,203 @@
+"""The admin's data commands: CSV imports, exports, the audit trail and backups."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from datetime import date, datetime, time
+from pathlib import Path
+
+from bot.app import open_app
+from bot.audit import format_events
+from bot.cli.common import db_exists, db_name, db_path, missing_db, settings_of
+from bot.exports.table import write_csv
+from bot.imports import (
+    CsvImport,
+    ImportProblem,
+    import_periods,
+    import_roster,
+    import_targets,
+    import_tasks,
+    import_units,
+)
+from bot.settings import Settings, is_postgres
+from core.indicators import DEFAULT_INDICATORS
+from core.periods import DEFAULT_PERIODS
+from core.units import DISTRICT
+from handlers.report_rows import export_rows
+from storage.backup import BackupError, backup_database
+
+__all__ = [
+    "cmd_audit",
+    "cmd_backup",
+    "cmd_export",
+    "cmd_import_periods",
+    "cmd_import_roster",
+    "cmd_import_targets",
+    "cmd_import_tasks",
+    "cmd_import_units",
+]
+
+
+def _import_csv(args: argparse.Namespace, load: CsvImport) -> int:
+    """Read FILE.csv, then import it whole or, naming the bad lines, not at all."""
+    file = Path(args.file)
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"Cannot read {file}: {error}", file=sys.stderr)
+        return 2
+    settings = settings_of(args)
+
+    async def run() -> int:
+        async with open_app(settings) as app:
+            try:
+                summary = await load(app.store, app.engine.units, text, settings)
+            except ImportProblem as error:
+                print(f"Cannot import {file}; nothing was imported:\n{error}", file=sys.stderr)
+                return 2
+        print(summary)
+        return 0
+
+    return asyncio.run(run())
+
+
+def cmd_import_units(args: argparse.Namespace) -> int:
+    return _import_csv(args, import_units)
+
+
+def cmd_import_roster(args: argparse.Namespace) -> int:
+    return _import_csv(args, import_roster)
+
+
+def cmd_import_tasks(args: argparse.Namespace) -> int:
+    return _import_csv(args, import_tasks)
+
+
+def cmd_import_targets(args: argparse.Namespace) -> int:
+    return _import_csv(args, import_targets)
+
+
+def cmd_import_periods(args: argparse.Namespace) -> int:
+    return _import_csv(args, import_periods)
+
+
+async def _export_xlsx(settings: Settings, *, merged: bool) -> tuple[bytes, int] | None:
+    from handlers.export import area_workbook
+
+    async with open_app(settings) as app:
+        units = app.engine.units
+        districts = units.of_level(DISTRICT)
+        if not districts:
+            print("The units list has no district to export.", file=sys.stderr)
+            return None
+        today = app.clock().astimezone(settings.tz).date()
+        return await area_workbook(
+            app.store,
+            units,
+            DEFAULT_INDICATORS,
+            app.engine.translators[settings.default_locale],
+            settings.tz,
+            districts[0],
+            merged=merged,
+            today=today,
+            renderers=app.engine.renderers,
+            period=app.engine.periods.current(today) or DEFAULT_PERIODS.items[-1],
+        )
+
+
+async def _export_rows(settings: Settings) -> list[dict[str, object]]:
+    async with open_app(settings) as app:
+        return await export_rows(app.store, app.engine.units, settings.tz)
+
+
+def _write(path: str, content: bytes) -> bool:
+    try:
+        Path(path).write_bytes(content)
+    except OSError as error:
+        print(f"Cannot write {path}: {error}", file=sys.stderr)
+        return False
+    return True
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    settings = settings_of(args)
+    if missing_db(settings):
+        return 2
+    if args.format == "xlsx":
+        if not args.out:
+            print("An Excel file needs --out FILE.xlsx", file=sys.stderr)
+            return 2
+        made = asyncio.run(_export_xlsx(settings, merged=not args.pre_2025))
+        if made is None or not _write(args.out, made[0]):
+            return 2
+        print(f"Wrote the summary and {made[1]} reports to {args.out}")
+        return 0
+    rows = asyncio.run(_export_rows(settings))
+    if args.out:
+        try:
+            with open(args.out, "w", encoding="utf-8-sig", newline="") as out:
+                write_csv(rows, out)
+        except OSError as error:
+            print(f"Cannot write {args.out}: {error}", file=sys.stderr)
+            return 2
+    else:
+        write_csv(rows, sys.stdout)
+    return 0
+
+
+async def _audit(settings: Settings, entity: str | None, since: date | None) -> list[str]:
+    async with open_app(settings) as app:
+        start = datetime.combine(since, time(), settings.tz) if since else None
+        events = await app.store.audit.events(entity=entity, since=start)
+        names = {p.id: p.name for p in await app.store.people.all()}
+    return format_events(events, names, settings.tz)
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    settings = settings_of(args)
+    since = None
+    if args.since:
+        try:
+            since = date.fromisoformat(args.since)
+        except ValueError:
+            print(f"--since {args.since!r}: use a date like 2026-11-26", file=sys.stderr)
+            return 2
+    if not db_exists(settings):
+        print(f"{db_name(settings)} does not exist", file=sys.stderr)
+        return 2
+    for line in asyncio.run(_audit(settings, args.entity, since)):
+        print(line)
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    settings = settings_of(args)
+    if is_postgres(settings.database_url):
+        return _backup_postgres(settings, Path(args.out))
+    source = db_path(settings)
+    try:
+        summary = backup_database(source, Path(args.out))
+    except (BackupError, OSError) as error:
+        print(f"Backup failed: {error}", file=sys.stderr)
+        return 2
+    print(
+        f"Backup written to {args.out}: schema {summary.schema_version}, {summary.reports}"
+        f" reports, {summary.people} people, {summary.events} events; integrity ok"
+    )
+    return 0
+
+
+def _backup_postgres(settings: Settings, out: Path) -> int:
+    from storage.postgres import describe_url
+    from storage.postgres.backup import backup_postgres
+
+    url = settings.database_url
+    try:
+        backup_postgres(url, out, url_shown=describe_url(url))
+    except (BackupError, OSError) as error:
+        print(f"Backup failed: {error}", file=sys.stderr)
+        return 2
+    print(f"Backup written to {out} by pg_dump (restore with pg_restore)")
+    return 0

@@ -1,0 +1,51 @@
+"""The reference data the bot ships (bot/data/): units, the programme's targets and goals."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+from core.models import Target
+from core.programme import ProgrammeGoal, parse_programme_csv
+from core.units import UnitDirectory, find_units, parse_units_csv
+
+__all__ = ["default_targets", "load_units_csv", "programme_goals", "shipped_units"]
+
+_DATA = resources.files("bot") / "data"
+
+
+def load_units_csv(path: Path) -> UnitDirectory:
+    """A deployment's own units file (the same columns as the shipped one)."""
+    return parse_units_csv(path.read_text(encoding="utf-8-sig"))
+
+
+def shipped_units() -> UnitDirectory:
+    return parse_units_csv((_DATA / "units.csv").read_text(encoding="utf-8"))
+
+
+def default_targets(units: UnitDirectory) -> list[Target]:
+    """The programme's targets that are counts of what cadres report (bot/data/targets.csv)."""
+    targets = []
+    text = (_DATA / "targets.csv").read_text(encoding="utf-8")
+    for row in csv.DictReader(io.StringIO(text)):
+        found = find_units(units, row["unit"])
+        if len(found) != 1:
+            continue  # a deployment without that unit simply has no such default
+        targets.append(
+            Target(
+                indicator=row["indicator"],
+                unit=found[0].code,
+                value=int(row["value"]),
+                deadline=date.fromisoformat(row["deadline"]),
+                baseline=int(row["baseline"] or 0),
+            )
+        )
+    return targets
+
+
+def programme_goals() -> tuple[ProgrammeGoal, ...]:
+    """The programme's goals that cadres do not report (bot/data/programme.csv)."""
+    return parse_programme_csv((_DATA / "programme.csv").read_text(encoding="utf-8"))
