@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from bot.spreadsheet import SpreadsheetError, table_text
 from core.household_ports import HouseholdConflict, HouseholdStore
 from core.household_table import RowProblem, read_household_rows
 from core.tables import table_rows
@@ -24,25 +25,9 @@ class HouseholdFileError(ValueError):
 
 
 def read_sheet(path: Path) -> list[list[str]]:
-    """The rows of the file's first sheet as text; raises OSError, ValueError when unreadable."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-
-        workbook = load_workbook(path, read_only=True, data_only=True)
-        try:
-            sheet = workbook.worksheets[0]
-            return [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        finally:
-            workbook.close()
-    return table_rows(path.read_text(encoding="utf-8-sig"))
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+    """The rows of the file (an .xlsx's first sheet, or a CSV); raises OSError or
+    SpreadsheetError when it cannot be read."""
+    return table_rows(table_text(path.read_bytes()))
 
 
 def describe(t: Translator, problem: RowProblem) -> str:
@@ -78,7 +63,7 @@ async def import_household_file(
     """Import the file whole; raise HouseholdFileError naming every bad line."""
     try:
         rows = read_sheet(path)
-    except (OSError, ValueError, KeyError) as error:
+    except (OSError, SpreadsheetError) as error:
         raise HouseholdFileError(
             t.gettext("Không đọc được tệp {file}: {error}").format(file=path.name, error=error)
         ) from error
