@@ -339,6 +339,15 @@ class Inbox(Protocol):
         """The next update id to ask the channel for; None before the first update."""
         ...
 
+    async def keep(self, channel: str, key: str, value: str | None) -> None:
+        """Keep a small piece of a channel's conversation state (None: forget it), e.g. the
+        numbered options a chat was last offered; it survives a restart."""
+        ...
+
+    async def kept(self, channel: str, key: str) -> str | None:
+        """What ``keep`` stored under ``key`` for the channel, if anything."""
+        ...
+
     async def prune(self, channel: str, before: datetime) -> int:
         """Forget processed updates received before ``before``; returns how many."""
         ...

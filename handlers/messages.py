@@ -21,6 +21,9 @@ class Inbound:
     choice: str | None = None  # data of a pressed button
     reply_to_text: str | None = None  # text of the bot message this one replies to
     edited: bool = False
+    # False where the messenger has no "share my phone number" button (Zalo): people then
+    # register with an invite code only.
+    can_share_contact: bool = True
 
 
 @dataclass(frozen=True, slots=True)

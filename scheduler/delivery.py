@@ -181,6 +181,14 @@ async def drain(
                     at=now,
                 )
                 report.blocked += 1
+            elif result.status == DeliveryStatus.PAUSED:
+                await outbox.mark_retry(
+                    item.id,
+                    attempts=item.attempts,
+                    next_attempt_at=now + timedelta(seconds=result.retry_after or 3600),
+                    error=result.error or "paused",
+                )
+                report.retried += 1
             elif result.status == DeliveryStatus.UNREACHABLE or attempts >= policy.max_attempts:
                 await outbox.mark_given_up(
                     item.id,
