@@ -76,6 +76,7 @@ class FakeZaloApi(LocalApi):
         self.fail_with: int | None = None
         self.quota_spent = False
         self.on_get_updates: Callable[[str], None] | None = None
+        self.send_delay = 0.0  # seconds each send takes (so that answers lag behind updates)
         self._message_ids = itertools.count(1)
 
     # --- test side ---
@@ -129,6 +130,8 @@ class FakeZaloApi(LocalApi):
         if method == "getUpdates":
             return 200, await self._get_updates(bot_id, params)
         if method in ("sendMessage", "sendPhoto", "sendSticker"):
+            if self.send_delay:
+                await asyncio.sleep(self.send_delay)
             return self._send(bot_id, method, params)
         if method in ("setWebhook", "deleteWebhook", "getWebhookInfo"):
             url = params.get("url", "") if method == "setWebhook" else ""
