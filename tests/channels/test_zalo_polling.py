@@ -153,3 +153,50 @@ async def test_the_token_never_appears_in_logs(
     ours = [r for r in caplog.records if r.name.startswith("bot.")]
     assert ours
     assert all(secret not in r.getMessage() for r in ours)
+
+
+async def test_reminders_reach_a_zalo_cadre_through_the_outbox(
+    zalo: ZaloHarness, engine: Engine, clock: FakeClock
+) -> None:
+    from core.outbox import OutboxMessage
+    from core.phones import normalize_phone
+    from scheduler.delivery import DrainPolicy, drain
+
+    await zalo.register(CADRE, CADRE_SA_LUNG)
+    person = await engine.store.people.by_phone(normalize_phone(CADRE_SA_LUNG))
+    assert person is not None
+    store = engine.store
+    text = "Nhắc việc tuần này\n" + "\n".join(f"việc {n}: " + "x" * 100 for n in range(30))
+    await store.outbox.enqueue([OutboxMessage(person.id, "reminder", "2026-W48", text)], at=clock())
+
+    async def no_wait(_seconds: float) -> None:
+        return None
+
+    zalo.api.quota()
+    report = await drain(
+        store.outbox,
+        store.people,
+        {"zalo": zalo.channel.sender},
+        clock=clock,
+        sleep=no_wait,
+        tz=engine.tz,
+        policy=DrainPolicy(rate=None),
+    )
+    assert report.sent == 0
+    (item,) = await store.outbox.all()
+    assert (item.status.value, item.attempts) == ("pending", 0)  # paused, not given up
+    zalo.api.recover()
+    clock.advance(hours=2)
+    report = await drain(
+        store.outbox,
+        store.people,
+        {"zalo": zalo.channel.sender},
+        clock=clock,
+        sleep=no_wait,
+        tz=engine.tz,
+        policy=DrainPolicy(rate=None),
+    )
+    assert report.sent == 1
+    parts = zalo.api.texts(CADRE)[1:]
+    assert len(parts) == 2
+    assert "\n".join(parts) == text
