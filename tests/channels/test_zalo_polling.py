@@ -160,7 +160,7 @@ async def test_reminders_reach_a_zalo_cadre_through_the_outbox(
 ) -> None:
     from core.outbox import OutboxMessage
     from core.phones import normalize_phone
-    from scheduler.delivery import DrainPolicy, drain
+    from scheduler.delivery import DrainPolicy, DrainReport, drain
 
     await zalo.register(CADRE, CADRE_SA_LUNG)
     person = await engine.store.people.by_phone(normalize_phone(CADRE_SA_LUNG))
@@ -172,30 +172,25 @@ async def test_reminders_reach_a_zalo_cadre_through_the_outbox(
     async def no_wait(_seconds: float) -> None:
         return None
 
+    async def send() -> DrainReport:
+        return await drain(
+            store.outbox,
+            store.people,
+            {"zalo": zalo.channel.sender},
+            clock=clock,
+            sleep=no_wait,
+            tz=engine.tz,
+            policy=DrainPolicy(rate=None),
+        )
+
     zalo.api.quota()
-    report = await drain(
-        store.outbox,
-        store.people,
-        {"zalo": zalo.channel.sender},
-        clock=clock,
-        sleep=no_wait,
-        tz=engine.tz,
-        policy=DrainPolicy(rate=None),
-    )
+    report = await send()
     assert report.sent == 0
     (item,) = await store.outbox.all()
     assert (item.status.value, item.attempts) == ("pending", 0)  # paused, not given up
     zalo.api.recover()
     clock.advance(hours=2)
-    report = await drain(
-        store.outbox,
-        store.people,
-        {"zalo": zalo.channel.sender},
-        clock=clock,
-        sleep=no_wait,
-        tz=engine.tz,
-        policy=DrainPolicy(rate=None),
-    )
+    report = await send()
     assert report.sent == 1
     parts = zalo.api.texts(CADRE)[1:]
     assert len(parts) == 2
