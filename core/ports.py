@@ -5,10 +5,11 @@ Every method is one atomic unit of work. A backend must pass tests/test_storage_
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
+from core.evidence import AttachResult, Location, PreparedPhoto, StoredPhoto
 from core.models import (
     AddedReports,
     AuditEvent,
@@ -18,21 +19,23 @@ from core.models import (
     Person,
     Role,
     StoredReport,
-    Target,
 )
 from core.outbox import Address, OutboxItem, OutboxMessage
 from core.parsing import ReportItem
+from core.programme_ports import PeriodStore, TargetStore
 from core.tasks import NewTask, Task, TaskProgress
 from core.units import UnitDirectory
 
 __all__ = [
     "ActivityStore",
     "AuditLog",
+    "EvidenceStore",
     "HouseholdTaken",
     "Inbox",
     "OutboxStore",
     "PendingStore",
     "PeopleStore",
+    "PeriodStore",
     "ReportStore",
     "RosterEntry",
     "Store",
@@ -189,11 +192,61 @@ class ReportStore(Protocol):
         included. Reads aggregates only: its cost must not grow with the number of reports."""
         ...
 
+    async def period_totals(
+        self, villages: Collection[str], first: date, last: date
+    ) -> dict[tuple[str, str], int]:
+        """Active totals per (village, indicator) of the work done from ``first`` to ``last``
+        (both included): what a programme period counts. Reads the daily aggregates."""
+        ...
+
     async def in_villages(self, villages: Collection[str]) -> list[StoredReport]:
         """Every report (active or cancelled) of the given villages, oldest first."""
         ...
 
     async def all(self) -> list[StoredReport]: ...
+
+
+class EvidenceStore(Protocol):
+    """Photos of reports (each stored once, by content hash), albums, report locations."""
+
+    async def attach(
+        self,
+        report_ids: Sequence[int],
+        photos: Sequence[PreparedPhoto],
+        *,
+        actor_id: int | None,
+        at: datetime,
+        per_report: int,
+        total_cap: int | None = None,
+    ) -> AttachResult:
+        """Link photos to reports in one transaction (at most ``per_report`` each, events
+        recorded); nothing when the photos would take the total beyond ``total_cap`` bytes."""
+        ...
+
+    async def counts(self, report_ids: Collection[int]) -> dict[int, int]: ...
+    async def photos(self, report_id: int) -> list[StoredPhoto]: ...
+    def each(self) -> AsyncIterator[StoredPhoto]: ...  # all, by report, a page at a time
+
+    async def latest_reports(self, reporter_id: int, since: datetime) -> list[int]:
+        """The active reports of this person's latest report message received since."""
+        ...
+
+    async def set_location(
+        self,
+        report_ids: Collection[int],
+        location: Location,
+        *,
+        source: str,
+        actor_id: int | None,
+        at: datetime,
+        replace: bool,
+    ) -> int: ...
+    async def locations(self, report_ids: Collection[int]) -> dict[int, Location]: ...
+    async def group(self, key: str, report_ids: Sequence[int], at: datetime) -> list[int]:
+        """The reports of an album: the first call for a key sets them, later ones read them."""
+        ...
+
+    async def known_group(self, key: str) -> list[int] | None: ...
 
 
 class PendingStore(Protocol):
@@ -217,16 +270,6 @@ class PendingStore(Protocol):
         """Mark the question answered and return it, atomically: only the first answer of
         its own person, to a question of this kind, within ``max_age`` gets it; None for
         every other press."""
-        ...
-
-
-class TargetStore(Protocol):
-    async def all(self) -> list[Target]: ...
-    async def set(self, target: Target, *, actor_id: int | None, at: datetime) -> None: ...
-    async def set_many(
-        self, targets: Sequence[Target], *, actor_id: int | None, at: datetime
-    ) -> None:
-        """Add or replace targets, all in one transaction."""
         ...
 
 
@@ -306,6 +349,8 @@ class Store(Protocol):
     @property
     def targets(self) -> TargetStore: ...
     @property
+    def periods(self) -> PeriodStore: ...
+    @property
     def tasks(self) -> TaskStore: ...
     @property
     def activity(self) -> ActivityStore: ...
@@ -313,6 +358,8 @@ class Store(Protocol):
     def outbox(self) -> OutboxStore: ...
     @property
     def pending(self) -> PendingStore: ...
+    @property
+    def evidence(self) -> EvidenceStore: ...
     async def close(self) -> None: ...
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from handlers import (
     admin,
     corrections,
+    evidence,
     export,
     help,
     language,
@@ -14,10 +15,19 @@ from handlers import (
     tasks,
 )
 from handlers.engine import Engine
-from handlers.messages import Attachment, Choice, Inbound, Reply
+from handlers.messages import Attachment, Choice, Inbound, Photo, Reply
 from handlers.router import Router
 
-__all__ = ["Attachment", "Choice", "Engine", "Inbound", "Reply", "Router", "build_router"]
+__all__ = [
+    "Attachment",
+    "Choice",
+    "Engine",
+    "Inbound",
+    "Photo",
+    "Reply",
+    "Router",
+    "build_router",
+]
 
 
 def build_router() -> Router:
@@ -33,6 +43,7 @@ def build_router() -> Router:
         tasks,
         corrections,
         reports,
+        evidence,
     ):
         router.include(module.router)
     return router

@@ -8,8 +8,10 @@ from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from core.evidence import PhotoIntake
 from core.indicators import IndicatorSet
 from core.models import Person
+from core.periods import DEFAULT_PERIODS, PeriodSet
 from core.permissions import may_run
 from core.ports import Store
 from core.programme import ProgrammeGoal
@@ -54,6 +56,8 @@ class Engine:
         renderers: Renderers,
         programme: Sequence[ProgrammeGoal] = (),
         rate_limiter: RateLimiter | None = None,
+        periods: PeriodSet = DEFAULT_PERIODS,
+        photos: PhotoIntake | None = None,
     ) -> None:
         self.store = store
         self.units = units
@@ -66,6 +70,8 @@ class Engine:
         self.renderers = renderers
         self.programme = tuple(programme)
         self.rate_limiter = rate_limiter
+        self.periods = periods
+        self.photos = photos
         # The channel each person last wrote from, as far as this process has recorded it.
         self._last_channel: dict[int, str] = {}
 
@@ -149,6 +155,8 @@ class Engine:
             renderers=self.renderers,
             translators=self.translators,
             programme=self.programme,
+            periods=self.periods,
+            photos=self.photos,
         )
         route = self._route(ctx)
         if route is None:
@@ -169,6 +177,8 @@ class Engine:
         message = ctx.message
         if message.contact_phone is not None:
             return self.router.contact
+        if message.photos or message.location is not None:
+            return self.router.media
         if message.choice is not None:
             prefix, _, rest = message.choice.partition(":")
             ctx.args = rest

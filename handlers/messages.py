@@ -5,7 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-__all__ = ["Attachment", "Choice", "Inbound", "Reply"]
+from core.evidence import Location, PhotoProblem
+
+__all__ = ["Attachment", "Choice", "Inbound", "Photo", "Reply"]
+
+
+@dataclass(frozen=True, slots=True)
+class Photo:
+    """An image the sender attached, as its channel downloaded it.
+
+    A channel hands over the bytes (Telegram photos and images sent as files, Zalo images);
+    when it could not, ``problem`` says why and ``content`` is empty. The engine checks,
+    downscales and stores it (core.evidence).
+    """
+
+    content: bytes = b""
+    mime: str | None = None  # as the channel declared it, if it did
+    problem: PhotoProblem | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +40,9 @@ class Inbound:
     # False where the messenger has no "share my phone number" button (Zalo): people then
     # register with an invite code only.
     can_share_contact: bool = True
+    photos: tuple[Photo, ...] = ()  # with ``text`` as their caption, if any
+    album: str | None = None  # photos sent together share it (Telegram's media_group_id)
+    location: Location | None = None  # a shared location
 
 
 @dataclass(frozen=True, slots=True)

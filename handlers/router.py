@@ -27,6 +27,7 @@ class Router:
     choices: dict[str, Route] = field(default_factory=dict)  # by prefix before ':'
     text: Route | None = None
     contact: Route | None = None
+    media: Route | None = None  # photos or a shared location
 
     def command(self, name: str, permission: str | None = None) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
@@ -56,6 +57,13 @@ class Router:
 
         return register
 
+    def on_media(self, permission: str) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            self.media = Route(handler, permission)
+            return handler
+
+        return register
+
     def include(self, other: Router) -> None:
         clash = (self.commands.keys() & other.commands.keys()) | (
             self.choices.keys() & other.choices.keys()
@@ -66,3 +74,4 @@ class Router:
         self.choices.update(other.choices)
         self.text = other.text or self.text
         self.contact = other.contact or self.contact
+        self.media = other.media or self.media

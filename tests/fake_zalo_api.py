@@ -7,7 +7,7 @@
 - ``fail(code)`` makes every call fail so (until ``recover()``); ``quota()`` makes every
   send answer 429 (the monthly quota) until ``recover()``.
 - Several bots (tokens) are served at once; a wrong token gets 401.
-- ``/photos/<name>`` serves a small JPEG, for photo updates' ``photo_url``.
+- ``/photos/<name>`` serves ``photos[name]`` (404 when unknown), for ``photo_url``.
 """
 
 from __future__ import annotations
@@ -27,9 +27,7 @@ import tornado.web
 
 from tests.fake_bot_api import LocalApi
 
-__all__ = ["PHOTO", "FakeZaloApi", "ZSent", "zalo_update"]
-
-PHOTO = b"\xff\xd8\xff\xe0fake-jpeg-bytes\xff\xd9"
+__all__ = ["FakeZaloApi", "ZSent", "zalo_update"]
 
 
 @dataclass(frozen=True)
@@ -76,6 +74,7 @@ class FakeZaloApi(LocalApi):
         self.fail_with: int | None = None
         self.quota_spent = False
         self.on_get_updates: Callable[[str], None] | None = None
+        self.photos: dict[str, bytes] = {}
         self.send_delay = 0.0  # seconds each send takes (so that answers lag behind updates)
         self._message_ids = itertools.count(1)
 
@@ -83,7 +82,7 @@ class FakeZaloApi(LocalApi):
 
     def routes(self) -> list[Any]:
         return [
-            (r"/photos/([\w.-]+)", _PhotoHandler),
+            (r"/photos/([\w.-]+)", _PhotoHandler, {"api": self}),
             (r"/bot([^/]+)/(\w+)", _Handler, {"api": self}),
         ]
 
@@ -199,6 +198,12 @@ class _Handler(tornado.web.RequestHandler):
 
 
 class _PhotoHandler(tornado.web.RequestHandler):
+    def initialize(self, api: FakeZaloApi) -> None:
+        self.api = api
+
     def get(self, name: str) -> None:
+        content = self.api.photos.get(name)
+        if content is None:
+            raise tornado.web.HTTPError(404)
         self.set_header("Content-Type", "image/jpeg")
-        self.write(PHOTO)
+        self.write(content)

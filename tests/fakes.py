@@ -43,6 +43,7 @@ class OfflineRequest(BaseRequest):
     def __init__(self) -> None:
         self.calls: list[SentCall] = []
         self._message_ids = 100
+        self.files: dict[str, bytes] = {}  # file_id → content, for getFile and downloads
 
     @property
     def read_timeout(self) -> float | None:
@@ -68,6 +69,9 @@ class OfflineRequest(BaseRequest):
         connect_timeout: Any = None,
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
+        if "/file/bot" in url:  # a download of a file getFile described
+            name = url.rsplit("/", 1)[-1]
+            return (200, self.files[name]) if name in self.files else (404, b"")
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
         self.calls.append(SentCall(api_method, params))
@@ -87,6 +91,21 @@ class OfflineRequest(BaseRequest):
                 "date": 0,
                 "chat": {"id": chat_id, "type": "private"},
                 "text": params.get("text", ""),
+            }
+        elif api_method == "getFile":
+            file_id = str(params.get("file_id"))
+            if file_id not in self.files:
+                body = {
+                    "ok": False,
+                    "error_code": 400,
+                    "description": "Bad Request: file not found",
+                }
+                return 400, json.dumps(body).encode()
+            result = {
+                "file_id": file_id,
+                "file_unique_id": f"u-{file_id}",
+                "file_size": len(self.files[file_id]),
+                "file_path": f"photos/{file_id}",
             }
         elif api_method == "getUpdates":
             result = []

@@ -8,10 +8,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
+from core.evidence import Location
 from core.models import Person
 from core.outbox import Delivery
 from core.phones import PhoneError, display_phone, normalize_phone
-from handlers import Choice, Engine, Inbound, Reply
+from handlers import Choice, Engine, Inbound, Photo, Reply
 
 __all__ = ["ConsoleChannel", "ConsoleSender", "format_outgoing"]
 
@@ -19,7 +20,8 @@ CHANNEL = "console"
 
 
 class ConsoleChannel:
-    """A local session as one roster person. ':as PHONE' switches person, ':q' quits.
+    """A local session as one roster person. ':as PHONE' switches person, ':q' quits,
+    ':photo PATH [CAPTION]' sends an image file, ':loc LAT LON' a location.
 
     Numbered choices stand in for buttons; files are written to ``out_dir``.
     """
@@ -74,14 +76,43 @@ class ConsoleChannel:
             if self.person is None:
                 self.say("[console] :as PHONE")
                 continue
+            if text.startswith((":photo ", ":loc ")):
+                await self.send_media(text)
+                continue
             await self.send(text)
 
-    async def send(self, text: str) -> None:
+    async def send_media(self, line: str) -> None:
+        """':photo PATH [CAPTION]' or ':loc LAT LON', as a cadre's phone would send them."""
+        command, _, rest = line.partition(" ")
+        if command == ":loc":
+            try:
+                latitude, longitude = (float(v) for v in rest.replace(",", " ").split())
+            except ValueError:
+                self.say("[console] :loc LAT LON")
+                return
+            await self.send(None, location=Location(latitude, longitude))
+            return
+        path, _, caption = rest.strip().partition(" ")
+        try:
+            content = await asyncio.to_thread(_read, path)
+        except OSError as error:
+            self.say(f"[console] {path}: {error.strerror}")
+            return
+        await self.send(caption.strip() or None, photos=(Photo(content),))
+
+    async def send(
+        self, text: str | None, *, photos: tuple[Photo, ...] = (), location: Location | None = None
+    ) -> None:
         assert self.person is not None
         choice = None
-        number = text.strip()
+        number = (text or "").strip()
         # isdecimal, not isdigit: '²' is a digit that int() refuses.
-        if number.isdecimal() and len(number) <= 3 and 0 < int(number) <= len(self._choices):
+        if (
+            not photos
+            and number.isdecimal()
+            and len(number) <= 3
+            and 0 < int(number) <= len(self._choices)
+        ):
             choice = self._choices[int(number) - 1].data
         message = Inbound(
             channel=CHANNEL,
@@ -90,6 +121,8 @@ class ConsoleChannel:
             text=None if choice else text,
             message_id=None if choice else uuid.uuid4().hex,
             choice=choice,
+            photos=photos,
+            location=location,
         )
         for reply in await self.engine.handle(message):
             self.show(reply)
@@ -106,6 +139,10 @@ class ConsoleChannel:
             path = self.out_dir / reply.attachment.filename
             path.write_bytes(reply.attachment.content)
             self.say(f"[console] → {path}")
+
+
+def _read(path: str) -> bytes:
+    return Path(path).expanduser().read_bytes()
 
 
 def format_outgoing(person: Person | None, person_id: int, text: str, kind: str = "") -> str:

@@ -116,9 +116,9 @@ async def test_the_same_message_delivered_twice_is_stored_once(
 
 async def test_a_leader_sees_progress_in_vietnamese_formats(telegram: TelegramHarness) -> None:
     await telegram.share_contact(CADRE_USER, "0912000003")
-    await telegram.send(CADRE_USER, "xong 2 nhà")
+    await telegram.send(CADRE_USER, "xong 2 nhà ngày 5/5/2025")
     await telegram.share_contact(LEADER_USER, "0912000002")
-    replies = await telegram.send(LEADER_USER, "/tiendo")
+    replies = await telegram.send(LEADER_USER, "/tiendo 2021-2025")
     assert "2/1.733 nhà (0,12%)" in replies[0]
     assert "huyện Mèo Vạc" in replies[0]
 
@@ -155,7 +155,8 @@ async def test_photos_and_group_chats_never_crash(telegram: TelegramHarness) -> 
         CADRE_USER, photo=[{"file_id": "f", "file_unique_id": "u", "width": 1, "height": 1}]
     )
     replies = await telegram.feed(photo)
-    assert "tin nhắn chữ" in replies[0]
+    # A photo is evidence of a report: with none to go to, it is explained, not stored.
+    assert "Ảnh chưa được ghi" in replies[0]
     group = telegram.message(CADRE_USER, "xong 1 nhà")
     group["message"]["chat"] = {"id": -100, "type": "group", "title": "Thôn"}
     assert await telegram.feed(group) == []

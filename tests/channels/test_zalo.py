@@ -12,7 +12,8 @@ from core.phones import normalize_phone
 from handlers import Engine
 from tests.channels.zalo_harness import ZBOT, ZaloHarness
 from tests.conftest import CADRE_SA_LUNG, LEADER
-from tests.fake_zalo_api import PHOTO, zalo_update
+from tests.fake_zalo_api import zalo_update
+from tests.handlers.test_evidence import jpeg, number, photo_counts
 
 CADRE, BOSS, STRANGER = "6ede9afa66b88fe6d6a9", "7fef0b0b77c99f0f07ba", "88aa11bb22cc33dd44ee"
 
@@ -82,9 +83,9 @@ async def test_the_same_update_delivered_twice_is_stored_and_answered_once(
 
 async def test_a_leader_asks_tiendo_on_zalo(zalo: ZaloHarness) -> None:
     await zalo.register(CADRE, CADRE_SA_LUNG)
-    await zalo.say(CADRE, "xong 2 nhà")
+    await zalo.say(CADRE, "xong 2 nhà ngày 5/5/2025")
     await zalo.register(BOSS, LEADER)
-    replies = await zalo.say(BOSS, "/tiendo")
+    replies = await zalo.say(BOSS, "/tiendo 2021-2025")
     assert "2/1.733 nhà (0,12%)" in "\n".join(replies)
     assert all(len(text) <= 2000 for text in zalo.api.texts())
 
@@ -138,29 +139,41 @@ async def test_long_replies_are_split_at_line_boundaries(zalo: ZaloHarness) -> N
 
 
 @pytest.mark.parametrize("field", ["photo_url", "photo"])
-async def test_a_photo_is_downloaded_at_once_and_kept(zalo: ZaloHarness, field: str) -> None:
+async def test_a_photo_is_downloaded_at_once_and_kept_with_its_report(
+    zalo: ZaloHarness, field: str
+) -> None:
     await zalo.register(CADRE, CADRE_SA_LUNG)
+    zalo.api.photos["p.jpg"] = jpeg()
     update = zalo_update(
         CADRE,
         event="message.image.received",
         message_type="CHAT_PHOTO",
-        **{field: zalo.api.photo_url()},
+        caption="xong nhà hộ Giàng Seo Chứ",
+        **{field: zalo.api.photo_url("p.jpg")},
     )
-    replies = await zalo.feed(update)
-    assert "Đã nhận ảnh" in replies[0]
-    kept = list((zalo.folder / "photos").rglob("*.jpg"))
-    assert [path.read_bytes() for path in kept] == [PHOTO]
+    (answer,) = await zalo.feed(update)
+    report = number(answer)
+    assert f"Đã gắn 1 ảnh vào báo cáo số {report}." in answer
+    assert await photo_counts(zalo.engine.store) == {report: 1}  # type: ignore[arg-type]
 
 
-async def test_a_photo_with_a_caption_is_a_report(zalo: ZaloHarness, engine: Engine) -> None:
+async def test_a_photo_after_a_report_is_its_evidence(zalo: ZaloHarness) -> None:
     await zalo.register(CADRE, CADRE_SA_LUNG)
-    update = zalo_update(
-        CADRE, event="message.image.received", photo_url=zalo.api.photo_url(), caption="xong 1 nhà"
-    )
-    replies = await zalo.feed(update)
-    assert "Nhà ở hoàn thành 1 nhà" in replies[0]
-    assert len(list((zalo.folder / "photos").rglob("*.jpg"))) == 1
-    assert len(await engine.store.reports.all()) == 1
+    report = number((await zalo.say(CADRE, "xong 1 nhà"))[0])
+    zalo.api.photos["later.jpg"] = jpeg((200, 10, 10))
+    photo = zalo.api.photo_url("later.jpg")
+    (answer,) = await zalo.say(CADRE, event="message.image.received", photo_url=photo)
+    assert f"báo cáo số {report}" in answer
+    assert await photo_counts(zalo.engine.store) == {report: 1}  # type: ignore[arg-type]
+
+
+async def test_a_photo_whose_link_expired_is_explained(zalo: ZaloHarness) -> None:
+    await zalo.register(CADRE, CADRE_SA_LUNG)
+    await zalo.say(CADRE, "xong 1 nhà")
+    gone = zalo.api.photo_url("expired.jpg")
+    (answer,) = await zalo.say(CADRE, event="message.image.received", photo_url=gone)
+    assert "không tải được ảnh" in answer
+    assert await photo_counts(zalo.engine.store) == {}  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(

@@ -46,7 +46,6 @@ class ZaloHarness:
             webhook=webhook,
             http=http,
             files=files,
-            photo_dir=self.folder / "photos",
             backoff=backoff,
         )
 

@@ -78,7 +78,7 @@ async def test_polling_survives_sigkill_every_received_update_stored_once_and_an
     expected: set[tuple[str, int]] = set()
     for houses in range(1, PER_CADRE + 1):
         for user, bot in ((CADRE_A, BOT_A), (CADRE_B, BOT_B)):
-            zapi.push(zalo_update(user, f"xong {houses} nhà"), bot)
+            zapi.push(zalo_update(user, f"xong {houses} nhà ngày 5/5/2025"), bot)
             expected.add((user, houses))
     zapi.send_delay = 0.05  # answers lag behind: the kill finds recorded, unanswered updates
 
@@ -101,7 +101,7 @@ async def test_polling_survives_sigkill_every_received_update_stored_once_and_an
         for m in re.finditer(r"xong (\d+) nhà", json.loads(str(p))["update"]["message"]["text"])
     }
     await zapi.wait_for(lambda: answered(zapi) >= reports_in_inbox, 60, "every report answered")
-    zapi.push(zalo_update(LEADER, "/tiendo"), BOT_A)
+    zapi.push(zalo_update(LEADER, "/tiendo 2021-2025"), BOT_A)
     await zapi.wait_for(lambda: any("/1.733 nhà" in t for t in zapi.texts(LEADER)), 60, "tiendo")
     assert await second.terminate() == 0
 

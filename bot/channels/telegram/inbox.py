@@ -31,8 +31,10 @@ from telegram.error import (
 )
 
 from bot.channels.lanes import Lanes, unless_stopped, wait_any
+from bot.channels.telegram.photos import with_media
 from bot.channels.telegram.sender import send_replies
 from bot.channels.telegram.updates import CHANNEL, inbound_from_update, lane_key
+from core.evidence import MAX_PHOTO_BYTES
 from core.models import InboxEntry
 from core.ports import Inbox
 from handlers import Engine
@@ -66,6 +68,10 @@ async def answer_update(bot: Bot, engine: Engine, update: Update) -> None:
     chat = update.effective_chat
     if inbound is None or chat is None:
         return
+    message = update.message or update.edited_message
+    if message is not None and update.edited_message is None:
+        limit = engine.photos.max_bytes if engine.photos else MAX_PHOTO_BYTES
+        inbound = await with_media(bot, message, inbound, max_bytes=limit)
     replies = await engine.handle(inbound)
     await send_replies(bot, chat.id, replies)
 

@@ -7,14 +7,13 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 from bot.channels.files import PublishedFiles
 from bot.channels.http import HttpServer
 from bot.channels.lanes import wait_any
 from bot.channels.zalo.api import ZaloApi, ZaloError
 from bot.channels.zalo.inbox import ZaloInbox, default_backoff
-from bot.channels.zalo.media import PhotoKeeper
+from bot.channels.zalo.media import PhotoFetcher
 from bot.channels.zalo.sender import ZaloSender
 from bot.channels.zalo.updates import CHANNEL
 from bot.channels.zalo.webhook import bot_webhook_url, route_webhook
@@ -57,13 +56,12 @@ class ZaloChannel:
         webhook: ZaloWebhook | None = None,
         http: HttpServer | None = None,
         files: PublishedFiles | None = None,
-        photo_dir: Path | None = None,
         backoff: Callable[[float], float] | None = None,
     ) -> None:
         self.apis = {api.bot_id: api for api in (ZaloApi(t, base_url=base_url) for t in tokens)}
         self.sender = ZaloSender(self.apis, clock=clock)
         self.names: dict[str, list[str]] = {}
-        self.photos = PhotoKeeper(photo_dir) if photo_dir is not None else None
+        self.photos = PhotoFetcher()
         self.inbox = ZaloInbox(
             self.sender,
             engine,
@@ -129,5 +127,4 @@ class ZaloChannel:
         await self.inbox.close(grace)
         for api in self.apis.values():
             await api.close()
-        if self.photos is not None:
-            await self.photos.close()
+        await self.photos.close()

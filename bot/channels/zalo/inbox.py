@@ -19,7 +19,7 @@ from typing import Any
 from bot.channels.files import FileLinks
 from bot.channels.lanes import Lanes, unless_stopped, wait_any
 from bot.channels.zalo.api import ZaloApi, ZaloError
-from bot.channels.zalo.media import PhotoKeeper
+from bot.channels.zalo.media import PhotoFetcher
 from bot.channels.zalo.sender import QuotaSpent, ZaloSender
 from bot.channels.zalo.updates import (
     CHANNEL,
@@ -35,7 +35,7 @@ from bot.channels.zalo.updates import (
 )
 from core.models import InboxEntry
 from core.ports import Inbox
-from handlers import Engine, Reply
+from handlers import Engine, Photo, Reply
 from locales.translator import Translator
 
 __all__ = ["ZaloInbox"]
@@ -67,7 +67,7 @@ class ZaloInbox:
         *,
         clock: Callable[[], datetime],
         names: Mapping[str, Sequence[str]] | None = None,
-        photos: PhotoKeeper | None = None,
+        photos: PhotoFetcher | None = None,
         files: FileLinks | None = None,
         concurrency: int = CONCURRENCY,
         retry_delay: Callable[[int], float] = lambda attempt: min(2.0**attempt, 30.0),
@@ -157,20 +157,17 @@ class ZaloInbox:
         """Answer one update: the engine decides, the replies go back to its chat."""
         if update.from_bot or update.user_id is None or update.chat_id is None:
             return
-        if update.event == IMAGE and self.photos is not None and update.photo_url:
-            await self.photos.keep(update)
         if update.is_group:
             await self._answer_group(update)
             return
         kept = await self.inbox.kept(CHANNEL, f"choices:{update.bot_id}:{update.chat_id}")
-        choices = _choices(kept)
-        inbound = inbound_from_update(update, choices=choices)
-        sender_id = address_of(update.bot_id, update.user_id)
+        photos: tuple[Photo, ...] = ()
+        if update.event == IMAGE and self.photos is not None and update.photo_url:
+            photos = (await self.photos.fetch(update.photo_url),)  # at once: links expire
+        inbound = inbound_from_update(update, choices=_choices(kept), photos=photos)
         if inbound is None:
-            if update.event == IMAGE:
-                t = await self._translator(sender_id)
-                await self.sender.send_text(update.bot_id, update.chat_id, _photo_kept(t))
             return
+        sender_id = inbound.sender_id
         replies = await self.engine.handle(inbound)
         await self._reply(update.bot_id, update.chat_id, sender_id, replies, kept=kept)
 
@@ -277,9 +274,3 @@ def _choices(kept: str | None) -> list[str]:
     except ValueError:
         return []
     return [item for item in data if isinstance(item, str)] if isinstance(data, list) else []
-
-
-def _photo_kept(t: Translator) -> str:
-    return t.gettext(
-        "Đã nhận ảnh. Bot chỉ đọc báo cáo bằng chữ: hãy gửi thêm một tin chữ, ví dụ: xong 2 nhà"
-    )

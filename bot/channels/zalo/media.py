@@ -1,58 +1,45 @@
-"""Photos sent to a Zalo bot, downloaded at once: Zalo's photo links expire."""
+"""Photos sent to a Zalo bot, downloaded at once (Zalo's photo links expire) and handed to
+the engine as bytes, which keeps them as evidence of the report they belong to."""
 
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import httpx
 
-from bot.channels.zalo.updates import ZaloUpdate
+from core.evidence import MAX_PHOTO_BYTES, PhotoProblem
+from handlers import Photo
 
-__all__ = ["MAX_PHOTO", "PhotoKeeper"]
+__all__ = ["PhotoFetcher"]
 
 logger = logging.getLogger(__name__)
 
-MAX_PHOTO = 20 * 1024 * 1024  # Zalo's photos are a few megabytes at most
 
-
-class PhotoKeeper:
-    """Keeps each photo as ``folder/<bot id>/<inbox key>.jpg`` (the message it came with)."""
-
-    def __init__(self, folder: Path, *, client: httpx.AsyncClient | None = None) -> None:
-        self.folder = folder
+class PhotoFetcher:
+    def __init__(
+        self, *, client: httpx.AsyncClient | None = None, max_bytes: int = MAX_PHOTO_BYTES
+    ) -> None:
         self._client = client or httpx.AsyncClient(timeout=30.0, follow_redirects=True)
+        self.max_bytes = max_bytes
 
-    def path(self, update: ZaloUpdate) -> Path:
-        return self.folder / update.bot_id / f"{update.key}.jpg"
-
-    async def keep(self, update: ZaloUpdate) -> Path | None:
-        """Download the update's photo (once); None when it cannot be had. Never logs the
-        link (it is the sender's photo)."""
-        path = self.path(update)
-        if path.exists() or not update.photo_url:
-            return path if path.exists() else None
+    async def fetch(self, url: str) -> Photo:
+        """The photo behind ``url``, or why it could not be had. Never logs the link (it is
+        the sender's photo)."""
         try:
-            async with self._client.stream("GET", update.photo_url) as response:
+            async with self._client.stream("GET", url) as response:
                 if response.status_code != 200:
-                    logger.warning(
-                        "a Zalo photo could not be downloaded (HTTP %d)", response.status_code
-                    )
-                    return None
+                    logger.warning("a Zalo photo: HTTP %d", response.status_code)
+                    return Photo(problem=PhotoProblem.DOWNLOAD_FAILED)
                 content = bytearray()
                 async for chunk in response.aiter_bytes():
                     content += chunk
-                    if len(content) > MAX_PHOTO:
-                        logger.warning("a Zalo photo was over %d bytes; not kept", MAX_PHOTO)
-                        return None
+                    if len(content) > self.max_bytes:
+                        return Photo(problem=PhotoProblem.TOO_LARGE)
+                mime = response.headers.get("content-type", "image/jpeg").split(";")[0]
         except httpx.HTTPError as error:
             logger.warning("a Zalo photo could not be downloaded (%s)", type(error).__name__)
-            return None
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".part")
-        partial.write_bytes(bytes(content))
-        partial.replace(path)
-        return path
+            return Photo(problem=PhotoProblem.DOWNLOAD_FAILED)
+        return Photo(content=bytes(content), mime=mime)
 
     async def close(self) -> None:
         await self._client.aclose()

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from handlers import Inbound
+from handlers import Inbound, Photo
 
 __all__ = [
     "CHANNEL",
@@ -169,12 +169,17 @@ def numbered_choice(text: str | None, choices: Sequence[str]) -> str | None:
 
 
 def inbound_from_update(
-    update: ZaloUpdate, *, choices: Sequence[str] = (), text: str | None = None
+    update: ZaloUpdate,
+    *,
+    choices: Sequence[str] = (),
+    text: str | None = None,
+    photos: tuple[Photo, ...] = (),
 ) -> Inbound | None:
     """The engine's view of an update; None for what the bot does not answer.
 
     ``choices`` are the options the chat was last offered (a number picks one); ``text``
-    overrides the update's (a group message without the mention).
+    overrides the update's (a group message without the mention); ``photos``: the image of
+    an image event, downloaded (its caption is the text).
     """
     if update.from_bot or update.user_id is None or update.chat_id is None:
         return None
@@ -187,8 +192,8 @@ def inbound_from_update(
     choice = None if update.is_group else numbered_choice(body, choices)
     if choice is not None:
         return Inbound(channel=CHANNEL, sender_id=sender, received_at=update.date, choice=choice)
-    if update.event == IMAGE and body is None:
-        return None  # a photo without caption: answered by the channel itself
+    if update.event == IMAGE and body is None and not photos:
+        return None  # a photo the bot could not fetch and nothing else: nothing to answer
     return Inbound(
         channel=CHANNEL,
         sender_id=sender,
@@ -196,6 +201,7 @@ def inbound_from_update(
         text=body,
         message_id=f"{update.chat_id}:{update.message_id}" if update.message_id else None,
         can_share_contact=False,
+        photos=photos,
     )
 
 
