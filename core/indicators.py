@@ -23,6 +23,11 @@ class Indicator:
     unit_en_plural: str
     # A count of a named household (housing, graduation) can be reported only once.
     per_household: bool = False
+    # The keyword itself says the work is done ("thoát nghèo", "học nghề"): words of work
+    # not finished that come after it do not make the item unfinished.
+    keyword_is_done: bool = False
+    # Work under way counts ("đang học nghề" is an enrolment, "đang xây" is not a house).
+    under_way_counts: bool = False
 
     def name(self, locale: str) -> str:
         return self.name_en if locale == "en" else self.name_vi
@@ -89,6 +94,7 @@ DEFAULT_INDICATORS = IndicatorSet.of(
             unit_en="household",
             unit_en_plural="households",
             per_household=True,
+            keyword_is_done=True,
         ),
         Indicator(
             code="training",
@@ -105,6 +111,8 @@ DEFAULT_INDICATORS = IndicatorSet.of(
             unit_vi="người",
             unit_en="person",
             unit_en_plural="people",
+            keyword_is_done=True,
+            under_way_counts=True,
         ),
     ]
 )

@@ -99,12 +99,11 @@ def cmd_invites(args: argparse.Namespace) -> int:
     sheet = asyncio.run(_invites(args))
     if sheet is None:
         return 2
-    rows = sheet.rows
     out = Path(args.out)
     try:
-        out.write_bytes(build_workbook([sheet], title=sheet.title))
+        (count,) = build_workbook([sheet], out, title=sheet.title)
     except OSError as error:
         print(f"Cannot write {out}: {error}", file=sys.stderr)
         return 2
-    print(f"{len(rows)} invite codes (valid 7 days) written to {out}")
+    print(f"{count} invite codes (valid 7 days) written to {out}")
     return 0
