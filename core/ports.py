@@ -382,13 +382,10 @@ class Inbox(Protocol):
         ...
 
     async def keep(self, channel: str, key: str, value: str | None) -> None:
-        """Keep a small piece of a channel's conversation state (None: forget it), e.g. the
-        numbered options a chat was last offered; it survives a restart."""
-        ...
+        """Keep a small, durable piece of a channel's state (None: forget it); ``kept`` reads
+        it. E.g. the numbered options a Zalo chat was last offered."""
 
-    async def kept(self, channel: str, key: str) -> str | None:
-        """What ``keep`` stored under ``key`` for the channel, if anything."""
-        ...
+    async def kept(self, channel: str, key: str) -> str | None: ...
 
     async def prune(self, channel: str, before: datetime) -> int:
         """Forget processed updates received before ``before``; returns how many."""
