@@ -23,6 +23,8 @@ class Indicator:
     unit_en_plural: str
     # A count of a named household (housing, graduation) can be reported only once.
     per_household: bool = False
+    # Reports of it wait for a commune leader's approval (/duyet) and show evidence.
+    needs_approval: bool = False
 
     def name(self, locale: str) -> str:
         return self.name_en if locale == "en" else self.name_vi
@@ -79,6 +81,7 @@ DEFAULT_INDICATORS = IndicatorSet.of(
             unit_en="house",
             unit_en_plural="houses",
             per_household=True,
+            needs_approval=True,
         ),
         Indicator(
             code="graduated",

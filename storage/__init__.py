@@ -13,6 +13,7 @@ from storage.outbox import SqliteOutboxStore
 from storage.pending import SqlitePendingStore
 from storage.people import SqlitePeopleStore
 from storage.reports import SqliteReportStore
+from storage.reviews import SqliteReviewStore
 from storage.targets import SqliteTargetStore
 from storage.tasks import SqliteTaskStore
 from storage.units import SqliteUnitStore
@@ -34,6 +35,7 @@ class SqliteStore:
         self.outbox = SqliteOutboxStore(db)
         self.pending = SqlitePendingStore(db)
         self.evidence = SqliteEvidenceStore(db)
+        self.reviews = SqliteReviewStore(db)
         self.inbox = SqliteInbox(db)
         self.audit = SqliteAuditLog(db)
 

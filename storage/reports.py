@@ -9,81 +9,24 @@ from datetime import date, datetime
 
 import aiosqlite
 
+from core.evidence import Review
 from core.models import AddedReports, ReportStatus, StoredReport
 from core.parsing import ReportItem
 from core.ports import HouseholdTaken
 from core.text import fold
 from storage.database import Database, record_event
+from storage.report_rows import COLUMNS as _COLUMNS
+from storage.report_rows import COUNTED, bump_totals
+from storage.report_rows import report_row as _report
+from storage.report_rows import snapshot as _snapshot
 
 __all__ = ["SqliteReportStore"]
 
-_COLUMNS = (
-    "id, indicator, count, village, household, done_on, received_at, reporter_id, status, source"
-)
 _INSERT = (
     "INSERT INTO reports (indicator, count, village, household, household_key, done_on,"
-    " received_at, reporter_id, source, text_key)"
+    " received_at, reporter_id, source, text_key, review, review_since)"
 )
-
-
-def _report(row: aiosqlite.Row) -> StoredReport:
-    return StoredReport(
-        id=row["id"],
-        indicator=row["indicator"],
-        count=row["count"],
-        village=row["village"],
-        household=row["household"],
-        done_on=date.fromisoformat(row["done_on"]),
-        received_at=datetime.fromisoformat(row["received_at"]),
-        reporter_id=row["reporter_id"],
-        status=ReportStatus(row["status"]),
-        source=row["source"],
-    )
-
-
-async def bump_totals(
-    conn: aiosqlite.Connection, village: str, indicator: str, day: date, delta: int
-) -> int:
-    """Keep the aggregates in step with reports; every change of a report's count goes here.
-
-    Returns the village's running total of the indicator after the change.
-    """
-    # Sent together: aiosqlite runs them in order, and one round trip is saved.
-    village_total, _, _ = await asyncio.gather(
-        conn.execute_fetchall(
-            "INSERT INTO village_totals (village, indicator, total) VALUES (?, ?, ?)"
-            " ON CONFLICT (village, indicator)"
-            " DO UPDATE SET total = village_totals.total + excluded.total"
-            " RETURNING total",
-            (village, indicator, delta),
-        ),
-        conn.execute(
-            "INSERT INTO village_daily (village, indicator, day, total) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (village, indicator, day)"
-            " DO UPDATE SET total = village_daily.total + excluded.total",
-            (village, indicator, day.isoformat(), delta),
-        ),
-        conn.execute(
-            "INSERT INTO indicator_daily (indicator, day, total) VALUES (?, ?, ?)"
-            " ON CONFLICT (indicator, day)"
-            " DO UPDATE SET total = indicator_daily.total + excluded.total",
-            (indicator, day.isoformat(), delta),
-        ),
-    )
-    (row,) = village_total
-    return int(row[0])
-
-
-def _snapshot(report: StoredReport) -> dict[str, object]:
-    """What the history keeps of a report's state."""
-    return {
-        "indicator": report.indicator,
-        "count": report.count,
-        "village": report.village,
-        "household": report.household,
-        "date": report.done_on.isoformat(),
-        "status": report.status.value,
-    }
+_VALUES = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
 
 
 async def _fetchall(
@@ -105,7 +48,7 @@ def _household_query(
 ) -> tuple[str, tuple[object, ...]]:
     return (
         f"SELECT {_COLUMNS} FROM reports WHERE indicator = ? AND household_key = ?"
-        " AND village = ? AND status = 'active' AND id <> ? ORDER BY id LIMIT 1",
+        f" AND village = ? AND {COUNTED} AND id <> ? ORDER BY id LIMIT 1",
         (indicator, fold(household), village, -1 if besides is None else besides),
     )
 
@@ -158,11 +101,13 @@ class SqliteReportStore:
         source: str | None,
         text_key: str | None = None,
         once_per_household: Collection[str] = (),
+        needs_approval: Collection[str] = (),
     ) -> AddedReports:
         stored: list[StoredReport] = []
         totals: dict[tuple[str, str], int] = {}
         async with self._db.transaction() as conn:
             for item in items:
+                review = Review.AWAITING if item.indicator in needs_approval else None
                 values = (
                     item.indicator,
                     item.count,
@@ -174,16 +119,16 @@ class SqliteReportStore:
                     reporter_id,
                     source,
                     text_key,
+                    review.value if review else None,
+                    received_at.isoformat() if review else None,
                 )
                 if stored or source is None:
-                    cursor = await conn.execute(
-                        _INSERT + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values
-                    )
+                    cursor = await conn.execute(_INSERT + f" VALUES ({_VALUES})", values)
                 else:
                     # Stored only if the message is not: checked under the write lock, in the
                     # same statement, since two deliveries of one message may be handled at once.
                     cursor = await conn.execute(
-                        _INSERT + " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+                        _INSERT + f" SELECT {_VALUES}"
                         " WHERE NOT EXISTS (SELECT 1 FROM reports WHERE source = ?)",
                         (*values, source),
                     )
@@ -201,6 +146,7 @@ class SqliteReportStore:
                     reporter_id=reporter_id,
                     status=ReportStatus.ACTIVE,
                     source=source,
+                    review=review,
                 )
                 if item.household and item.indicator in once_per_household:
                     taken = await _household(
@@ -249,7 +195,10 @@ class SqliteReportStore:
             await conn.execute(
                 "UPDATE reports SET status = ? WHERE id = ?", (after.status.value, report_id)
             )
-            await bump_totals(conn, before.village, before.indicator, before.done_on, -before.count)
+            if before.review != Review.REJECTED:  # a rejected one left the totals already
+                await bump_totals(
+                    conn, before.village, before.indicator, before.done_on, -before.count
+                )
             await record_event(
                 conn,
                 entity="report",
@@ -270,6 +219,7 @@ class SqliteReportStore:
         actor_id: int,
         at: datetime,
         once_per_household: Collection[str] = (),
+        needs_approval: Collection[str] = (),
     ) -> tuple[StoredReport, StoredReport] | None:
         async with self._db.transaction() as conn:
             before = await _active(conn, report_id)
@@ -289,11 +239,17 @@ class SqliteReportStore:
                 household=item.household,
                 done_on=item.date,
             )
-            if after == before:
+            rejected = before.review == Review.REJECTED
+            if after == before and not rejected:
                 return before, after
+            # A changed report is reviewed again; a rejected one is sent back even unchanged.
+            after = replace(
+                after, review=Review.AWAITING if item.indicator in needs_approval else None
+            )
             await conn.execute(
                 "UPDATE reports SET indicator = ?, count = ?, village = ?, household = ?,"
-                " household_key = ?, done_on = ? WHERE id = ?",
+                " household_key = ?, done_on = ?, review = ?,"
+                " review_since = CASE WHEN ? IS NULL THEN NULL ELSE ? END WHERE id = ?",
                 (
                     after.indicator,
                     after.count,
@@ -301,10 +257,16 @@ class SqliteReportStore:
                     after.household,
                     fold(after.household) if after.household else None,
                     after.done_on.isoformat(),
+                    after.review.value if after.review else None,
+                    after.review,
+                    at.isoformat(),
                     report_id,
                 ),
             )
-            await bump_totals(conn, before.village, before.indicator, before.done_on, -before.count)
+            if not rejected:
+                await bump_totals(
+                    conn, before.village, before.indicator, before.done_on, -before.count
+                )
             await bump_totals(conn, after.village, after.indicator, after.done_on, after.count)
             await record_event(
                 conn,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bot.app import open_app
 from bot.cli.common import db_path, missing_db, settings_of
-from bot.demo import is_demo_or_empty, seed_demo
+from bot.demo import is_demo_or_empty, seed_demo, seed_demo_reviews
 from bot.settings import Settings
 
 __all__ = ["DEMO_DB", "cmd_console", "cmd_run", "cmd_seed_demo"]
@@ -31,7 +31,7 @@ To connect it / Để kết nối:
 
 Meanwhile, here is the local console on a demo database ({db}).
 You are the cadre of thôn Sà Lủng. Try:  xong 2 nhà   ·   /huongdan
-Switch person with  :as 0912000002  (district leader, try /tiendo) or :as 0912000001 (admin).
+Switch person with  :as 0912000002  (district leader, try /tiendo, /duyet) or :as 0912000001.
 Quit with :q or Ctrl-D.
 """
 
@@ -45,6 +45,7 @@ async def _console(settings: Settings, phone: str, *, demo: bool = False) -> int
     async with open_app(settings) as app:
         if demo and new:
             await seed_demo(app.store, now=app.clock())
+            await seed_demo_reviews(app.store, now=app.clock())
         channel = ConsoleChannel(
             app.engine, read_line=sys.stdin.readline, output=sys.stdout, out_dir=Path("exports")
         )
