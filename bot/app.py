@@ -21,7 +21,7 @@ from bot.channels import Channel
 from bot.exports import RENDERERS
 from bot.photos import prepare_photo
 from bot.reference import default_targets, programme_goals, shipped_units
-from bot.settings import Settings, sqlite_path
+from bot.settings import Settings, is_postgres, sqlite_path
 from core.evidence import PhotoIntake
 from core.indicators import DEFAULT_INDICATORS
 from core.ratelimit import RateLimiter
@@ -30,7 +30,7 @@ from locales.translator import Translator, load_translators
 from scheduler.delivery import DrainPolicy, Sleep
 from scheduler.jobs import ReminderJobs
 from scheduler.service import ReminderService
-from storage import SqliteStore, open_store
+from storage import SqlStore, open_store
 
 __all__ = [
     "App",
@@ -38,6 +38,7 @@ __all__ = [
     "build_engine",
     "open_app",
     "open_app_store",
+    "open_url",
     "reminder_jobs",
     "utc_now",
 ]
@@ -49,9 +50,26 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-async def open_app_store(path: Path | str, *, now: datetime | None = None) -> SqliteStore:
-    """Open the database; a new one gets the shipped units and the programme's targets."""
-    store = await open_store(path)
+async def open_url(url: str, *, pool_size: int = 10) -> SqlStore:
+    """The database a DATABASE_URL names: a SQLite file (the default) or a PostgreSQL server.
+
+    Raises storage.StoreError (one sentence) when it cannot be used."""
+    if is_postgres(url):
+        from storage.postgres import open_postgres
+
+        return await open_postgres(url, pool_size=pool_size)
+    return await open_store(sqlite_path(url))
+
+
+async def open_app_store(
+    where: Path | str, *, now: datetime | None = None, pool_size: int = 10
+) -> SqlStore:
+    """Open the database (a path, or a DATABASE_URL); a new one gets the shipped units and
+    the programme's targets."""
+    if isinstance(where, str) and "://" in where:
+        store = await open_url(where, pool_size=pool_size)
+    else:
+        store = await open_store(where)
     at = now or utc_now()
     if not len(await store.units.load()):
         units = shipped_units()
@@ -62,7 +80,7 @@ async def open_app_store(path: Path | str, *, now: datetime | None = None) -> Sq
 
 
 async def build_engine(
-    store: SqliteStore,
+    store: SqlStore,
     settings: Settings,
     *,
     translators: dict[str, Translator] | None = None,
@@ -79,6 +97,7 @@ async def build_engine(
         router=build_router(),
         renderers=RENDERERS,
         programme=programme_goals(),
+        periods=await store.periods.load(),
         rate_limiter=(
             RateLimiter(settings.rate_limit_per_minute) if settings.rate_limit_per_minute else None
         ),
@@ -96,7 +115,7 @@ class App:
     """Everything a process serves with, built once."""
 
     settings: Settings
-    store: SqliteStore
+    store: SqlStore
     engine: Engine
     reminders: ReminderService
     clock: Clock
@@ -110,7 +129,9 @@ async def open_app(
     sleep: Sleep | None = None,
 ) -> AsyncIterator[App]:
     """Open the database of ``settings`` and build the engine and services on it."""
-    store = await open_app_store(sqlite_path(settings.database_url), now=clock())
+    store = await open_app_store(
+        settings.database_url, now=clock(), pool_size=settings.database_pool_size
+    )
     try:
         engine = await build_engine(store, settings, clock=clock)
         service = ReminderService(

@@ -1,4 +1,4 @@
-"""CSV imports an admin runs from the command line: units, roster, tasks, targets.
+"""Imports an admin runs from the command line: units, roster, tasks, targets, periods.
 
 Each reads the whole file first and raises ``ImportProblem`` naming every bad line, so a
 file is imported whole or not at all; on success it returns a one-line summary.
@@ -13,6 +13,7 @@ from bot.roster import parse_roster_csv
 from bot.settings import Settings
 from bot.task_import import parse_tasks_csv
 from core.indicators import DEFAULT_INDICATORS
+from core.periods import parse_periods_csv
 from core.ports import UnitsInUse
 from core.tables import TableError
 from core.targets import parse_targets_csv
@@ -22,6 +23,7 @@ from storage import SqliteStore
 __all__ = [
     "CsvImport",
     "ImportProblem",
+    "import_periods",
     "import_roster",
     "import_targets",
     "import_tasks",
@@ -57,7 +59,13 @@ async def import_tasks(
     return f"Tasks: {len(tasks)} imported"
 
 
+async def import_periods(store: SqliteStore, _: UnitDirectory, text: str, __: Settings) -> str:
+    periods = parse_periods_csv(text, await store.periods.load())
+    await store.periods.set_many(periods, actor_id=None, at=utc_now())
+    return f"Periods: {len(periods)} set (a running bot sees them after a restart)"
+
+
 async def import_targets(store: SqliteStore, units: UnitDirectory, text: str, _: Settings) -> str:
-    targets = parse_targets_csv(text, units, DEFAULT_INDICATORS)
+    targets = parse_targets_csv(text, units, DEFAULT_INDICATORS, await store.periods.load())
     await store.targets.set_many(targets, actor_id=None, at=utc_now())
     return f"Targets: {len(targets)} set"

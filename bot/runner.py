@@ -12,6 +12,7 @@ from telegram.error import InvalidToken
 from bot.app import build_channels, open_app, reminder_jobs
 from bot.channels import Channel
 from bot.settings import Settings
+from storage import StoreError
 
 __all__ = ["STOP_GRACE", "run", "serve"]
 
@@ -28,6 +29,9 @@ def run(settings: Settings) -> int:
     except InvalidToken:
         # Its message would quote the token: say what to do instead.
         logger.error("Telegram rejected TELEGRAM_BOT_TOKEN; check it with @BotFather")
+        return 1
+    except StoreError as error:
+        logger.error("%s", error)  # one sentence: what is wrong with the database
         return 1
     except Exception as error:
         # Logged through the redacting handler, never printed raw: it may quote the token.

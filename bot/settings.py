@@ -11,7 +11,7 @@ from apscheduler.triggers.cron import CronTrigger
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["Settings", "sqlite_path"]
+__all__ = ["Settings", "is_postgres", "sqlite_path"]
 
 _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
@@ -21,7 +21,10 @@ class Settings(BaseSettings):
 
     telegram_bot_token: SecretStr | None = None
     telegram_api_base_url: str = "https://api.telegram.org/bot"
+    # sqlite:///relative/path, sqlite:////absolute/path, or postgresql://user:pass@host:5432/db
     database_url: str = "sqlite:///data/meovac.sqlite3"
+    # PostgreSQL: connections this process may hold (see the README on several processes).
+    database_pool_size: int = Field(default=10, ge=1, le=200)
     timezone: str = "Asia/Ho_Chi_Minh"
     default_locale: Literal["vi", "en"] = "vi"
     # Weekly reminders, as a cron expression in TIMEZONE (minute hour day month weekday).
@@ -74,8 +77,9 @@ class Settings(BaseSettings):
 
     @field_validator("database_url")
     @classmethod
-    def _sqlite_only(cls, value: str) -> str:
-        sqlite_path(value)
+    def _known_database(cls, value: str) -> str:
+        if not is_postgres(value):
+            sqlite_path(value)
         return value
 
     @property
@@ -83,12 +87,17 @@ class Settings(BaseSettings):
         return ZoneInfo(self.timezone)
 
 
+def is_postgres(url: str) -> bool:
+    return url.startswith(("postgresql://", "postgres://"))
+
+
 def sqlite_path(url: str) -> Path:
     """'sqlite:///data/x.db' → data/x.db (relative); 'sqlite:////srv/x.db' → /srv/x.db."""
     prefix = "sqlite:///"
     if not url.startswith(prefix):
+        # Never the URL itself in the message: it may hold a password.
         raise ValueError(
-            "DATABASE_URL must start with sqlite:/// (PostgreSQL is not supported yet)"
+            "DATABASE_URL must start with sqlite:/// (a file) or postgresql:// (a server)"
         )
     path = url[len(prefix) :]
     if not path:

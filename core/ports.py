@@ -19,10 +19,10 @@ from core.models import (
     Person,
     Role,
     StoredReport,
-    Target,
 )
 from core.outbox import Address, OutboxItem, OutboxMessage
 from core.parsing import ReportItem
+from core.programme_ports import PeriodStore, TargetStore
 from core.tasks import NewTask, Task, TaskProgress
 from core.units import UnitDirectory
 
@@ -35,6 +35,7 @@ __all__ = [
     "OutboxStore",
     "PendingStore",
     "PeopleStore",
+    "PeriodStore",
     "ReportStore",
     "ReviewStore",
     "RosterEntry",
@@ -196,6 +197,13 @@ class ReportStore(Protocol):
         included. Reads aggregates only: its cost must not grow with the number of reports."""
         ...
 
+    async def period_totals(
+        self, villages: Collection[str], first: date, last: date
+    ) -> dict[tuple[str, str], int]:
+        """Active totals per (village, indicator) of the work done from ``first`` to ``last``
+        (both included): what a programme period counts. Reads the daily aggregates."""
+        ...
+
     async def in_villages(self, villages: Collection[str]) -> list[StoredReport]:
         """Every report (active or cancelled) of the given villages, oldest first."""
         ...
@@ -224,16 +232,6 @@ class PendingStore(Protocol):
         """Mark the question answered and return it, atomically: only the first answer of
         its own person, to a question of this kind, within ``max_age`` gets it; None for
         every other press."""
-        ...
-
-
-class TargetStore(Protocol):
-    async def all(self) -> list[Target]: ...
-    async def set(self, target: Target, *, actor_id: int | None, at: datetime) -> None: ...
-    async def set_many(
-        self, targets: Sequence[Target], *, actor_id: int | None, at: datetime
-    ) -> None:
-        """Add or replace targets, all in one transaction."""
         ...
 
 
@@ -312,6 +310,8 @@ class Store(Protocol):
     def reports(self) -> ReportStore: ...
     @property
     def targets(self) -> TargetStore: ...
+    @property
+    def periods(self) -> PeriodStore: ...
     @property
     def tasks(self) -> TaskStore: ...
     @property

@@ -9,6 +9,9 @@ Definitions (the README's "Progress" section says the same to users):
   projected completion is today + ceil(remaining / pace) days. Without a report in that window
   there is no projection, and an unmet target is behind;
 - on track = projected completion on or before the deadline;
+- everything is counted within one programme period (core.periods): its targets, the reports
+  whose work date falls in it; once the period has ended its figures are final and an unmet
+  target is missed, with no pace or projection;
 - an area without a target of its own gets the sum of the targets set inside it (largest units
   first, never counting a village twice), with the latest of their deadlines (``TargetIndex``);
 - furthest behind = the area's villages with a target, lowest share of it first (villages at or
@@ -60,6 +63,7 @@ class Status(StrEnum):
     ACHIEVED = "achieved"
     ON_TRACK = "on_track"
     BEHIND = "behind"
+    MISSED = "missed"  # the period ended short of the target
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +81,12 @@ class Standing:
     code: str
     achieved: int
     target: AreaTarget | None
+    change: int = 0  # reported in the last CHANGE_DAYS days, when the caller gave them
+
+    @property
+    def missing(self) -> int:
+        """How far short of its target (0 without a target or once reached)."""
+        return max(0, self.target.value - self.achieved) if self.target else 0
 
     @property
     def ratio(self) -> float | None:
@@ -113,6 +123,8 @@ class AreaProgress:
     group_level: Level | None  # level of the parts listed: NEW_COMMUNE, COMMUNE, VILLAGE or None
     villages: int
     indicators: tuple[IndicatorProgress, ...]
+    period: str | None = None  # the programme period counted
+    closed: bool = False  # the period has ended: final figures, ``today`` is its last day
 
 
 def window_sum(daily: Mapping[date, int], today: date, days: int) -> int:
@@ -139,14 +151,16 @@ def projected_date(
 
 
 def assess(
-    achieved: int, target: AreaTarget | None, recent: int, today: date
+    achieved: int, target: AreaTarget | None, recent: int, today: date, *, closed: bool = False
 ) -> tuple[date | None, Status]:
-    """Projected completion and whether it meets the deadline."""
+    """Projected completion and whether it meets the deadline; final once ``closed``."""
     if target is None:
         return None, Status.NO_TARGET
     remaining = target.value - achieved
     if remaining <= 0:
         return None, Status.ACHIEVED
+    if closed:
+        return None, Status.MISSED
     projected = projected_date(remaining, recent, today)
     if projected is None or projected > target.deadline:
         return projected, Status.BEHIND
@@ -260,11 +274,17 @@ def area_progress(
     totals: Mapping[tuple[str, str], int],
     daily: Mapping[tuple[str, date], int],
     today: date,
+    period: str | None = None,
+    closed: bool = False,
+    week: Mapping[tuple[str, str], int] | None = None,
 ) -> AreaProgress:
     """Everything /tiendo shows for ``unit``, from aggregates only.
 
-    ``totals`` holds reported counts per (village, indicator); ``daily`` holds the area's
-    reported counts per (indicator, day) for at least the last PACE_DAYS days.
+    ``targets`` and ``totals`` are those of one period: reported counts per (village,
+    indicator) of the work done in it; ``daily`` holds the area's reported counts per
+    (indicator, day) for at least the last PACE_DAYS days. A ``closed`` period is judged on its
+    last day (``today``), without pace. ``week`` holds counts per (village, indicator) of the
+    last CHANGE_DAYS days, for the change of each part.
     """
     village_codes = [v.code for v in units.villages_in(unit.code)]
     groups = area_groups(units, unit, merged=merged)
@@ -277,12 +297,15 @@ def area_progress(
             members = frozenset(codes)
             target = index.for_area(ind, unit_code, members)
             reported = sum(totals.get((v, ind), 0) for v in members)
-            return Standing(unit_code, reported + (target.baseline if target else 0), target)
+            change = sum(week.get((v, ind), 0) for v in members) if week else 0
+            return Standing(
+                unit_code, reported + (target.baseline if target else 0), target, change
+            )
 
         whole = standing(unit.code, village_codes)
         per_day = {day: n for (ind, day), n in daily.items() if ind == code}
         recent = window_sum(per_day, today, PACE_DAYS)
-        projected, status = assess(whole.achieved, whole.target, recent, today)
+        projected, status = assess(whole.achieved, whole.target, recent, today, closed=closed)
         behind: tuple[Standing, ...] = ()
         by_share = False
         if len(village_codes) > 1:
@@ -308,4 +331,6 @@ def area_progress(
         group_level=groups[0][0].level if groups else None,
         villages=len(village_codes),
         indicators=tuple(lines),
+        period=period,
+        closed=closed,
     )

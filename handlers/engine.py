@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from core.evidence import PhotoIntake
 from core.indicators import IndicatorSet
 from core.models import Person
+from core.periods import DEFAULT_PERIODS, PeriodSet
 from core.permissions import may_run
 from core.ports import Store
 from core.programme import ProgrammeGoal
@@ -55,6 +56,7 @@ class Engine:
         renderers: Renderers,
         programme: Sequence[ProgrammeGoal] = (),
         rate_limiter: RateLimiter | None = None,
+        periods: PeriodSet = DEFAULT_PERIODS,
         photos: PhotoIntake | None = None,
     ) -> None:
         self.store = store
@@ -68,6 +70,7 @@ class Engine:
         self.renderers = renderers
         self.programme = tuple(programme)
         self.rate_limiter = rate_limiter
+        self.periods = periods
         self.photos = photos
         # The channel each person last wrote from, as far as this process has recorded it.
         self._last_channel: dict[int, str] = {}
@@ -152,6 +155,7 @@ class Engine:
             renderers=self.renderers,
             translators=self.translators,
             programme=self.programme,
+            periods=self.periods,
             photos=self.photos,
         )
         route = self._route(ctx)

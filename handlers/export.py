@@ -8,11 +8,12 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from core.indicators import IndicatorSet
+from core.periods import Period
 from core.ports import Store
 from core.progress import CHANGE_DAYS, PACE_DAYS, AreaProgress, Status
 from core.render import ColumnKind, Renderers, Sheet
 from core.units import Unit, UnitDirectory
-from handlers.area import load_progress, parse_query, resolve_area
+from handlers.area import load_progress, parse_query, resolve_area, take_period
 from handlers.context import Context
 from handlers.messages import Attachment, Reply
 from handlers.report_rows import EXPORT_COLUMNS, export_rows
@@ -31,6 +32,7 @@ def _status(t: Translator, status: Status) -> str:
         Status.ACHIEVED: t.gettext("đã đạt"),
         Status.ON_TRACK: t.gettext("đúng tiến độ"),
         Status.BEHIND: t.gettext("chậm"),
+        Status.MISSED: t.gettext("không đạt"),
     }[status]
 
 
@@ -128,9 +130,12 @@ async def area_workbook(
     merged: bool,
     today: date,
     renderers: Renderers,
+    period: Period,
 ) -> tuple[bytes, int]:
     """The .xlsx of an area and how many reports it lists (also `python -m bot export`)."""
-    data = await load_progress(store, units, indicators, unit, merged=merged, today=today)
+    data = await load_progress(
+        store, units, indicators, unit, merged=merged, today=today, period=period
+    )
     villages = [v.code for v in units.villages_in(unit.code)]
     rows = await export_rows(store, units, tz, villages=villages)
     summary_headers, summary, totals = _summary(t, units, indicators, data)
@@ -164,8 +169,12 @@ async def area_workbook(
 
 @router.command("xuat")
 async def export(ctx: Context) -> list[Reply]:
-    query = parse_query(ctx.args)
-    usage = ctx._("Ví dụ: /xuat; /xuat xã Sơn Vĩ; /xuat cu (tổng hợp theo xã cũ)")
+    taken = take_period(ctx, ctx.args)
+    if isinstance(taken, Reply):
+        return [taken]
+    period, args = taken
+    query = parse_query(args)
+    usage = ctx._("Ví dụ: /xuat; /xuat xã Sơn Vĩ; /xuat cu (tổng hợp theo xã cũ); /xuat 2021-2025")
     resolved = resolve_area(ctx, query, usage)
     if isinstance(resolved, Reply):
         return [resolved]
@@ -180,6 +189,7 @@ async def export(ctx: Context) -> list[Reply]:
         merged=merged,
         today=ctx.today,
         renderers=ctx.renderers,
+        period=period,
     )
     text = ctx.t.ngettext(
         "Tệp Excel tiến độ {unit} đến {date}: bảng tổng hợp và {n} báo cáo.",

@@ -1,47 +1,66 @@
-"""Persistence behind the small interfaces of ``core.ports``: SQLite (aiosqlite) for now."""
+"""Persistence behind the small interfaces of ``core.ports``.
+
+The stores are written once in SQL both engines read (storage/sql.py); SQLite (aiosqlite, the
+embedded default: ``open_store``) and PostgreSQL (asyncpg: ``storage.postgres.open_postgres``)
+each give them a database.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from storage.activity import SqliteActivityStore
-from storage.database import Database, open_database
-from storage.events import SqliteAuditLog
-from storage.evidence import SqliteEvidenceStore
-from storage.inbox import SqliteInbox
-from storage.outbox import SqliteOutboxStore
-from storage.pending import SqlitePendingStore
-from storage.people import SqlitePeopleStore
-from storage.reports import SqliteReportStore
-from storage.reviews import SqliteReviewStore
-from storage.targets import SqliteTargetStore
-from storage.tasks import SqliteTaskStore
-from storage.units import SqliteUnitStore
+from storage.activity import SqlActivityStore
+from storage.database import open_database
+from storage.events import SqlAuditLog
+from storage.evidence import SqlEvidenceStore
+from storage.inbox import SqlInbox
+from storage.outbox import SqlOutboxStore
+from storage.pending import SqlPendingStore
+from storage.people import SqlPeopleStore
+from storage.reports import SqlReportStore
+from storage.reviews import SqlReviewStore
+from storage.sql import Database, DatabaseUnavailable, SchemaTooNew, StoreError
+from storage.targets import SqlPeriodStore, SqlTargetStore
+from storage.tasks import SqlTaskStore
+from storage.units import SqlUnitStore
 
-__all__ = ["SqliteStore", "open_store"]
+__all__ = [
+    "DatabaseUnavailable",
+    "SchemaTooNew",
+    "SqlStore",
+    "SqliteStore",
+    "StoreError",
+    "open_store",
+]
 
 
-class SqliteStore:
-    """The SQLite implementation of ``core.ports.Store``."""
+class SqlStore:
+    """``core.ports.Store`` (with the inbox and the audit log) on either database."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        self.units = SqliteUnitStore(db)
-        self.people = SqlitePeopleStore(db)
-        self.reports = SqliteReportStore(db)
-        self.targets = SqliteTargetStore(db)
-        self.tasks = SqliteTaskStore(db)
-        self.activity = SqliteActivityStore(db)
-        self.outbox = SqliteOutboxStore(db)
-        self.pending = SqlitePendingStore(db)
-        self.evidence = SqliteEvidenceStore(db)
-        self.reviews = SqliteReviewStore(db)
-        self.inbox = SqliteInbox(db)
-        self.audit = SqliteAuditLog(db)
+        self.units = SqlUnitStore(db)
+        self.people = SqlPeopleStore(db)
+        self.reports = SqlReportStore(db)
+        self.targets = SqlTargetStore(db)
+        self.periods = SqlPeriodStore(db)
+        self.tasks = SqlTaskStore(db)
+        self.activity = SqlActivityStore(db)
+        self.outbox = SqlOutboxStore(db)
+        self.pending = SqlPendingStore(db)
+        self.evidence = SqlEvidenceStore(db)
+        self.reviews = SqlReviewStore(db)
+        self.inbox = SqlInbox(db)
+        self.audit = SqlAuditLog(db)
 
     async def close(self) -> None:
         await self.db.close()
 
 
-async def open_store(path: Path | str) -> SqliteStore:
-    return SqliteStore(await open_database(path))
+# The name the SQLite-only code knew it by.
+SqliteStore = SqlStore
+
+
+async def open_store(path: Path | str) -> SqlStore:
+    """The SQLite database at ``path`` (made and migrated as needed)."""
+    return SqlStore(await open_database(path))

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from storage.database import Database
+from storage.sql import Database
 
-__all__ = ["SqliteActivityStore"]
+__all__ = ["SqlActivityStore"]
 
 
 def _utc(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat()
 
 
-class SqliteActivityStore:
+class SqlActivityStore:
     def __init__(self, db: Database) -> None:
         self._db = db
 

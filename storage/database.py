@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
-from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import aiosqlite
 
-__all__ = ["SCHEMA_VERSION", "Database", "open_database"]
+from storage.sql import Row, SchemaTooNew, record_event
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Database",
+    "SqliteConnection",
+    "SqliteDatabase",
+    "open_database",
+    "record_event",
+]
 
 _MIGRATIONS = resources.files("storage") / "migrations"
 
@@ -30,7 +36,32 @@ def _migrations() -> list[tuple[int, str]]:
 SCHEMA_VERSION = _migrations()[-1][0]
 
 
-class Database:
+class SqliteConnection:
+    """A transaction's connection as the stores see it (storage.sql.Connection)."""
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self.connection = connection
+
+    async def execute(self, sql: str, params: Sequence[object] = ()) -> int:
+        cursor = await self.connection.execute(sql, params)
+        return cursor.rowcount
+
+    async def executemany(self, sql: str, rows: Iterable[Sequence[object]]) -> None:
+        await self.connection.executemany(sql, rows)
+
+    # One trip to aiosqlite's thread per query: each trip costs more than a simple query.
+    async def fetchall(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
+        return list(await self.connection.execute_fetchall(sql, params))
+
+    async def fetchone(self, sql: str, params: Sequence[object] = ()) -> Row | None:
+        rows = await self.connection.execute_fetchall(sql, params)
+        return next(iter(rows), None)
+
+    async def lock(self, *keys: str) -> None:
+        """Nothing to do: a unit holds SQLite's only write lock (BEGIN IMMEDIATE) throughout."""
+
+
+class SqliteDatabase:
     """One aiosqlite connection with group commit.
 
     Each ``transaction()`` is one unit of work inside a SAVEPOINT; units that queue up while
@@ -39,15 +70,18 @@ class Database:
     unit that fails is rolled back alone. Units must not nest.
     """
 
+    dialect = "sqlite"
+
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self.connection = connection
+        self._unit = SqliteConnection(connection)
         self._lock = asyncio.Lock()
         self._batch: asyncio.Future[None] | None = None
         self._commit_pending = False
         self._tasks: set[asyncio.Task[None]] = set()
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def transaction(self) -> AsyncIterator[SqliteConnection]:
         async with self._lock:
             if self._batch is None:
                 await self.connection.execute("BEGIN IMMEDIATE")
@@ -57,7 +91,7 @@ class Database:
             savepoint = asyncio.ensure_future(self.connection.execute("SAVEPOINT unit"))
             try:
                 await asyncio.sleep(0)  # let the SAVEPOINT reach the queue first
-                yield self.connection
+                yield self._unit
                 await savepoint
             except BaseException:
                 await self.connection.execute("ROLLBACK TO unit")
@@ -91,41 +125,16 @@ class Database:
             else:
                 batch.set_result(None)
 
-    # One trip to aiosqlite's thread per query: each trip costs more than a simple query.
-    async def fetchall(self, sql: str, params: Any = ()) -> list[aiosqlite.Row]:
-        return list(await self.connection.execute_fetchall(sql, params))
+    async def fetchall(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
+        return await self._unit.fetchall(sql, params)
 
-    async def fetchone(self, sql: str, params: Any = ()) -> aiosqlite.Row | None:
-        rows = await self.connection.execute_fetchall(sql, params)
-        return next(iter(rows), None)
+    async def fetchone(self, sql: str, params: Sequence[object] = ()) -> Row | None:
+        return await self._unit.fetchone(sql, params)
 
     async def close(self) -> None:
         while self._tasks:  # let a scheduled group commit finish first
             await asyncio.gather(*self._tasks)
         await self.connection.close()
-
-
-async def record_event(
-    conn: aiosqlite.Connection,
-    *,
-    entity: str,
-    entity_id: object,
-    action: str,
-    actor_id: int | None,
-    at: datetime,
-    before: object = None,
-    after: object = None,
-) -> None:
-    """Append to the audit history inside the caller's transaction."""
-
-    def dump(value: object) -> str | None:
-        return None if value is None else json.dumps(value, ensure_ascii=False, default=str)
-
-    await conn.execute(
-        "INSERT INTO events (entity, entity_id, action, actor_id, at, before, after)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (entity, str(entity_id), action, actor_id, at.isoformat(), dump(before), dump(after)),
-    )
 
 
 async def open_database(path: Path | str) -> Database:
@@ -140,14 +149,23 @@ async def open_database(path: Path | str) -> Database:
     await connection.execute("PRAGMA synchronous=FULL")
     await connection.execute("PRAGMA foreign_keys=ON")
     await connection.execute("PRAGMA busy_timeout=10000")
-    database = Database(connection)
-    await _migrate(database)
+    database = SqliteDatabase(connection)
+    try:
+        await _migrate(database)
+    except BaseException:
+        await database.close()
+        raise
     return database
 
 
-async def _migrate(database: Database) -> None:
+Database = SqliteDatabase
+
+
+async def _migrate(database: SqliteDatabase) -> None:
     row = await database.fetchone("PRAGMA user_version")
     current = int(row[0]) if row else 0
+    if current > SCHEMA_VERSION:
+        raise SchemaTooNew(current, SCHEMA_VERSION)
     for version, sql in _migrations():
         if version <= current:
             continue

@@ -5,19 +5,20 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from core.models import AuditEvent
-from storage.database import Database
+from storage.sql import Database
 
-__all__ = ["SqliteAuditLog"]
+__all__ = ["SqlAuditLog"]
 
 
-class SqliteAuditLog:
+class SqlAuditLog:
     def __init__(self, db: Database) -> None:
         self._db = db
 
     async def events(
         self, *, entity: str | None = None, since: datetime | None = None
     ) -> list[AuditEvent]:
-        where, params = [], []
+        where: list[str] = []
+        params: list[object] = []
         if entity is not None:
             where.append("entity = ?")
             params.append(entity)

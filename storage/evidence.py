@@ -1,4 +1,4 @@
-"""Photos of reports (kept once by content hash), albums, and a report's location in SQLite."""
+"""Photos of reports (kept once by content hash), albums, and a report's location."""
 
 from __future__ import annotations
 
@@ -6,17 +6,15 @@ import json
 from collections.abc import AsyncIterator, Collection, Sequence
 from datetime import datetime
 
-import aiosqlite
-
 from core.evidence import AttachResult, Location, PreparedPhoto, StoredPhoto
-from storage.database import Database, record_event
+from storage.sql import Connection, Database, Row, record_event
 
-__all__ = ["SqliteEvidenceStore"]
+__all__ = ["SqlEvidenceStore"]
 
 _PAGE = 50  # photos read at a time by ``each``
 
 
-def _photo(row: aiosqlite.Row) -> StoredPhoto:
+def _photo(row: Row) -> StoredPhoto:
     return StoredPhoto(
         id=row["id"],
         report_id=row["report_id"],
@@ -32,7 +30,7 @@ _SELECT = (
 )
 
 
-async def _photo_id(conn: aiosqlite.Connection, photo: PreparedPhoto, at: datetime) -> int:
+async def _photo_id(conn: Connection, photo: PreparedPhoto, at: datetime) -> int:
     """The id of a photo by its hash, inserting it the first time."""
     location = photo.location
     await conn.execute(
@@ -50,11 +48,11 @@ async def _photo_id(conn: aiosqlite.Connection, photo: PreparedPhoto, at: dateti
             at.isoformat(),
         ),
     )
-    rows = await conn.execute_fetchall("SELECT id FROM photos WHERE sha256 = ?", (photo.sha256,))
+    rows = await conn.fetchall("SELECT id FROM photos WHERE sha256 = ?", (photo.sha256,))
     return int(next(iter(rows))[0])
 
 
-class SqliteEvidenceStore:
+class SqlEvidenceStore:
     def __init__(self, db: Database) -> None:
         self._db = db
 
@@ -78,11 +76,11 @@ class SqliteEvidenceStore:
             if total_cap is not None:
                 hashes = sorted({p.sha256 for p in photos})
                 marks = ", ".join("?" * len(hashes))
-                stored = await conn.execute_fetchall(
+                stored = await conn.fetchall(
                     f"SELECT sha256 FROM photos WHERE sha256 IN ({marks})", hashes
                 )
                 known_hashes = {r[0] for r in stored}
-                used = await conn.execute_fetchall("SELECT COALESCE(SUM(size), 0) FROM photos")
+                used = await conn.fetchall("SELECT COALESCE(SUM(size), 0) FROM photos")
                 new = sum(
                     len(p.content)
                     for p in {p.sha256: p for p in photos}.values()
@@ -94,8 +92,9 @@ class SqliteEvidenceStore:
             for photo in photos:
                 photo_id = await _photo_id(conn, photo, at)
                 for report_id in report_ids:
-                    linked = await conn.execute_fetchall(
-                        "SELECT COUNT(*), SUM(photo_id = ?) FROM report_photos WHERE report_id = ?",
+                    linked = await conn.fetchall(
+                        "SELECT COUNT(*), SUM(CASE WHEN photo_id = ? THEN 1 ELSE 0 END)"
+                        " FROM report_photos WHERE report_id = ?",
                         (photo_id, report_id),
                     )
                     count, present = next(iter(linked))
@@ -124,11 +123,11 @@ class SqliteEvidenceStore:
         return AttachResult(added, known, over, counts)
 
     @staticmethod
-    async def _counts(conn: aiosqlite.Connection, report_ids: Collection[int]) -> dict[int, int]:
+    async def _counts(conn: Connection | Database, report_ids: Collection[int]) -> dict[int, int]:
         ids = sorted(set(report_ids))
         counts = dict.fromkeys(ids, 0)
         if ids:
-            rows = await conn.execute_fetchall(
+            rows = await conn.fetchall(
                 "SELECT report_id, COUNT(*) FROM report_photos"
                 f" WHERE report_id IN ({', '.join('?' * len(ids))}) GROUP BY report_id",
                 ids,
@@ -138,7 +137,7 @@ class SqliteEvidenceStore:
 
     async def counts(self, report_ids: Collection[int]) -> dict[int, int]:
         """Each report's number of photos (0 for none)."""
-        return await self._counts(self._db.connection, report_ids)
+        return await self._counts(self._db, report_ids)
 
     async def photos(self, report_id: int) -> list[StoredPhoto]:
         """A report's photos, in the order they were added."""
@@ -193,12 +192,12 @@ class SqliteEvidenceStore:
         changed = 0
         async with self._db.transaction() as conn:
             for report_id in sorted(set(report_ids)):
-                cursor = await conn.execute(
+                updated = await conn.execute(
                     "UPDATE reports SET latitude = ?, longitude = ?, location_source = ?"
                     " WHERE id = ?" + ("" if replace else " AND latitude IS NULL"),
                     (location.latitude, location.longitude, source, report_id),
                 )
-                if cursor.rowcount:
+                if updated:
                     changed += 1
                     await record_event(
                         conn,
@@ -230,9 +229,7 @@ class SqliteEvidenceStore:
                 " ON CONFLICT (key) DO NOTHING",
                 (key, json.dumps(list(report_ids)), at.isoformat()),
             )
-            rows = await conn.execute_fetchall(
-                "SELECT report_ids FROM photo_groups WHERE key = ?", (key,)
-            )
+            rows = await conn.fetchall("SELECT report_ids FROM photo_groups WHERE key = ?", (key,))
         return [int(i) for i in json.loads(next(iter(rows))[0])]
 
     async def known_group(self, key: str) -> list[int] | None:

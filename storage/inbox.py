@@ -6,16 +6,16 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from core.models import InboxEntry
-from storage.database import Database
+from storage.sql import Database
 
-__all__ = ["SqliteInbox"]
+__all__ = ["SqlInbox"]
 
 
 def _offset_key(channel: str) -> str:
     return f"{channel}.offset"
 
 
-class SqliteInbox:
+class SqlInbox:
     def __init__(self, db: Database) -> None:
         self._db = db
 
@@ -32,12 +32,12 @@ class SqliteInbox:
         # and the messenger learns of the offset only from the next poll, after this commit.
         async with self._db.transaction() as conn:
             for entry in entries:
-                cursor = await conn.execute(
+                inserted = await conn.execute(
                     "INSERT INTO inbox (channel, update_id, payload, received_at)"
                     " VALUES (?, ?, ?, ?) ON CONFLICT (channel, update_id) DO NOTHING",
                     (channel, entry.update_id, entry.payload, at.isoformat()),
                 )
-                if cursor.rowcount == 1:
+                if inserted == 1:
                     recorded.add(entry.update_id)
             if offset is not None:
                 await conn.execute(
@@ -71,8 +71,7 @@ class SqliteInbox:
     async def prune(self, channel: str, before: datetime) -> int:
         # Payloads hold message texts (personal data): keep them only as long as useful.
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+            return await conn.execute(
                 "DELETE FROM inbox WHERE channel = ? AND status <> 'pending' AND received_at < ?",
                 (channel, before.isoformat()),
             )
-            return cursor.rowcount

@@ -1,4 +1,4 @@
-"""The outbox in SQLite: planned messages and the state of their delivery."""
+"""The outbox: planned messages and the state of their delivery."""
 
 from __future__ import annotations
 
@@ -6,12 +6,10 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 
-import aiosqlite
-
 from core.outbox import Address, OutboxItem, OutboxMessage, OutboxStatus
-from storage.database import Database, record_event
+from storage.sql import Database, Row, record_event
 
-__all__ = ["SqliteOutboxStore"]
+__all__ = ["SqlOutboxStore"]
 
 _COLUMNS = (
     "id, recipient, kind, period, text, status, attempts, next_attempt_at, last_error,"
@@ -24,7 +22,7 @@ def _utc(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat()
 
 
-def _item(row: aiosqlite.Row) -> OutboxItem:
+def _item(row: Row) -> OutboxItem:
     return OutboxItem(
         id=row["id"],
         recipient=row["recipient"],
@@ -41,7 +39,7 @@ def _item(row: aiosqlite.Row) -> OutboxItem:
     )
 
 
-class SqliteOutboxStore:
+class SqlOutboxStore:
     def __init__(self, db: Database) -> None:
         self._db = db
 
@@ -49,7 +47,7 @@ class SqliteOutboxStore:
         added: Counter[str] = Counter()
         async with self._db.transaction() as conn:
             for message in messages:
-                cursor = await conn.execute(
+                inserted = await conn.execute(
                     "INSERT INTO outbox (recipient, kind, period, text, next_attempt_at,"
                     " created_at, channel, address) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
                     " ON CONFLICT (recipient, kind, period) DO NOTHING",
@@ -64,7 +62,7 @@ class SqliteOutboxStore:
                         message.to.address if message.to else None,
                     ),
                 )
-                if cursor.rowcount == 1:
+                if inserted == 1:
                     added[f"{message.kind}@{message.period}"] += 1
             if added:
                 # One event per planning run: the rows themselves hold the details.
@@ -138,17 +136,18 @@ class SqliteOutboxStore:
     ) -> None:
         status = OutboxStatus.BLOCKED if blocked else OutboxStatus.FAILED
         async with self._db.transaction() as conn:
-            async with conn.execute(
+            row = await conn.fetchone(
                 "SELECT recipient, kind, period FROM outbox WHERE id = ? AND status = 'pending'",
                 (item_id,),
-            ) as cursor:
-                row = await cursor.fetchone()
+            )
             if row is None:
                 return
-            await conn.execute(
-                "UPDATE outbox SET status = ?, attempts = ?, last_error = ? WHERE id = ?",
+            if not await conn.execute(
+                "UPDATE outbox SET status = ?, attempts = ?, last_error = ?"
+                " WHERE id = ? AND status = 'pending'",
                 (status.value, attempts, error, item_id),
-            )
+            ):
+                return  # another process finished it meanwhile
             await record_event(
                 conn,
                 entity="outbox",

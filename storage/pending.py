@@ -1,4 +1,4 @@
-"""Questions asked with buttons, kept server-side until their person answers (SQLite)."""
+"""Questions asked with buttons, kept server-side until their person answers."""
 
 from __future__ import annotations
 
@@ -7,17 +7,15 @@ import secrets
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
-import aiosqlite
-
 from core.models import Pending, PendingKind
-from storage.database import Database
+from storage.sql import Database, Row
 
-__all__ = ["SqlitePendingStore"]
+__all__ = ["SqlPendingStore"]
 
 _COLUMNS = "key, person_id, kind, text, data, source, created_at, used_at"
 
 
-def _pending(row: aiosqlite.Row) -> Pending:
+def _pending(row: Row) -> Pending:
     data = json.loads(row["data"])
     return Pending(
         key=row["key"],
@@ -31,7 +29,7 @@ def _pending(row: aiosqlite.Row) -> Pending:
     )
 
 
-class SqlitePendingStore:
+class SqlPendingStore:
     def __init__(self, db: Database) -> None:
         self._db = db
 
@@ -70,15 +68,17 @@ class SqlitePendingStore:
         self, key: str, *, person_id: int, kind: str, at: datetime, max_age: timedelta
     ) -> Pending | None:
         async with self._db.transaction() as conn:
-            async with conn.execute(
+            row = await conn.fetchone(
                 f"SELECT {_COLUMNS} FROM pending WHERE key = ? AND person_id = ? AND kind = ?"
                 " AND used_at IS NULL AND created_at >= ?",
                 (key, person_id, kind, (at - max_age).isoformat()),
-            ) as cursor:
-                row = await cursor.fetchone()
+            )
             if row is None:
                 return None
-            await conn.execute(
-                "UPDATE pending SET used_at = ?, text = '' WHERE key = ?", (at.isoformat(), key)
-            )
+            # Only the first of two presses at once (two processes) finds it unused.
+            if not await conn.execute(
+                "UPDATE pending SET used_at = ?, text = '' WHERE key = ? AND used_at IS NULL",
+                (at.isoformat(), key),
+            ):
+                return None
             return _pending(row)

@@ -1,23 +1,21 @@
-"""People, their messenger identities and invite codes in SQLite."""
+"""People, their messenger identities and invite codes."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 
-import aiosqlite
-
 from core.models import Invite, Person, Role
 from core.outbox import Address
 from core.ports import RosterEntry
-from storage.database import Database, record_event
+from storage.sql import Database, Row, record_event
 
-__all__ = ["SqlitePeopleStore"]
+__all__ = ["SqlPeopleStore"]
 
 _COLUMNS = "id, name, phone, role, scope, language"
 
 
-def _person(row: aiosqlite.Row) -> Person:
+def _person(row: Row) -> Person:
     return Person(
         id=row["id"],
         name=row["name"],
@@ -28,7 +26,7 @@ def _person(row: aiosqlite.Row) -> Person:
     )
 
 
-def _invite(row: aiosqlite.Row) -> Invite:
+def _invite(row: Row) -> Invite:
     return Invite(
         code=row["code"],
         phone=row["phone"],
@@ -37,9 +35,11 @@ def _invite(row: aiosqlite.Row) -> Invite:
     )
 
 
-class SqlitePeopleStore:
+class SqlPeopleStore:
     def __init__(self, db: Database) -> None:
         self._db = db
+        # Ties of linked_at: the row inserted first (SQLite's rowid; PostgreSQL has none).
+        self._order = "i.rowid" if db.dialect == "sqlite" else "i.external_id"
 
     async def by_identity(self, channel: str, external_id: str) -> Person | None:
         row = await self._db.fetchone(
@@ -66,21 +66,23 @@ class SqlitePeopleStore:
     ) -> int:
         changed = 0
         async with self._db.transaction() as conn:
+            await conn.lock("roster")  # two imports at once: one after the other
             for name, phone, role, scope in entries:
-                async with conn.execute(
+                row = await conn.fetchone(
                     f"SELECT {_COLUMNS} FROM people WHERE phone = ?", (phone,)
-                ) as cursor:
-                    row = await cursor.fetchone()
+                )
                 after = {"name": name, "phone": phone, "role": role.value, "scope": scope}
                 if row is None:
-                    cursor = await conn.execute(
-                        "INSERT INTO people (name, phone, role, scope) VALUES (?, ?, ?, ?)",
+                    new = await conn.fetchone(
+                        "INSERT INTO people (name, phone, role, scope) VALUES (?, ?, ?, ?)"
+                        " RETURNING id",
                         (name, phone, role.value, scope),
                     )
+                    assert new is not None
                     await record_event(
                         conn,
                         entity="person",
-                        entity_id=cursor.lastrowid,
+                        entity_id=new[0],
                         action="created",
                         actor_id=actor_id,
                         at=at,
@@ -110,11 +112,11 @@ class SqlitePeopleStore:
 
     async def link(self, person_id: int, channel: str, external_id: str, at: datetime) -> None:
         async with self._db.transaction() as conn:
-            async with conn.execute(
+            await conn.lock(f"identity:{channel}:{external_id}")
+            row = await conn.fetchone(
                 "SELECT person_id FROM identities WHERE channel = ? AND external_id = ?",
                 (channel, external_id),
-            ) as cursor:
-                row = await cursor.fetchone()
+            )
             if row is not None and row["person_id"] == person_id:
                 return  # linked already: a redelivered contact or a console restart
             await conn.execute(
@@ -146,7 +148,9 @@ class SqlitePeopleStore:
                 "SELECT i.person_id, i.channel, i.external_id FROM identities i"
                 " JOIN people p ON p.id = i.person_id"
                 f" WHERE i.person_id IN ({marks})"
-                " ORDER BY i.person_id, i.channel IS p.last_channel, i.linked_at, i.rowid",
+                " ORDER BY i.person_id,"
+                " CASE WHEN i.channel = p.last_channel THEN 1 ELSE 0 END, i.linked_at,"
+                f" {self._order}",
                 chunk,
             )
             for row in rows:  # the last row of each person is the best address
@@ -157,7 +161,8 @@ class SqlitePeopleStore:
         """Remember the channel a person last wrote from (a write only when it changed)."""
         async with self._db.transaction() as conn:
             await conn.execute(
-                "UPDATE people SET last_channel = ? WHERE id = ? AND last_channel IS NOT ?",
+                "UPDATE people SET last_channel = ? WHERE id = ?"
+                " AND (last_channel IS NULL OR last_channel <> ?)",
                 (channel, person_id, channel),
             )
 
@@ -173,10 +178,8 @@ class SqlitePeopleStore:
         self, person_id: int, language: str, *, at: datetime | None = None
     ) -> None:
         async with self._db.transaction() as conn:
-            async with conn.execute(
-                "SELECT language FROM people WHERE id = ?", (person_id,)
-            ) as cursor:
-                row = await cursor.fetchone()
+            await conn.lock(f"person:{person_id}")
+            row = await conn.fetchone("SELECT language FROM people WHERE id = ?", (person_id,))
             if row is None or row["language"] == language:
                 return  # a redelivered /ngonngu changes nothing and records nothing
             await conn.execute("UPDATE people SET language = ? WHERE id = ?", (language, person_id))
@@ -196,11 +199,11 @@ class SqlitePeopleStore:
     ) -> Invite:
         async with self._db.transaction() as conn:
             if source is not None:
-                async with conn.execute(
+                await conn.lock(f"invite:{source}")
+                row = await conn.fetchone(
                     "SELECT code, phone, created_by, expires_at FROM invites WHERE source = ?",
                     (source,),
-                ) as cursor:
-                    row = await cursor.fetchone()
+                )
                 if row is not None:
                     return _invite(row)
             await conn.execute(
@@ -229,20 +232,23 @@ class SqlitePeopleStore:
 
     async def take_invite(self, code: str, at: datetime) -> Invite | None:
         async with self._db.transaction() as conn:
-            async with conn.execute(
+            row = await conn.fetchone(
                 "SELECT code, phone, created_by, expires_at FROM invites"
                 " WHERE code = ? AND used_at IS NULL",
                 (code,),
-            ) as cursor:
-                row = await cursor.fetchone()
+            )
             if row is None:
                 return None
             invite = _invite(row)
             if invite.expires_at <= at:
                 return None
-            await conn.execute(
-                "UPDATE invites SET used_at = ? WHERE code = ?", (at.isoformat(), code)
+            # Only the first of two takes at once (two processes) finds it still unused.
+            taken = await conn.execute(
+                "UPDATE invites SET used_at = ? WHERE code = ? AND used_at IS NULL",
+                (at.isoformat(), code),
             )
+            if not taken:
+                return None
             await record_event(
                 conn,
                 entity="invite",

@@ -5,10 +5,9 @@ from __future__ import annotations
 import asyncio
 from datetime import date, datetime
 
-import aiosqlite
-
 from core.evidence import Review
 from core.models import ReportStatus, StoredReport
+from storage.sql import Connection, Row
 
 __all__ = ["COLUMNS", "COUNTED", "bump_totals", "report_row", "snapshot"]
 
@@ -20,7 +19,7 @@ COLUMNS = (
 COUNTED = "status = 'active' AND (review IS NULL OR review <> 'rejected')"
 
 
-def report_row(row: aiosqlite.Row) -> StoredReport:
+def report_row(row: Row) -> StoredReport:
     return StoredReport(
         id=row["id"],
         indicator=row["indicator"],
@@ -36,16 +35,14 @@ def report_row(row: aiosqlite.Row) -> StoredReport:
     )
 
 
-async def bump_totals(
-    conn: aiosqlite.Connection, village: str, indicator: str, day: date, delta: int
-) -> int:
+async def bump_totals(conn: Connection, village: str, indicator: str, day: date, delta: int) -> int:
     """Keep the aggregates in step with reports; every change of a report's count goes here.
 
     Returns the village's running total of the indicator after the change.
     """
     # Sent together: aiosqlite runs them in order, and one round trip is saved.
     village_total, _, _ = await asyncio.gather(
-        conn.execute_fetchall(
+        conn.fetchall(
             "INSERT INTO village_totals (village, indicator, total) VALUES (?, ?, ?)"
             " ON CONFLICT (village, indicator)"
             " DO UPDATE SET total = village_totals.total + excluded.total"

@@ -1,4 +1,4 @@
-"""Reports, their running totals and their history in SQLite."""
+"""Reports, their running totals and their history (SQL shared by SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -7,38 +7,35 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
-import aiosqlite
-
 from core.evidence import Review
 from core.models import AddedReports, ReportStatus, StoredReport
 from core.parsing import ReportItem
 from core.ports import HouseholdTaken
 from core.text import fold
-from storage.database import Database, record_event
 from storage.report_rows import COLUMNS as _COLUMNS
 from storage.report_rows import COUNTED, bump_totals
 from storage.report_rows import report_row as _report
 from storage.report_rows import snapshot as _snapshot
+from storage.sql import Connection, Database, record_event
+from storage.totals import daily_totals, period_totals
 
-__all__ = ["SqliteReportStore"]
+__all__ = ["SqlReportStore"]
 
 _INSERT = (
     "INSERT INTO reports (indicator, count, village, household, household_key, done_on,"
     " received_at, reporter_id, source, text_key, review, review_since)"
 )
-_VALUES = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+# Typed: PostgreSQL cannot infer a parameter's type from an INSERT … SELECT.
+_TYPED_VALUES = (
+    " SELECT CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS TEXT),"
+    " CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS TEXT),"
+    " CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT)"
+)
 
 
-async def _fetchall(
-    conn: aiosqlite.Connection, sql: str, params: Sequence[object]
-) -> list[aiosqlite.Row]:
-    # One trip to aiosqlite's thread (a cursor's execute/fetch/close would take three).
-    return list(await conn.execute_fetchall(sql, params))
-
-
-async def _active(conn: aiosqlite.Connection, report_id: int) -> StoredReport | None:
-    rows = await _fetchall(
-        conn, f"SELECT {_COLUMNS} FROM reports WHERE id = ? AND status = 'active'", (report_id,)
+async def _active(conn: Connection, report_id: int) -> StoredReport | None:
+    rows = await conn.fetchall(
+        f"SELECT {_COLUMNS} FROM reports WHERE id = ? AND status = 'active'", (report_id,)
     )
     return _report(rows[0]) if rows else None
 
@@ -53,15 +50,14 @@ def _household_query(
     )
 
 
-async def _earlier(conn: aiosqlite.Connection, source: str) -> AddedReports:
+async def _earlier(conn: Connection, source: str) -> AddedReports:
     """The reports already stored from ``source``, with their current totals."""
-    rows = await _fetchall(
-        conn, f"SELECT {_COLUMNS} FROM reports WHERE source = ? ORDER BY id", (source,)
+    rows = await conn.fetchall(
+        f"SELECT {_COLUMNS} FROM reports WHERE source = ? ORDER BY id", (source,)
     )
     reports = [_report(r) for r in rows]
     pairs = {(r.village, r.indicator) for r in reports}
-    totals = await _fetchall(
-        conn,
+    totals = await conn.fetchall(
         "SELECT village, indicator, total FROM village_totals"
         f" WHERE village IN ({', '.join('?' * len(pairs))})",
         [village for village, _ in pairs],
@@ -76,19 +72,24 @@ async def _earlier(conn: aiosqlite.Connection, source: str) -> AddedReports:
     )
 
 
+def _household_lock(village: str, indicator: str, household: str) -> str:
+    return f"household:{village}:{indicator}:{fold(household)}"
+
+
 async def _household(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     village: str,
     indicator: str,
     household: str,
     *,
     besides: int | None = None,
 ) -> StoredReport | None:
-    rows = await _fetchall(conn, *_household_query(village, indicator, household, besides))
+    await conn.lock(_household_lock(village, indicator, household))
+    rows = await conn.fetchall(*_household_query(village, indicator, household, besides))
     return _report(rows[0]) if rows else None
 
 
-class SqliteReportStore:
+class SqlReportStore:
     def __init__(self, db: Database) -> None:
         self._db = db
 
@@ -123,20 +124,25 @@ class SqliteReportStore:
                     received_at.isoformat() if review else None,
                 )
                 if stored or source is None:
-                    cursor = await conn.execute(_INSERT + f" VALUES ({_VALUES})", values)
+                    row = await conn.fetchone(
+                        _INSERT + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                        values,
+                    )
                 else:
-                    # Stored only if the message is not: checked under the write lock, in the
-                    # same statement, since two deliveries of one message may be handled at once.
-                    cursor = await conn.execute(
-                        _INSERT + f" SELECT {_VALUES}"
-                        " WHERE NOT EXISTS (SELECT 1 FROM reports WHERE source = ?)",
+                    # Stored only if the message is not: checked in the same statement, under
+                    # the write lock (SQLite) or the message's lock (PostgreSQL), since two
+                    # deliveries of one message may be handled at once, by two processes even.
+                    await conn.lock(f"source:{source}")
+                    row = await conn.fetchone(
+                        _INSERT + _TYPED_VALUES + " WHERE NOT EXISTS"
+                        " (SELECT 1 FROM reports WHERE source = ?) RETURNING id",
                         (*values, source),
                     )
-                    if cursor.rowcount == 0:
+                    if row is None:
                         return await _earlier(conn, source)
-                assert cursor.lastrowid is not None
+                assert row is not None
                 report = StoredReport(
-                    id=cursor.lastrowid,
+                    id=int(row[0]),
                     indicator=item.indicator,
                     count=item.count,
                     village=item.village,
@@ -248,8 +254,7 @@ class SqliteReportStore:
             )
             await conn.execute(
                 "UPDATE reports SET indicator = ?, count = ?, village = ?, household = ?,"
-                " household_key = ?, done_on = ?, review = ?,"
-                " review_since = CASE WHEN ? IS NULL THEN NULL ELSE ? END WHERE id = ?",
+                " household_key = ?, done_on = ?, review = ?, review_since = ? WHERE id = ?",
                 (
                     after.indicator,
                     after.count,
@@ -258,8 +263,7 @@ class SqliteReportStore:
                     fold(after.household) if after.household else None,
                     after.done_on.isoformat(),
                     after.review.value if after.review else None,
-                    after.review,
-                    at.isoformat(),
+                    at.isoformat() if after.review else None,
                     report_id,
                 ),
             )
@@ -311,34 +315,12 @@ class SqliteReportStore:
     async def daily_totals(
         self, villages: Collection[str], since: date, until: date
     ) -> dict[tuple[str, date], int]:
-        wanted = set(villages)
-        span = (since.isoformat(), until.isoformat())
-        # village_totals has a row for every (village, indicator) that ever had a report.
-        pairs = await self._db.fetchall("SELECT village, indicator FROM village_totals")
-        if {r["village"] for r in pairs} <= wanted:
-            # The area holds every village that ever had a report: its days are the district's,
-            # a few rows however many villages and reports there are.
-            rows = await self._db.fetchall(
-                "SELECT indicator, day, total FROM indicator_daily WHERE day >= ? AND day <= ?",
-                span,
-            )
-        else:
-            codes = sorted(wanted & {r["village"] for r in pairs})
-            indicators = sorted({r["indicator"] for r in pairs})
-            if not codes:
-                return {}
-            # Both lists bound the primary key (village, indicator, day), so each pair is one
-            # range seek over the window's days, not a scan of the village's history.
-            rows = await self._db.fetchall(
-                "SELECT indicator, day, SUM(total) AS total FROM village_daily"
-                f" WHERE village IN ({', '.join('?' * len(codes))})"
-                f" AND indicator IN ({', '.join('?' * len(indicators))})"
-                " AND day >= ? AND day <= ? GROUP BY indicator, day",
-                (*codes, *indicators, *span),
-            )
-        return {
-            (r["indicator"], date.fromisoformat(r["day"])): r["total"] for r in rows if r["total"]
-        }
+        return await daily_totals(self._db, villages, since, until)
+
+    async def period_totals(
+        self, villages: Collection[str], first: date, last: date
+    ) -> dict[tuple[str, str], int]:
+        return await period_totals(self._db, villages, first, last)
 
     async def in_villages(self, villages: Collection[str]) -> list[StoredReport]:
         wanted = sorted(set(villages))

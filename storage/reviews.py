@@ -1,4 +1,4 @@
-"""Approval of reports in SQLite: awaiting, approved or rejected (out of the totals)."""
+"""Approval of reports: awaiting, approved or rejected (out of the totals); shared SQL."""
 
 from __future__ import annotations
 
@@ -8,17 +8,17 @@ from datetime import datetime
 
 from core.evidence import Review, ReviewInfo
 from core.models import StoredReport
-from storage.database import Database, record_event
 from storage.report_rows import COLUMNS, bump_totals, report_row, snapshot
+from storage.sql import Database, record_event
 
-__all__ = ["SqliteReviewStore"]
+__all__ = ["SqlReviewStore"]
 
 
 def _marks(values: Collection[object]) -> str:
     return ", ".join("?" * len(values))
 
 
-class SqliteReviewStore:
+class SqlReviewStore:
     def __init__(self, db: Database) -> None:
         self._db = db
 
@@ -45,7 +45,7 @@ class SqliteReviewStore:
         if review == Review.AWAITING:
             raise ValueError("a decision approves or rejects")
         async with self._db.transaction() as conn:
-            rows = await conn.execute_fetchall(
+            rows = await conn.fetchall(
                 f"SELECT {COLUMNS} FROM reports WHERE id = ? AND status = 'active'"
                 " AND review = 'awaiting'",
                 (report_id,),

@@ -1,21 +1,19 @@
-"""Tasks of villages, and their progress from the per-day aggregates, in SQLite."""
+"""Tasks of villages, and their progress from the per-day aggregates."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-import aiosqlite
-
 from core.tasks import NewTask, Task, TaskProgress, TaskStatus
-from storage.database import Database, record_event
+from storage.sql import Database, Row, record_event
 
-__all__ = ["SqliteTaskStore"]
+__all__ = ["SqlTaskStore"]
 
 _COLUMNS = "id, village, indicator, target, start_on, due_on, created_by, status"
 
 
-def _task(row: aiosqlite.Row) -> Task:
+def _task(row: Row) -> Task:
     return Task(
         id=row["id"],
         village=row["village"],
@@ -38,7 +36,7 @@ def _facts(task: NewTask | Task) -> dict[str, object]:
     }
 
 
-class SqliteTaskStore:
+class SqlTaskStore:
     def __init__(self, db: Database) -> None:
         self._db = db
 
@@ -47,13 +45,13 @@ class SqliteTaskStore:
     ) -> list[Task]:
         stored: list[Task] = []
         async with self._db.transaction() as conn:
+            await conn.lock("tasks")
             for new in tasks:
-                async with conn.execute(
+                row = await conn.fetchone(
                     f"SELECT {_COLUMNS} FROM tasks WHERE village = ? AND indicator = ?"
                     " AND due_on = ? AND status = 'open'",
                     (new.village, new.indicator, new.due_on.isoformat()),
-                ) as cursor:
-                    row = await cursor.fetchone()
+                )
                 if row is not None:
                     old = _task(row)
                     if old.target == new.target:
@@ -84,9 +82,9 @@ class SqliteTaskStore:
                     )
                     stored.append(task)
                     continue
-                cursor = await conn.execute(
+                added = await conn.fetchone(
                     "INSERT INTO tasks (village, indicator, target, start_on, due_on, created_by,"
-                    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
                     (
                         new.village,
                         new.indicator,
@@ -97,11 +95,12 @@ class SqliteTaskStore:
                         at.isoformat(),
                     ),
                 )
-                assert cursor.lastrowid is not None
+                assert added is not None
+                task_id = int(added[0])
                 await record_event(
                     conn,
                     entity="task",
-                    entity_id=cursor.lastrowid,
+                    entity_id=task_id,
                     action="created",
                     actor_id=actor_id,
                     at=at,
@@ -109,7 +108,7 @@ class SqliteTaskStore:
                 )
                 stored.append(
                     Task(
-                        id=cursor.lastrowid,
+                        id=task_id,
                         village=new.village,
                         indicator=new.indicator,
                         target=new.target,

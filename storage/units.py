@@ -1,4 +1,4 @@
-"""Administrative units in SQLite."""
+"""Administrative units."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from datetime import datetime
 
 from core.ports import UnitsInUse
 from core.units import Level, Unit, UnitDirectory
-from storage.database import Database, record_event
+from storage.sql import Database, record_event
 
-__all__ = ["SqliteUnitStore"]
+__all__ = ["SqlUnitStore"]
 
 
 # Where unit codes are kept as facts: a new list must still contain all of them.
@@ -17,7 +17,7 @@ _REFERENCED = (
 )
 
 
-class SqliteUnitStore:
+class SqlUnitStore:
     def __init__(self, db: Database) -> None:
         self._db = db
 
@@ -43,7 +43,8 @@ class SqliteUnitStore:
     async def replace(self, directory: UnitDirectory, *, actor_id: int | None, at: datetime) -> int:
         codes = {u.code for u in directory}
         async with self._db.transaction() as conn:
-            rows = await conn.execute_fetchall(_REFERENCED)
+            await conn.lock("units")
+            rows = await conn.fetchall(_REFERENCED)
             missing = sorted({r[0] for r in rows} - codes)
             if missing:
                 raise UnitsInUse(missing)
@@ -51,7 +52,7 @@ class SqliteUnitStore:
             # with its own list) go, each with an event; the caller reports how many.
             orphans = [
                 r
-                for r in await conn.execute_fetchall(
+                for r in await conn.fetchall(
                     "SELECT indicator, unit, value FROM targets ORDER BY indicator, unit"
                 )
                 if r["unit"] not in codes

@@ -17,6 +17,7 @@ from bot.cli.data import (
     cmd_audit,
     cmd_backup,
     cmd_export,
+    cmd_import_periods,
     cmd_import_roster,
     cmd_import_targets,
     cmd_import_tasks,
@@ -27,6 +28,7 @@ from bot.cli.reminders import cmd_reminders, moment
 from bot.logs import setup_logging
 from bot.settings import Settings
 from locales.translator import CatalogError
+from storage import StoreError
 
 __all__ = ["DEMO_DB", "build_parser", "main"]
 
@@ -71,11 +73,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     targets = command(
         "import-targets",
-        "Set targets from a CSV (indicator,unit,value,deadline[,baseline]); a file with any"
-        " bad line sets nothing.",
+        "Set targets from a CSV (indicator,unit,value,deadline[,baseline][,period]; period:"
+        " by default the one holding the deadline); a file with any bad line sets nothing.",
     )
     targets.add_argument("file", metavar="FILE.csv")
     targets.set_defaults(func=cmd_import_targets)
+
+    periods = command(
+        "import-periods",
+        "Add or change programme periods from a CSV (code,name,start,end); they may not overlap.",
+    )
+    periods.add_argument("file", metavar="FILE.csv")
+    periods.set_defaults(func=cmd_import_periods)
 
     reminders = command(
         "reminders",
@@ -147,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     setup_logging([secret.get_secret_value()] if secret else [])
     try:
         code: int = args.func(args)
-    except CatalogError as error:
+    except (CatalogError, StoreError) as error:
         print(f"{error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from bot.app import open_app
-from bot.cli.common import db_path, missing_db, settings_of
+from bot.cli.common import db_exists, db_name, missing_db, settings_of
 from bot.demo import is_demo_or_empty, seed_demo, seed_demo_reviews
 from bot.settings import Settings
 
@@ -39,7 +39,7 @@ Quit with :q or Ctrl-D.
 async def _console(settings: Settings, phone: str, *, demo: bool = False) -> int:
     from bot.channels.console import ConsoleChannel
 
-    new = not db_path(settings).exists()
+    new = not db_exists(settings)
     if new and not demo and missing_db(settings):
         return 2
     async with open_app(settings) as app:
@@ -83,13 +83,13 @@ async def _seed(settings: Settings) -> int:
     async with open_app(settings) as app:
         if not await is_demo_or_empty(app.store):
             print(
-                f"{db_path(settings)} has a real roster; the demo roster (with its admin)"
+                f"{db_name(settings)} has a real roster; the demo roster (with its admin)"
                 " is only added to an empty or demo database.",
                 file=sys.stderr,
             )
             return 2
         await seed_demo(app.store, now=app.clock())
-    print(f"Demo database ready: {db_path(settings)}")
+    print(f"Demo database ready: {db_name(settings)}")
     return 0
 
 

@@ -10,18 +10,20 @@ from pathlib import Path
 
 from bot.app import open_app
 from bot.audit import format_events
-from bot.cli.common import db_path, missing_db, settings_of
+from bot.cli.common import db_exists, db_name, db_path, missing_db, settings_of
 from bot.exports.table import write_csv
 from bot.imports import (
     CsvImport,
     ImportProblem,
+    import_periods,
     import_roster,
     import_targets,
     import_tasks,
     import_units,
 )
-from bot.settings import Settings
+from bot.settings import Settings, is_postgres
 from core.indicators import DEFAULT_INDICATORS
+from core.periods import DEFAULT_PERIODS
 from core.units import DISTRICT
 from handlers.report_rows import export_rows
 from storage.backup import BackupError, backup_database
@@ -30,6 +32,7 @@ __all__ = [
     "cmd_audit",
     "cmd_backup",
     "cmd_export",
+    "cmd_import_periods",
     "cmd_import_roster",
     "cmd_import_targets",
     "cmd_import_tasks",
@@ -76,6 +79,10 @@ def cmd_import_targets(args: argparse.Namespace) -> int:
     return _import_csv(args, import_targets)
 
 
+def cmd_import_periods(args: argparse.Namespace) -> int:
+    return _import_csv(args, import_periods)
+
+
 async def _export_xlsx(settings: Settings, *, merged: bool) -> tuple[bytes, int] | None:
     from handlers.export import area_workbook
 
@@ -96,6 +103,7 @@ async def _export_xlsx(settings: Settings, *, merged: bool) -> tuple[bytes, int]
             merged=merged,
             today=today,
             renderers=app.engine.renderers,
+            period=app.engine.periods.current(today) or DEFAULT_PERIODS.items[-1],
         )
 
 
@@ -156,8 +164,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
         except ValueError:
             print(f"--since {args.since!r}: use a date like 2026-11-26", file=sys.stderr)
             return 2
-    if not db_path(settings).exists():
-        print(f"{db_path(settings)} does not exist", file=sys.stderr)
+    if not db_exists(settings):
+        print(f"{db_name(settings)} does not exist", file=sys.stderr)
         return 2
     for line in asyncio.run(_audit(settings, args.entity, since)):
         print(line)
@@ -165,7 +173,10 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    source = db_path(settings_of(args))
+    settings = settings_of(args)
+    if is_postgres(settings.database_url):
+        return _backup_postgres(settings, Path(args.out))
+    source = db_path(settings)
     try:
         summary = backup_database(source, Path(args.out))
     except (BackupError, OSError) as error:
@@ -175,4 +186,18 @@ def cmd_backup(args: argparse.Namespace) -> int:
         f"Backup written to {args.out}: schema {summary.schema_version}, {summary.reports}"
         f" reports, {summary.people} people, {summary.events} events; integrity ok"
     )
+    return 0
+
+
+def _backup_postgres(settings: Settings, out: Path) -> int:
+    from storage.postgres import describe_url
+    from storage.postgres.backup import backup_postgres
+
+    url = settings.database_url
+    try:
+        backup_postgres(url, out, url_shown=describe_url(url))
+    except (BackupError, OSError) as error:
+        print(f"Backup failed: {error}", file=sys.stderr)
+        return 2
+    print(f"Backup written to {out} by pg_dump (restore with pg_restore)")
     return 0

@@ -20,7 +20,7 @@ from typing import TextIO
 from bot.app import open_app, utc_now
 from bot.channels.console import format_outgoing
 from bot.cli.common import db_path, settings_of
-from bot.settings import Settings
+from bot.settings import Settings, is_postgres
 from core.tasks import iso_period
 from scheduler.clock import SimulatedClock
 from storage.database import SCHEMA_VERSION
@@ -90,22 +90,28 @@ async def run_reminders(
 
 def cmd_reminders(args: argparse.Namespace) -> int:
     settings = settings_of(args)
-    path = db_path(settings)
-    if not path.exists():
-        # Opening would create (and seed) a database: a preview must change nothing.
-        print(f"No database at {path}", file=sys.stderr)
-        return 2
-    if args.dry_run and _schema_version(path) < SCHEMA_VERSION:
-        print(
-            f"{path} has an older schema; opening it would migrate it."
-            " Run without --dry-run (or start the bot) once first.",
-            file=sys.stderr,
-        )
+    if not is_postgres(settings.database_url) and _refused(db_path(settings), args.dry_run):
         return 2
     at: datetime | None = args.at
     if at is not None:
         at = (at.replace(tzinfo=settings.tz) if at.tzinfo is None else at).astimezone(UTC)
     return asyncio.run(run_reminders(settings, at=at, dry_run=args.dry_run))
+
+
+def _refused(path: Path, dry_run: bool) -> bool:
+    """A SQLite file that a run would create, or (for a preview) migrate."""
+    if not path.exists():
+        # Opening would create (and seed) a database: a preview must change nothing.
+        print(f"No database at {path}", file=sys.stderr)
+        return True
+    if dry_run and _schema_version(path) < SCHEMA_VERSION:
+        print(
+            f"{path} has an older schema; opening it would migrate it."
+            " Run without --dry-run (or start the bot) once first.",
+            file=sys.stderr,
+        )
+        return True
+    return False
 
 
 def _schema_version(path: Path) -> int:

@@ -13,6 +13,7 @@ from core.parsing import ReportItem
 from storage import SqliteStore, open_store
 from storage.backup import backup_database
 from tests.fakes import FakeClock
+from tests.storage.conftest import sqlite_only
 
 TABLES = ("units", "people", "identities", "reports", "village_totals", "targets", "events")
 
@@ -25,6 +26,7 @@ def _dump(db: Path) -> dict[str, list[tuple[object, ...]]]:
 async def test_a_backup_taken_while_reports_arrive_is_one_consistent_moment(
     store: SqliteStore, tmp_path: Path, clock: FakeClock
 ) -> None:
+    sqlite_only(store)
     cadre = await store.people.by_phone("84912000003")
     assert cadre is not None
     out = tmp_path / "copy.sqlite3"

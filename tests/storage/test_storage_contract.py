@@ -1,43 +1,51 @@
 """The contract every storage backend must pass, written against core.ports.Store.
 
-Only SQLite exists today; a PostgreSQL backend adds itself to BACKENDS and must pass
-unchanged. The tests use nothing but the Protocol's methods.
+Every test runs on SQLite and on PostgreSQL (TEST_POSTGRES_URL; skipped, saying so, when it
+is not set). The tests use nothing but the Protocol's methods.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.reference import shipped_units
+from core.evidence import Location, PreparedPhoto
 from core.models import Invite, ReportStatus, Role, Target
 from core.parsing import ReportItem
 from core.ports import HouseholdTaken, Store
-from storage import open_store
+from storage import SqlStore, open_store
+from tests.postgres import postgres_store
 
 AT = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
 SA_LUNG, XA_PHIN = "v:sa-lung", "v:xa-phin"
 
 
-async def _sqlite(folder: Path) -> Store:
-    return await open_store(folder / "contract.sqlite3")
+@asynccontextmanager
+async def sqlite_store(folder: Path) -> AsyncIterator[SqlStore]:
+    store = await open_store(folder / "contract.sqlite3")
+    try:
+        yield store
+    finally:
+        await store.close()
 
 
-BACKENDS: dict[str, Callable[[Path], Awaitable[Store]]] = {"sqlite": _sqlite}
+def opened(name: str, folder: Path) -> AbstractAsyncContextManager[SqlStore]:
+    return sqlite_store(folder) if name == "sqlite" else postgres_store()
 
 
-@pytest.fixture(params=sorted(BACKENDS))
+@pytest.fixture(params=["sqlite", "postgresql"])
 async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
-    store = await BACKENDS[request.param](tmp_path)
-    await store.units.replace(shipped_units(), actor_id=None, at=AT)
-    await store.people.upsert_roster(
-        [("Cán bộ A", "84912000003", Role.CADRE, SA_LUNG)], actor_id=None, at=AT
-    )
-    yield store
-    await store.close()
+    async with opened(request.param, tmp_path) as store:
+        await store.units.replace(shipped_units(), actor_id=None, at=AT)
+        await store.people.upsert_roster(
+            [("Cán bộ A", "84912000003", Role.CADRE, SA_LUNG)], actor_id=None, at=AT
+        )
+        yield store
 
 
 def item(indicator: str = "housing", count: int = 2, **fields: object) -> ReportItem:
@@ -166,10 +174,49 @@ async def test_a_household_graduates_once(backend: Store) -> None:
     assert await backend.reports.totals([SA_LUNG]) == {"graduated": 1}
 
 
-async def test_targets_are_set_and_replaced(backend: Store) -> None:
+async def test_targets_are_set_and_replaced_within_their_period(backend: Store) -> None:
     target = Target("housing", "d:meo-vac", 1733, date(2025, 12, 31))
     await backend.targets.set(target, actor_id=None, at=AT)
     await backend.targets.set(
-        Target("housing", "d:meo-vac", 1800, date(2026, 12, 31)), actor_id=None, at=AT
+        Target("housing", "d:meo-vac", 1800, date(2025, 6, 30)), actor_id=None, at=AT
     )
-    assert [t.value for t in await backend.targets.all()] == [1800]
+    assert [(t.value, t.period) for t in await backend.targets.all()] == [(1800, "2021-2025")]
+    # The same indicator and unit in the next period is another target.
+    await backend.targets.set(
+        Target("housing", "d:meo-vac", 900, date(2030, 12, 31)), actor_id=None, at=AT
+    )
+    assert [t.value for t in await backend.targets.all("2026-2030")] == [900]
+    assert [t.value for t in await backend.targets.all("2021-2025")] == [1800]
+
+
+async def test_photos_are_kept_once_linked_within_limits_and_located(backend: Store) -> None:
+    who = await reporter(backend)
+    added = await backend.reports.add(
+        [item(), item("training", 3)], reporter_id=who, received_at=AT, source="m:1"
+    )
+    ids = [r.id for r in added.reports]
+    near = Location(23.16, 105.41)
+    photo = PreparedPhoto("a" * 64, b"\xff\xd8jpeg", "image/jpeg", 4, 3, location=near)
+    other = PreparedPhoto("b" * 64, b"\xff\xd8other", "image/jpeg", 4, 3)
+    first = await backend.evidence.attach(ids, [photo], actor_id=who, at=AT, per_report=1)
+    assert (first.added, first.counts) == (2, {ids[0]: 1, ids[1]: 1})
+    again = await backend.evidence.attach(ids, [photo, other], actor_id=who, at=AT, per_report=1)
+    assert (again.added, again.known, again.over_limit) == (0, 2, 2)
+    assert [p.content for p in await backend.evidence.photos(ids[0])] == [b"\xff\xd8jpeg"]
+    assert len([p async for p in backend.evidence.each()]) == 2
+    big = PreparedPhoto("c" * 64, b"\xff\xd8" + b"x" * 20, "image/jpeg", 4, 3)
+    full = await backend.evidence.attach(
+        ids, [big], actor_id=who, at=AT, per_report=5, total_cap=30
+    )
+    assert full.storage_full
+    assert await backend.evidence.latest_reports(who, AT) == ids
+    assert (
+        await backend.evidence.set_location(
+            ids, near, source="exif", actor_id=who, at=AT, replace=False
+        )
+        == 2
+    )
+    assert await backend.evidence.locations(ids) == {ids[0]: near, ids[1]: near}
+    assert await backend.evidence.group("album:1", ids[:1], AT) == ids[:1]
+    assert await backend.evidence.group("album:1", ids, AT) == ids[:1]
+    assert await backend.evidence.known_group("album:2") is None
