@@ -25,6 +25,11 @@ class Indicator:
     per_household: bool = False
     # Reports of it wait for a commune leader's approval (/duyet) and show evidence.
     needs_approval: bool = False
+    # The keyword itself says the work is done ("thoát nghèo", "học nghề"): words of work
+    # not finished that come after it do not make the item unfinished.
+    keyword_is_done: bool = False
+    # Work under way counts ("đang học nghề" is an enrolment, "đang xây" is not a house).
+    under_way_counts: bool = False
 
     def name(self, locale: str) -> str:
         return self.name_en if locale == "en" else self.name_vi
@@ -92,6 +97,7 @@ DEFAULT_INDICATORS = IndicatorSet.of(
             unit_en="household",
             unit_en_plural="households",
             per_household=True,
+            keyword_is_done=True,
         ),
         Indicator(
             code="training",
@@ -108,6 +114,8 @@ DEFAULT_INDICATORS = IndicatorSet.of(
             unit_vi="người",
             unit_en="person",
             unit_en_plural="people",
+            keyword_is_done=True,
+            under_way_counts=True,
         ),
     ]
 )

@@ -12,15 +12,14 @@ from dataclasses import dataclass
 from typing import Final
 
 from core.parsing import ErrorCode
-from core.report_phrases import Phrases
 from core.text import fold, within_one_edit
 from core.units import VILLAGE, UnitDirectory
 from core.wording import MARK, NUM, OWN_VILLAGE_WORDS, WORD, Line, keys_of
 
-__all__ = ["VillageNames", "VillageRef"]
+__all__ = ["MAX_NAME_WORDS", "VillageNames", "VillageRef"]
 
 # Longest run of words read as one village name that is not an exact name.
-_MAX_RUN: Final = 6
+MAX_NAME_WORDS: Final = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +35,8 @@ class VillageRef:
 class VillageNames:
     """The villages of one directory by the keys of their names, and the reading of names."""
 
-    def __init__(self, units: UnitDirectory, phrases: Phrases) -> None:
+    def __init__(self, units: UnitDirectory, run_stop: frozenset[str]) -> None:
+        """``run_stop``: the words that end a name being read (``Phrases.run_stop``)."""
         villages = [u for u in units if u.level == VILLAGE]
         self.rank = {
             u.code: i for i, u in enumerate(sorted(villages, key=lambda u: (fold(u.name), u.name)))
@@ -57,8 +57,7 @@ class VillageNames:
         self.prefix = {k: frozenset(v) for k, v in prefix.items()}
         self.joined = tuple(joined)
         self.max_len = max((len(k) for k in exact), default=0)
-        self._run_stop = phrases.run_stop
-        self._phrase_at = phrases.at
+        self._run_stop = run_stop
 
     def near(self, text: str) -> set[str]:
         return {code for name, code in self.joined if within_one_edit(text, name)}
@@ -77,31 +76,24 @@ class VillageNames:
                 return self.ref(exact, t.text(j, j + length)), j + length
         return None
 
-    def resolve_name(self, t: Line, j: int, *, bare: bool) -> tuple[VillageRef, int] | None:
+    def resolve_name(
+        self, t: Line, j: int, end: int, *, bare: bool
+    ) -> tuple[VillageRef, int] | None:
         """A village name starting at token j, or None when there is none to resolve.
 
-        Exact names and aliases first, longest first; then the words up to the next
-        reserved word as the beginning of village names or one edit away from a name.
-        ``bare`` (no thôn/bản before it) asks for two words at least and never reports
-        an unknown village: such words are simply not a village reference.
+        Exact names and aliases first, longest first; then the words j..end (up to the
+        next reserved word or phrase, as the reader found them) as the beginning of village
+        names or one edit away from a name. ``bare`` (no thôn/bản before it) asks for two
+        words at least and never reports an unknown village: such words are simply not a
+        village reference.
         """
-        key, kind, n = t.key, t.kind, t.n
         found = self.exact_name(t, j)
         if found is not None:
             return found
-        end = j
-        while (
-            end < n
-            and end - j < _MAX_RUN
-            and kind[end] == WORD
-            and key[end] not in self._run_stop
-            and self._phrase_at(t, end) is None
-        ):
-            end += 1
         smallest = 2 if bare else 1
         if end - j < smallest:
             return None
-        run = key[j:end]
+        run = t.key[j:end]
         codes = set(self.prefix.get(tuple(run), ())) | self.near(" ".join(run))
         if codes:
             return self.ref(codes, t.text(j, end)), end
@@ -113,8 +105,9 @@ class VillageNames:
             return None
         return VillageRef(None, ErrorCode.UNKNOWN_VILLAGE, t.text(j, end)), end
 
-    def after_marker(self, t: Line, j: int) -> tuple[VillageRef, int] | None:
-        """The village after "thôn"/"bản" at token j; None when the marker names none."""
+    def after_marker(self, t: Line, j: int, end: int) -> tuple[VillageRef, int] | None:
+        """The village after "thôn"/"bản" at token j (its words run to ``end``); None when
+        the marker names none."""
         if j >= t.n or t.kind[j] == MARK or t.key[j] in OWN_VILLAGE_WORDS:
             return None
         if t.kind[j] == NUM:
@@ -122,7 +115,7 @@ class VillageNames:
             if found is not None:
                 return found
             return VillageRef(None, ErrorCode.UNKNOWN_VILLAGE, t.text(j, j + 1)), j + 1
-        return self.resolve_name(t, j, bare=False)
+        return self.resolve_name(t, j, end, bare=False)
 
     def before_colon(self, t: Line, start: int, colon: int) -> tuple[VillageRef, int, int] | None:
         """A village named by the words before ":" (a heading); None when they name none."""
@@ -135,7 +128,7 @@ class VillageNames:
         j = start
         while j < colon and kind[j] == WORD and key[j] in self._run_stop:
             j += 1
-        if j >= colon or colon - j > _MAX_RUN:
+        if j >= colon or colon - j > MAX_NAME_WORDS:
             return None
         if any(kind[i] != WORD or key[i] in self._run_stop for i in range(j, colon)):
             return None
