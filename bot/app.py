@@ -97,6 +97,7 @@ async def build_engine(
         router=build_router(),
         renderers=RENDERERS,
         programme=programme_goals(),
+        file_limits={"telegram": int(settings.telegram_max_file_mb * 1_048_576)},
         periods=await store.periods.load(),
         rate_limiter=(
             RateLimiter(settings.rate_limit_per_minute) if settings.rate_limit_per_minute else None

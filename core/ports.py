@@ -23,6 +23,7 @@ from core.models import (
 from core.outbox import Address, OutboxItem, OutboxMessage
 from core.parsing import ReportItem
 from core.programme_ports import PeriodStore, TargetStore
+from core.report_listing import ReportListing
 from core.tasks import NewTask, Task, TaskProgress
 from core.units import UnitDirectory
 
@@ -119,7 +120,7 @@ class HouseholdTaken(Exception):
         self.report = report
 
 
-class ReportStore(Protocol):
+class ReportStore(ReportListing, Protocol):
     async def add(
         self,
         items: Sequence[ReportItem],
@@ -203,12 +204,6 @@ class ReportStore(Protocol):
         """Active totals per (village, indicator) of the work done from ``first`` to ``last``
         (both included): what a programme period counts. Reads the daily aggregates."""
         ...
-
-    async def in_villages(self, villages: Collection[str]) -> list[StoredReport]:
-        """Every report (active or cancelled) of the given villages, oldest first."""
-        ...
-
-    async def all(self) -> list[StoredReport]: ...
 
 
 class PendingStore(Protocol):

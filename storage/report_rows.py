@@ -1,38 +1,17 @@
-"""A report's row, its snapshot in the history, and the aggregates kept in step with it."""
+"""A report's snapshot in the history, and the aggregates kept in step with its count."""
 
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime
+from datetime import date
 
-from core.evidence import Review
-from core.models import ReportStatus, StoredReport
-from storage.sql import Connection, Row
+from core.models import StoredReport
+from storage.sql import Connection
 
-__all__ = ["COLUMNS", "COUNTED", "bump_totals", "report_row", "snapshot"]
+__all__ = ["COUNTED", "bump_totals", "snapshot"]
 
-COLUMNS = (
-    "id, indicator, count, village, household, done_on, received_at, reporter_id, status, source,"
-    " review"
-)
 # Reports that count in the totals: active, and not rejected by a reviewer.
 COUNTED = "status = 'active' AND (review IS NULL OR review <> 'rejected')"
-
-
-def report_row(row: Row) -> StoredReport:
-    return StoredReport(
-        id=row["id"],
-        indicator=row["indicator"],
-        count=row["count"],
-        village=row["village"],
-        household=row["household"],
-        done_on=date.fromisoformat(row["done_on"]),
-        received_at=datetime.fromisoformat(row["received_at"]),
-        reporter_id=row["reporter_id"],
-        status=ReportStatus(row["status"]),
-        source=row["source"],
-        review=Review(row["review"]) if row["review"] else None,
-    )
 
 
 async def bump_totals(conn: Connection, village: str, indicator: str, day: date, delta: int) -> int:

@@ -12,9 +12,10 @@ from core.models import AddedReports, ReportStatus, StoredReport
 from core.parsing import ReportItem
 from core.ports import HouseholdTaken
 from core.text import fold
-from storage.report_rows import COLUMNS as _COLUMNS
+from storage.report_pages import COLUMNS as _COLUMNS
+from storage.report_pages import ReportListing
+from storage.report_pages import report_of as _report
 from storage.report_rows import COUNTED, bump_totals
-from storage.report_rows import report_row as _report
 from storage.report_rows import snapshot as _snapshot
 from storage.sql import Connection, Database, record_event
 from storage.totals import daily_totals, period_totals
@@ -89,9 +90,9 @@ async def _household(
     return _report(rows[0]) if rows else None
 
 
-class SqlReportStore:
+class SqlReportStore(ReportListing):
     def __init__(self, db: Database) -> None:
-        self._db = db
+        super().__init__(db)
 
     async def add(
         self,
@@ -310,7 +311,7 @@ class SqlReportStore:
             f"SELECT village, indicator, total FROM village_totals WHERE village IN ({marks})",
             codes,
         )
-        return {(r["village"], r["indicator"]): r["total"] for r in rows}
+        return {(village, indicator): total for village, indicator, total in rows}
 
     async def daily_totals(
         self, villages: Collection[str], since: date, until: date
@@ -321,17 +322,3 @@ class SqlReportStore:
         self, villages: Collection[str], first: date, last: date
     ) -> dict[tuple[str, str], int]:
         return await period_totals(self._db, villages, first, last)
-
-    async def in_villages(self, villages: Collection[str]) -> list[StoredReport]:
-        wanted = sorted(set(villages))
-        if not wanted:
-            return []
-        marks = ", ".join("?" * len(wanted))
-        rows = await self._db.fetchall(
-            f"SELECT {_COLUMNS} FROM reports WHERE village IN ({marks}) ORDER BY id", wanted
-        )
-        return [_report(r) for r in rows]
-
-    async def all(self) -> list[StoredReport]:
-        rows = await self._db.fetchall(f"SELECT {_COLUMNS} FROM reports ORDER BY id")
-        return [_report(r) for r in rows]

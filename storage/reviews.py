@@ -8,7 +8,9 @@ from datetime import datetime
 
 from core.evidence import Review, ReviewInfo
 from core.models import StoredReport
-from storage.report_rows import COLUMNS, bump_totals, report_row, snapshot
+from storage.report_pages import COLUMNS
+from storage.report_pages import report_of as report_row
+from storage.report_rows import bump_totals, snapshot
 from storage.sql import Database, record_event
 
 __all__ = ["SqlReviewStore"]

@@ -7,11 +7,12 @@ import asyncio
 import sys
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import TextIO
 
 from bot.app import open_app
 from bot.audit import format_events
 from bot.cli.common import db_exists, db_name, db_path, missing_db, settings_of
-from bot.exports.table import write_csv
+from bot.exports.table import csv_writer
 from bot.imports import (
     CsvImport,
     ImportProblem,
@@ -25,7 +26,7 @@ from bot.settings import Settings, is_postgres
 from core.indicators import DEFAULT_INDICATORS
 from core.periods import DEFAULT_PERIODS
 from core.units import DISTRICT
-from handlers.report_rows import export_rows
+from handlers.report_rows import export_pages
 from storage.backup import BackupError, backup_database
 
 __all__ = [
@@ -83,8 +84,8 @@ def cmd_import_periods(args: argparse.Namespace) -> int:
     return _import_csv(args, import_periods)
 
 
-async def _export_xlsx(settings: Settings, *, merged: bool) -> tuple[bytes, int] | None:
-    from handlers.export import area_workbook
+async def _export_xlsx(settings: Settings, out: Path, *, merged: bool) -> int | None:
+    from handlers.area_workbook import write_area_workbook
 
     async with open_app(settings) as app:
         units = app.engine.units
@@ -93,13 +94,14 @@ async def _export_xlsx(settings: Settings, *, merged: bool) -> tuple[bytes, int]
             print("The units list has no district to export.", file=sys.stderr)
             return None
         today = app.clock().astimezone(settings.tz).date()
-        return await area_workbook(
+        return await write_area_workbook(
             app.store,
             units,
             DEFAULT_INDICATORS,
             app.engine.translators[settings.default_locale],
             settings.tz,
             districts[0],
+            out,
             merged=merged,
             today=today,
             renderers=app.engine.renderers,
@@ -107,18 +109,12 @@ async def _export_xlsx(settings: Settings, *, merged: bool) -> tuple[bytes, int]
         )
 
 
-async def _export_rows(settings: Settings) -> list[dict[str, object]]:
+async def _export_csv(settings: Settings, out: TextIO) -> None:
+    """Every report, a page at a time: memory stays flat however many there are."""
     async with open_app(settings) as app:
-        return await export_rows(app.store, app.engine.units, settings.tz)
-
-
-def _write(path: str, content: bytes) -> bool:
-    try:
-        Path(path).write_bytes(content)
-    except OSError as error:
-        print(f"Cannot write {path}: {error}", file=sys.stderr)
-        return False
-    return True
+        writer = csv_writer(out)
+        async for rows in export_pages(app.store, app.engine.units, settings.tz):
+            writer.writerows(rows)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -129,21 +125,24 @@ def cmd_export(args: argparse.Namespace) -> int:
         if not args.out:
             print("An Excel file needs --out FILE.xlsx", file=sys.stderr)
             return 2
-        made = asyncio.run(_export_xlsx(settings, merged=not args.pre_2025))
-        if made is None or not _write(args.out, made[0]):
+        try:
+            made = asyncio.run(_export_xlsx(settings, Path(args.out), merged=not args.pre_2025))
+        except OSError as error:
+            print(f"Cannot write {args.out}: {error}", file=sys.stderr)
             return 2
-        print(f"Wrote the summary and {made[1]} reports to {args.out}")
+        if made is None:
+            return 2
+        print(f"Wrote the summary and {made} reports to {args.out}")
         return 0
-    rows = asyncio.run(_export_rows(settings))
     if args.out:
         try:
             with open(args.out, "w", encoding="utf-8-sig", newline="") as out:
-                write_csv(rows, out)
+                asyncio.run(_export_csv(settings, out))
         except OSError as error:
             print(f"Cannot write {args.out}: {error}", file=sys.stderr)
             return 2
     else:
-        write_csv(rows, sys.stdout)
+        asyncio.run(_export_csv(settings, sys.stdout))
     return 0
 
 
