@@ -22,7 +22,7 @@ from core.models import (
 )
 from core.outbox import Address, OutboxItem, OutboxMessage
 from core.parsing import ReportItem
-from core.programme_ports import PeriodStore, TargetStore
+from core.programme_ports import IndicatorStore, PeriodStore, TargetStore
 from core.report_listing import ReportListing
 from core.tasks import NewTask, Task, TaskProgress
 from core.units import UnitDirectory
@@ -36,12 +36,10 @@ __all__ = [
     "OutboxStore",
     "PendingStore",
     "PeopleStore",
-    "PeriodStore",
     "ReportStore",
     "ReviewStore",
     "RosterEntry",
     "Store",
-    "TargetStore",
     "TaskStore",
     "UnitStore",
     "UnitsInUse",
@@ -307,6 +305,8 @@ class Store(Protocol):
     def targets(self) -> TargetStore: ...
     @property
     def periods(self) -> PeriodStore: ...
+    @property
+    def indicators(self) -> IndicatorStore: ...
     @property
     def tasks(self) -> TaskStore: ...
     @property

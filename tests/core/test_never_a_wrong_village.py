@@ -21,7 +21,7 @@ from tests.core.test_parser_cases import one, run
         "bản Tả Lủng xong 2 nhà",  # "tả" folds to "ta" (our village)
         "thôn Tả Lủng xong 2 nhà",
         "bản Đó Lủng xong 2 nhà",  # "đó" = that
-        "bản Cờ Lẳng xong 2 nhà",
+        "bản Cờ Sủng xong 2 nhà",  # "cờ" = flag ("Cờ Lẳng" is now thôn Cờ Lảng, folded)
         "bản Lá Lủng xong 2 nhà",
         "bản Mới xong 2 nhà",
         "xong 2 nhà bản Tả Lủng",
