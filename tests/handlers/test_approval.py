@@ -162,3 +162,21 @@ async def test_the_demo_database_has_reports_awaiting_approval(
     later = await leader.send(choice=choice(first[-1], "Để sau"))
     assert "hộ Sùng Mí Páo" in later[-1].text
     assert "Chưa có ảnh minh chứng." in later[-1].text
+
+
+async def test_which_indicators_need_approval_is_data(store: SqliteStore, engine: Engine) -> None:
+    from core.indicators import parse_indicators_csv
+
+    shipped = await store.indicators.load()
+    assert shipped["housing"].needs_approval
+    assert not shipped["training"].needs_approval
+    table = (
+        "code,name_vi,name_en,unit_vi,unit_en,keywords,household,approval\n"
+        "training,Đào tạo nghề,Vocational training,người,person|people,đào tạo nghề,no,yes\n"
+        "housing,Nhà ở hoàn thành,Houses completed,nhà,house|houses,nhà,yes,\n"
+    )
+    changed = parse_indicators_csv(table, shipped)
+    await store.indicators.set_many(changed, actor_id=None, at=engine.clock())
+    loaded = await store.indicators.load()
+    assert loaded["training"].needs_approval
+    assert loaded["housing"].needs_approval  # left empty: kept as it was
