@@ -119,9 +119,14 @@ async def test_outbox_delivery_maps_zalo_errors(
     assert (await sender.deliver("not-an-address", "x")).status == DeliveryStatus.UNREACHABLE
 
 
-async def test_a_spent_quota_pauses_the_bot_until_it_returns(
-    zalo: ZaloHarness, clock: FakeClock, caplog: pytest.LogCaptureFixture
+async def test_a_spent_quota_pauses_the_bot_until_it_returns_and_admins_are_told(
+    zalo: ZaloHarness, engine: Engine, clock: FakeClock, caplog: pytest.LogCaptureFixture
 ) -> None:
+    from core.phones import normalize_phone
+
+    admin = await engine.store.people.by_phone(normalize_phone("0912000001"))
+    assert admin is not None
+    await engine.store.people.link(admin.id, "telegram", "7001", clock())
     sender = zalo.channel.sender
     address = f"{ZBOT}:{CADRE}"
     zalo.api.quota()
@@ -133,6 +138,14 @@ async def test_a_spent_quota_pauses_the_bot_until_it_returns(
     # Paused: nothing is sent (nor counted against the quota) while the hour lasts.
     assert (await sender.deliver(address, "Nhắc việc")).status == DeliveryStatus.PAUSED
     assert len(zalo.api.calls) == calls
+    clock.advance(minutes=61)
+    assert (await sender.deliver(address, "Nhắc việc")).status == DeliveryStatus.PAUSED
+    # The admin is told once (on the channel they use), not at every hourly try.
+    notices = [item for item in await engine.store.outbox.all() if item.kind == "zalo-quota"]
+    assert [(n.recipient, n.to) for n in notices] == [(admin.id, None)]
+    assert "hết hạn mức" in notices[0].text
+    addresses = await engine.store.people.addresses([admin.id])
+    assert addresses[admin.id].channel == "telegram"
     zalo.api.recover()
     clock.advance(minutes=61)
     assert (await sender.deliver(address, "Nhắc việc")).status == DeliveryStatus.OK

@@ -17,12 +17,16 @@ from bot.channels.zalo.media import PhotoFetcher
 from bot.channels.zalo.sender import ZaloSender
 from bot.channels.zalo.updates import CHANNEL
 from bot.channels.zalo.webhook import bot_webhook_url, route_webhook
+from core.models import Role
+from core.outbox import OutboxMessage
 from core.ports import Inbox
 from handlers import Engine
 
-__all__ = ["ZaloChannel", "ZaloTokenRefused", "ZaloWebhook"]
+__all__ = ["QUOTA_NOTICE", "ZaloChannel", "ZaloTokenRefused", "ZaloWebhook"]
 
 logger = logging.getLogger(__name__)
+
+QUOTA_NOTICE = "zalo-quota"  # the outbox kind of the admins' notice
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,9 @@ class ZaloChannel:
             files=files,
             backoff=backoff or default_backoff,
         )
+        self.engine = engine
+        self.clock = clock
+        self.sender.on_quota = self.tell_admins
         if webhook is not None and http is None:
             raise ValueError("Zalo's webhook mode needs the HTTP server")
         self.webhook = webhook
@@ -122,6 +129,25 @@ class ZaloChannel:
                 )
             except ZaloError as error:
                 logger.error("Zalo bot %s: setWebhook failed (%s)", bot_id, error.code)
+
+    async def tell_admins(self, bot_id: str) -> None:
+        """A message to every admin, once a month per bot, through the outbox: it reaches them
+        on the channel they last wrote from (Telegram, another Zalo bot) or waits there."""
+        store = self.engine.store
+        now = self.clock()
+        admins = [p for p in await store.people.all() if p.role == Role.ADMIN]
+        messages = []
+        for admin in admins:
+            t = self.engine.translator(admin)
+            text = t.gettext(
+                "Bot Zalo {bot} đã dùng hết hạn mức tin nhắn của tháng. Bot tạm ngừng gửi và"
+                " thử lại mỗi giờ; tin nhắc việc chờ trong hàng đợi. Hãy chia người dùng sang"
+                " thêm bot (ZALO_BOT_TOKEN) hoặc đổi gói."
+            ).format(bot=bot_id)
+            period = f"{now:%Y-%m}:{bot_id}"
+            messages.append(OutboxMessage(admin.id, QUOTA_NOTICE, period, text))
+        if messages:
+            await store.outbox.enqueue(messages, at=now)
 
     async def close(self, grace: float) -> None:
         await self.inbox.close(grace)
