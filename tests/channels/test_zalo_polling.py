@@ -199,7 +199,7 @@ async def test_reminders_reach_a_zalo_cadre_through_the_outbox(
     zalo.api.quota()
     report = await send()
     assert report.sent == 0
-    (item,) = await store.outbox.all()
+    (item,) = [item for item in await store.outbox.all() if item.kind == "reminder"]
     assert (item.status.value, item.attempts) == ("pending", 0)  # paused, not given up
     zalo.api.recover()
     clock.advance(hours=2)
@@ -208,3 +208,18 @@ async def test_reminders_reach_a_zalo_cadre_through_the_outbox(
     parts = zalo.api.texts(CADRE)[1:]
     assert len(parts) == 2
     assert "\n".join(parts) == text
+
+
+async def test_one_process_serves_a_bot(zalo: ZaloHarness, tmp_path: Path) -> None:
+    from bot.channels.zalo.channel import ZaloBotBusy
+
+    first = await zalo.restart(lock_dir=tmp_path / "locks")
+    await first.start()
+    second = zalo.new_channel(lock_dir=tmp_path / "locks")
+    with pytest.raises(ZaloBotBusy):
+        await second.start()
+    await second.close(1)
+    await first.close(1)
+    third = zalo.new_channel(lock_dir=tmp_path / "locks")
+    await third.start()  # the lock went with the first process
+    await third.close(1)
