@@ -10,6 +10,7 @@ from enum import StrEnum
 __all__ = [
     "AddedReports",
     "AuditEvent",
+    "FailedUpdate",
     "InboxEntry",
     "Invite",
     "Pending",
@@ -128,3 +129,15 @@ class InboxEntry:
 
     update_id: int
     payload: str  # the update as JSON, as the channel delivered it
+
+
+@dataclass(frozen=True, slots=True)
+class FailedUpdate:
+    """An update that could not be read or answered, kept for an admin to look at."""
+
+    channel: str
+    update_id: int
+    payload: str
+    received_at: datetime
+    failed_at: datetime | None
+    reason: str | None
