@@ -22,7 +22,8 @@ from core.models import (
 )
 from core.outbox import Address, OutboxItem, OutboxMessage
 from core.parsing import ReportItem
-from core.programme_ports import PeriodStore, TargetStore
+from core.programme_ports import IndicatorStore, PeriodStore, TargetStore
+from core.report_listing import ReportListing
 from core.tasks import NewTask, Task, TaskProgress
 from core.units import UnitDirectory
 
@@ -35,11 +36,9 @@ __all__ = [
     "OutboxStore",
     "PendingStore",
     "PeopleStore",
-    "PeriodStore",
     "ReportStore",
     "RosterEntry",
     "Store",
-    "TargetStore",
     "TaskStore",
     "UnitStore",
     "UnitsInUse",
@@ -118,7 +117,7 @@ class HouseholdTaken(Exception):
         self.report = report
 
 
-class ReportStore(Protocol):
+class ReportStore(ReportListing, Protocol):
     async def add(
         self,
         items: Sequence[ReportItem],
@@ -198,12 +197,6 @@ class ReportStore(Protocol):
         """Active totals per (village, indicator) of the work done from ``first`` to ``last``
         (both included): what a programme period counts. Reads the daily aggregates."""
         ...
-
-    async def in_villages(self, villages: Collection[str]) -> list[StoredReport]:
-        """Every report (active or cancelled) of the given villages, oldest first."""
-        ...
-
-    async def all(self) -> list[StoredReport]: ...
 
 
 class EvidenceStore(Protocol):
@@ -350,6 +343,8 @@ class Store(Protocol):
     def targets(self) -> TargetStore: ...
     @property
     def periods(self) -> PeriodStore: ...
+    @property
+    def indicators(self) -> IndicatorStore: ...
     @property
     def tasks(self) -> TaskStore: ...
     @property

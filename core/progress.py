@@ -21,6 +21,7 @@ Definitions (the README's "Progress" section says the same to users):
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -177,18 +178,26 @@ class TargetIndex:
 
     def __init__(self, units: UnitDirectory, targets: Iterable[Target]) -> None:
         self._own: dict[tuple[str, str], tuple[Target, frozenset[str]]] = {}
-        self._inside: dict[str, list[tuple[frozenset[str], Target]]] = {}
         self._single: dict[tuple[str, str], Target] = {}
-        for target in targets:
+        # The targets covering each village, as (rank, covered villages, target): an area's
+        # candidates are gathered from its own villages, not from every target of the province.
+        self._by_village: dict[tuple[str, str], list[tuple[int, frozenset[str], Target]]] = {}
+        listed = list(targets)
+        for target in listed:
             covered = frozenset(v.code for v in units.villages_in(target.unit))
             self._own[(target.indicator, target.unit)] = (target, covered)
-            if not covered:
-                continue  # a unit without listed villages adds to no larger area
-            self._inside.setdefault(target.indicator, []).append((covered, target))
+        # Largest first, stable on equal sizes: the order in which parts are taken.
+        ranked = sorted(
+            ((t, self._own[(t.indicator, t.unit)][1]) for t in listed), key=lambda p: -len(p[1])
+        )
+        for rank, (target, covered) in enumerate(ranked):
+            if self._own[(target.indicator, target.unit)][0] is not target:
+                continue  # replaced by a later target of the same unit and indicator
+            for village in covered:  # a unit without listed villages adds to no larger area
+                key = (target.indicator, village)
+                self._by_village.setdefault(key, []).append((rank, covered, target))
             if len(covered) == 1:
                 self._single.setdefault((target.indicator, next(iter(covered))), target)
-        for candidates in self._inside.values():
-            candidates.sort(key=lambda pair: -len(pair[0]))  # stable on equal sizes
 
     def for_area(
         self, indicator: str, unit: str | None, villages: frozenset[str]
@@ -203,13 +212,27 @@ class TargetIndex:
             # ranking hundreds of villages stays linear.
             single = self._single.get((indicator, next(iter(villages))))
             return _derived([single]) if single else None
+        candidates: dict[int, tuple[frozenset[str], Target]] = {}
+        for village in villages:
+            for rank, covered, target in self._by_village.get((indicator, village), ()):
+                if rank not in candidates and covered <= villages:
+                    candidates[rank] = (covered, target)
         taken: set[str] = set()
         parts: list[Target] = []
-        for covered, target in self._inside.get(indicator, ()):
-            if covered <= villages and taken.isdisjoint(covered):
+        for rank in sorted(candidates):
+            covered, target = candidates[rank]
+            if taken.isdisjoint(covered):
                 taken |= covered
                 parts.append(target)
         return _derived(parts) if parts else None
+
+    def for_village(self, indicator: str, village: str) -> AreaTarget | None:
+        """``for_area(indicator, village, {village})``, without building the set."""
+        own = self._own.get((indicator, village))
+        if own is not None and own[1] <= {village}:
+            return AreaTarget(own[0].value, own[0].deadline, own[0].baseline)
+        single = self._single.get((indicator, village))
+        return _derived([single]) if single else None
 
 
 def _derived(parts: Sequence[Target]) -> AreaTarget:
@@ -248,20 +271,49 @@ def area_groups(units: UnitDirectory, unit: Unit, *, merged: bool) -> list[tuple
     return [(units[code], parts[code]) for code in ordered if units.get(code)]
 
 
+def _share(achieved: int, value: int) -> float | Fraction:
+    # A float quotient is correctly rounded: equal shares give equal floats, and two different
+    # shares with values below 2**26 differ by more than a rounding, so the order is exact.
+    return (
+        achieved / value
+        if value < _EXACT_FLOAT and abs(achieved) < _EXACT_FLOAT
+        else (Fraction(achieved, value))
+    )
+
+
+_EXACT_FLOAT = 2**26
+
+
 def furthest_behind(
     standings: Sequence[Standing], count: int = BEHIND_COUNT
 ) -> tuple[tuple[Standing, ...], bool]:
-    """The ``count`` villages furthest behind, and whether that was judged by share of target."""
-    shares = [
-        (Fraction(s.achieved, s.target.value), s)
-        for s in standings
-        if s.target is not None and s.target.value > 0
-    ]
-    if shares:
-        # Exact fractions: equal shares tie exactly and keep directory order (sort is stable).
-        lagging = sorted((pair for pair in shares if pair[0] < 1), key=lambda pair: pair[0])
-        return tuple(s for _, s in lagging[:count]), True
-    return tuple(sorted(standings, key=lambda s: s.achieved)[:count]), False
+    """The ``count`` villages furthest behind, and whether that was judged by share of target.
+
+    Equal shares (or counts) keep directory order.
+    """
+    return _furthest_behind(((s.code, s.achieved, s.target) for s in standings), count)
+
+
+def _furthest_behind(
+    villages: Iterable[tuple[str, int, AreaTarget | None]], count: int
+) -> tuple[tuple[Standing, ...], bool]:
+    # One pass keeping plain tuples; Standing objects only for the few named: a province's
+    # 2,000 villages cost a pass, not a sort of objects.
+    everyone = []
+    lagging = []
+    with_target = False
+    for position, (code, achieved, target) in enumerate(villages):
+        everyone.append((achieved, position, code, target))
+        if target is None or target.value <= 0:
+            continue
+        with_target = True
+        if achieved < target.value:
+            lagging.append((_share(achieved, target.value), position, code, achieved, target))
+    if with_target:
+        behind = heapq.nsmallest(count, lagging)
+        return tuple(Standing(c, a, t) for _, _, c, a, t in behind), True
+    lowest = heapq.nsmallest(count, everyone)
+    return tuple(Standing(c, a, t) for a, _, c, t in lowest), False
 
 
 def area_progress(
@@ -302,6 +354,11 @@ def area_progress(
                 unit_code, reported + (target.baseline if target else 0), target, change
             )
 
+        def village(unit_code: str, ind: str = code) -> tuple[str, int, AreaTarget | None]:
+            target = index.for_village(ind, unit_code)
+            reported = totals.get((unit_code, ind), 0)
+            return unit_code, reported + (target.baseline if target else 0), target
+
         whole = standing(unit.code, village_codes)
         per_day = {day: n for (ind, day), n in daily.items() if ind == code}
         recent = window_sum(per_day, today, PACE_DAYS)
@@ -309,7 +366,7 @@ def area_progress(
         behind: tuple[Standing, ...] = ()
         by_share = False
         if len(village_codes) > 1:
-            behind, by_share = furthest_behind([standing(v, [v]) for v in village_codes])
+            behind, by_share = _furthest_behind(map(village, village_codes), BEHIND_COUNT)
         lines.append(
             IndicatorProgress(
                 indicator=code,

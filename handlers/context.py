@@ -36,6 +36,7 @@ class Context:
     args: str = ""  # the text after a command
     translators: Mapping[str, Translator] = field(default_factory=dict)
     programme: Sequence[ProgrammeGoal] = ()  # goals cadres do not report (rates, new-rural)
+    max_file_bytes: int | None = None  # the largest file the message's channel takes
     periods: PeriodSet = DEFAULT_PERIODS  # programme periods, oldest first
     photos: PhotoIntake | None = None  # None: this deployment takes no photos
 

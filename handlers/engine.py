@@ -56,6 +56,7 @@ class Engine:
         renderers: Renderers,
         programme: Sequence[ProgrammeGoal] = (),
         rate_limiter: RateLimiter | None = None,
+        file_limits: Mapping[str, int] | None = None,
         periods: PeriodSet = DEFAULT_PERIODS,
         photos: PhotoIntake | None = None,
     ) -> None:
@@ -70,6 +71,8 @@ class Engine:
         self.renderers = renderers
         self.programme = tuple(programme)
         self.rate_limiter = rate_limiter
+        # The largest file (bytes) each channel takes; a channel not named takes any.
+        self.file_limits = dict(file_limits or {})
         self.periods = periods
         self.photos = photos
         # The channel each person last wrote from, as far as this process has recorded it.
@@ -155,6 +158,7 @@ class Engine:
             renderers=self.renderers,
             translators=self.translators,
             programme=self.programme,
+            max_file_bytes=self.file_limits.get(message.channel),
             periods=self.periods,
             photos=self.photos,
         )

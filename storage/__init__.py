@@ -14,6 +14,7 @@ from storage.database import open_database
 from storage.events import SqlAuditLog
 from storage.evidence import SqlEvidenceStore
 from storage.inbox import SqlInbox
+from storage.indicators import SqlIndicatorStore
 from storage.outbox import SqlOutboxStore
 from storage.pending import SqlPendingStore
 from storage.people import SqlPeopleStore
@@ -43,6 +44,7 @@ class SqlStore:
         self.reports = SqlReportStore(db)
         self.targets = SqlTargetStore(db)
         self.periods = SqlPeriodStore(db)
+        self.indicators = SqlIndicatorStore(db)
         self.tasks = SqlTaskStore(db)
         self.activity = SqlActivityStore(db)
         self.outbox = SqlOutboxStore(db)

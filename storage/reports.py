@@ -11,14 +11,14 @@ from core.models import AddedReports, ReportStatus, StoredReport
 from core.parsing import ReportItem
 from core.ports import HouseholdTaken
 from core.text import fold
-from storage.sql import Connection, Database, Row, record_event
+from storage.report_pages import COLUMNS as _COLUMNS
+from storage.report_pages import ReportListing
+from storage.report_pages import report_of as _report
+from storage.sql import Connection, Database, record_event
 from storage.totals import daily_totals, period_totals
 
 __all__ = ["SqlReportStore"]
 
-_COLUMNS = (
-    "id, indicator, count, village, household, done_on, received_at, reporter_id, status, source"
-)
 _INSERT = (
     "INSERT INTO reports (indicator, count, village, household, household_key, done_on,"
     " received_at, reporter_id, source, text_key)"
@@ -29,21 +29,6 @@ _TYPED_VALUES = (
     " CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS TEXT),"
     " CAST(? AS TEXT)"
 )
-
-
-def _report(row: Row) -> StoredReport:
-    return StoredReport(
-        id=row["id"],
-        indicator=row["indicator"],
-        count=row["count"],
-        village=row["village"],
-        household=row["household"],
-        done_on=date.fromisoformat(row["done_on"]),
-        received_at=datetime.fromisoformat(row["received_at"]),
-        reporter_id=row["reporter_id"],
-        status=ReportStatus(row["status"]),
-        source=row["source"],
-    )
 
 
 async def bump_totals(conn: Connection, village: str, indicator: str, day: date, delta: int) -> int:
@@ -145,9 +130,9 @@ async def _household(
     return _report(rows[0]) if rows else None
 
 
-class SqlReportStore:
+class SqlReportStore(ReportListing):
     def __init__(self, db: Database) -> None:
-        self._db = db
+        super().__init__(db)
 
     async def add(
         self,
@@ -346,7 +331,7 @@ class SqlReportStore:
             f"SELECT village, indicator, total FROM village_totals WHERE village IN ({marks})",
             codes,
         )
-        return {(r["village"], r["indicator"]): r["total"] for r in rows}
+        return {(village, indicator): total for village, indicator, total in rows}
 
     async def daily_totals(
         self, villages: Collection[str], since: date, until: date
@@ -357,17 +342,3 @@ class SqlReportStore:
         self, villages: Collection[str], first: date, last: date
     ) -> dict[tuple[str, str], int]:
         return await period_totals(self._db, villages, first, last)
-
-    async def in_villages(self, villages: Collection[str]) -> list[StoredReport]:
-        wanted = sorted(set(villages))
-        if not wanted:
-            return []
-        marks = ", ".join("?" * len(wanted))
-        rows = await self._db.fetchall(
-            f"SELECT {_COLUMNS} FROM reports WHERE village IN ({marks}) ORDER BY id", wanted
-        )
-        return [_report(r) for r in rows]
-
-    async def all(self) -> list[StoredReport]:
-        rows = await self._db.fetchall(f"SELECT {_COLUMNS} FROM reports ORDER BY id")
-        return [_report(r) for r in rows]

@@ -16,8 +16,8 @@ async def daily_totals(
     wanted = set(villages)
     span = (since.isoformat(), until.isoformat())
     # village_totals has a row for every (village, indicator) that ever had a report.
-    pairs = await db.fetchall("SELECT village, indicator FROM village_totals")
-    if {r["village"] for r in pairs} <= wanted:
+    reported = {v for (v,) in await db.fetchall("SELECT DISTINCT village FROM village_totals")}
+    if reported <= wanted:
         # The area holds every village that ever had a report: its days are the district's,
         # a few rows however many villages and reports there are.
         rows = await db.fetchall(
@@ -25,8 +25,9 @@ async def daily_totals(
             span,
         )
     else:
-        codes = sorted(wanted & {r["village"] for r in pairs})
-        indicators = sorted({r["indicator"] for r in pairs})
+        codes = sorted(wanted & reported)
+        found = await db.fetchall("SELECT DISTINCT indicator FROM indicator_daily")
+        indicators = sorted(i for (i,) in found)
         if not codes:
             return {}
         # Both lists bound the primary key (village, indicator, day), so each pair is one
@@ -38,7 +39,7 @@ async def daily_totals(
             " AND day >= ? AND day <= ? GROUP BY indicator, day",
             (*codes, *indicators, *span),
         )
-    return {(r["indicator"], date.fromisoformat(r["day"])): r["total"] for r in rows if r["total"]}
+    return {(ind, date.fromisoformat(day)): total for ind, day, total in rows if total}
 
 
 async def period_totals(

@@ -21,6 +21,7 @@ SUBCOMMANDS = [
     "import-tasks",
     "import-targets",
     "import-periods",
+    "import-indicators",
     "reminders",
     "export",
     "parse",

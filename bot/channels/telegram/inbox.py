@@ -40,9 +40,9 @@ from bot.channels.telegram.updates import CHANNEL, inbound_from_update, lane_key
 from core.evidence import MAX_PHOTO_BYTES
 from core.models import InboxEntry
 from core.ports import Inbox
-from handlers import Engine
+from handlers import Engine, Reply
 
-__all__ = ["TelegramInbox", "answer_update"]
+__all__ = ["TelegramInbox", "answer_update", "replies_to"]
 
 logger = logging.getLogger(__name__)
 
@@ -73,11 +73,8 @@ def read_update(payload: object, bot: Bot) -> tuple[Update | None, str | None]:
         return None, f"unreadable: {type(exc).__name__}"
 
 
-async def answer_update(bot: Bot, engine: Engine, update: Update) -> None:
-    """Answer one update: the engine decides, the replies go back to its chat.
-
-    Raises when the replies could not be sent, so the caller can try again or give up.
-    """
+async def replies_to(bot: Bot, engine: Engine, update: Update) -> tuple[int, list[Reply]] | None:
+    """What the engine answers to an update, and the chat it goes to (None: nothing to say)."""
     if update.callback_query is not None:
         try:
             await update.callback_query.answer()
@@ -87,13 +84,22 @@ async def answer_update(bot: Bot, engine: Engine, update: Update) -> None:
     inbound = inbound_from_update(update)
     chat = update.effective_chat
     if inbound is None or chat is None:
-        return
+        return None
     message = update.message or update.edited_message
     if message is not None and update.edited_message is None:
         limit = engine.photos.max_bytes if engine.photos else MAX_PHOTO_BYTES
         inbound = await with_media(bot, message, inbound, max_bytes=limit)
-    replies = await engine.handle(inbound)
-    await send_replies(bot, chat.id, replies)
+    return chat.id, await engine.handle(inbound)
+
+
+async def answer_update(bot: Bot, engine: Engine, update: Update) -> None:
+    """Answer one update: the engine decides, the replies go back to its chat.
+
+    Raises when the replies could not be sent, so the caller can try again or give up.
+    """
+    answer = await replies_to(bot, engine, update)
+    if answer is not None:
+        await send_replies(bot, *answer)
 
 
 def _transient(error: BaseException) -> bool:
@@ -173,11 +179,16 @@ class TelegramInbox:
             await self.inbox.finish(CHANNEL, update_id, at=self.clock(), failed=True, reason=why)
             return
         attempt = 0
+        # Decided once: a failed send is tried again, the work behind it (a workbook) is not.
+        decided = False
+        answer: tuple[int, list[Reply]] | None = None
         while True:
             try:
-                await answer_update(self.bot, self.engine, update)
-                await self.inbox.finish(CHANNEL, update_id, at=self.clock(), failed=False)
-                return
+                if not decided:
+                    answer, decided = await replies_to(self.bot, self.engine, update), True
+                if answer is not None:
+                    await send_replies(self.bot, *answer)
+                break
             except Exception as exc:
                 # Never shown to the user; never the update itself (it may hold personal data).
                 logger.error("update %d failed: %s", update_id, type(exc).__name__)
@@ -193,6 +204,7 @@ class TelegramInbox:
             await wait_any(self.lanes.closing, at_most=self.retry_delay(attempt))
             if self.lanes.closing.is_set():
                 return  # stays pending: the next start tries again
+        await self.inbox.finish(CHANNEL, update_id, at=self.clock(), failed=False)
 
     async def poll(self, stop: asyncio.Event) -> None:
         """Long-poll Telegram until ``stop`` is set; each batch is recorded before the next poll
