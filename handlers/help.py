@@ -52,7 +52,7 @@ async def start(ctx: Context) -> list[Reply]:
             Reply(
                 ctx._("Xin chào! Đây là bot báo cáo tiến độ giảm nghèo bền vững của huyện Mèo Vạc.")
             ),
-            registration_prompt(ctx.t),
+            registration_prompt(ctx.t, can_share_contact=ctx.message.can_share_contact),
         ]
     return [Reply(ctx._("Xin chào {name}!").format(name=ctx.person.name) + "\n" + _guide(ctx))]
 
@@ -60,7 +60,7 @@ async def start(ctx: Context) -> list[Reply]:
 @router.command("huongdan")
 async def guide(ctx: Context) -> list[Reply]:
     if ctx.person is None:
-        return [registration_prompt(ctx.t)]
+        return [registration_prompt(ctx.t, can_share_contact=ctx.message.can_share_contact)]
     return [Reply(_guide(ctx))]
 
 

@@ -25,6 +25,7 @@ from bot.cli.data import (
     cmd_import_units,
 )
 from bot.cli.inbox import cmd_inbox
+from bot.cli.invites import cmd_invites
 from bot.cli.parse import cmd_parse
 from bot.cli.reminders import cmd_reminders, moment
 from bot.logs import setup_logging
@@ -156,6 +157,15 @@ def build_parser() -> argparse.ArgumentParser:
     inbox.add_argument("--show", action="store_true", help="also print each update as received")
     inbox.set_defaults(func=cmd_inbox)
 
+    invites = command(
+        "invites",
+        "Write a fresh invite code (valid 7 days) for every roster person not registered on"
+        " any channel yet: name, phone, unit, code, as an Excel workbook to hand out.",
+    )
+    invites.add_argument("--unit", help="only people of this unit (code or name)")
+    invites.add_argument("--out", required=True, metavar="FILE.xlsx")
+    invites.set_defaults(func=cmd_invites)
+
     backup = command("backup", "Copy the database consistently, even while the bot runs.")
     backup.add_argument("--out", required=True, metavar="FILE", help="where to write the copy")
     backup.set_defaults(func=cmd_backup)
@@ -178,8 +188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         print(f"Configuration error (.env or environment):\n{problems}", file=sys.stderr)
         return 2
-    secret = settings.telegram_bot_token
-    setup_logging([secret.get_secret_value()] if secret else [])
+    setup_logging(settings.secrets())
     try:
         code: int = args.func(args)
     except (CatalogError, StoreError) as error:

@@ -22,12 +22,14 @@ DEMO_DB = Path("data/demo.sqlite3")
 DEMO_CADRE = "0912000003"
 
 SETUP_GUIDE = """\
-No TELEGRAM_BOT_TOKEN is configured, so the bot cannot connect to Telegram.
-Chưa cấu hình TELEGRAM_BOT_TOKEN nên bot chưa kết nối được Telegram.
+No TELEGRAM_BOT_TOKEN or ZALO_BOT_TOKEN is configured, so the bot reaches no messenger.
+Chưa cấu hình ZALO_BOT_TOKEN hay TELEGRAM_BOT_TOKEN nên bot chưa kết nối được Zalo/Telegram.
 
 To connect it / Để kết nối:
   1. In Telegram, talk to @BotFather, send /newbot and copy the token it gives you.
   2. Copy .env.example to .env and put the token there:  TELEGRAM_BOT_TOKEN=123456:ABC...
+     For Zalo: in Zalo open "Zalo Bot Manager" → Tạo bot; put the token Zalo sends you in
+     .env as ZALO_BOT_TOKEN=... (README: "Zalo").
   3. Run the same command again.
 
 Meanwhile, here is the local console on a demo database ({db}).
@@ -60,7 +62,7 @@ async def _console(settings: Settings, phone: str, *, demo: bool = False) -> int
 
 def cmd_run(args: argparse.Namespace) -> int:
     settings = settings_of(args)
-    if settings.telegram_bot_token is None:
+    if settings.telegram_bot_token is None and not settings.zalo_tokens:
         path = Path(args.db) if args.db else DEMO_DB
         print(SETUP_GUIDE.format(db=path))
         return asyncio.run(

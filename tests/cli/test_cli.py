@@ -27,13 +27,20 @@ SUBCOMMANDS = [
     "parse",
     "audit",
     "backup",
+    "invites",
 ]
 
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)  # no .env of the developer's, data/ lands in tmp
-    for key in ("TELEGRAM_BOT_TOKEN", "DATABASE_URL", "DEFAULT_LOCALE", "TIMEZONE"):
+    for key in (
+        "TELEGRAM_BOT_TOKEN",
+        "ZALO_BOT_TOKEN",
+        "DATABASE_URL",
+        "DEFAULT_LOCALE",
+        "TIMEZONE",
+    ):
         monkeypatch.delenv(key, raising=False)
 
 

@@ -33,7 +33,7 @@ from telegram.error import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot.channels.lanes import Lanes, wait_any
+from bot.channels.lanes import Lanes, unless_stopped, wait_any
 from bot.channels.telegram.photos import with_media
 from bot.channels.telegram.sender import send_replies
 from bot.channels.telegram.updates import CHANNEL, inbound_from_update, lane_key
@@ -217,13 +217,9 @@ class TelegramInbox:
             await self.lanes.wait_below(MAX_BACKLOG, stop)
             if stop.is_set():
                 break
-            fetch = asyncio.ensure_future(_get_updates(bot, offset))
-            await wait_any(stop, _done_event(fetch))
-            if not fetch.done():
-                # Nothing of this poll was recorded, so nothing of it is acknowledged either.
-                fetch.cancel()
-                await asyncio.wait({fetch})
-                break
+            fetch = await unless_stopped(_get_updates(bot, offset), stop)
+            if fetch is None:
+                break  # nothing of this poll was recorded, so nothing of it is acknowledged
             try:
                 updates = fetch.result()
             except InvalidToken:
@@ -269,9 +265,3 @@ async def _get_updates(bot: Bot, offset: int | None) -> list[Payload]:
         else:  # nothing to record it by, nor to acknowledge it with
             logger.error("getUpdates returned an entry without an update id; skipped")
     return updates
-
-
-def _done_event(task: asyncio.Future[Any]) -> asyncio.Event:
-    event = asyncio.Event()
-    task.add_done_callback(lambda _: event.set())
-    return event
