@@ -46,7 +46,10 @@ logger = logging.getLogger(__name__)
 
 POLL_TIMEOUT = 30  # seconds Telegram holds a getUpdates open when there is nothing new
 MAX_BACKLOG = 1000  # updates waiting in memory; above it polling pauses (Telegram keeps them)
-CONCURRENCY = 32  # updates processed at once, across people
+CONCURRENCY = 32  # people whose updates are processed at once
+# A person's updates waiting together are answered together: one message for the plain
+# replies of up to this many (Telegram's ~30 messages/s is the bottleneck of a burst).
+BURST = 10
 ATTEMPTS = 5  # tries for an update whose replies could not be sent for a passing reason
 KEEP_PROCESSED = timedelta(days=7)  # then processed updates (message texts) are deleted
 PRUNE_EVERY = timedelta(hours=1)
@@ -83,6 +86,30 @@ async def answer_update(bot: Bot, engine: Engine, update: Update) -> None:
         await send_replies(bot, *answer)
 
 
+class _Closing(Exception):
+    """The bot is stopping while an update waits to be tried again."""
+
+
+def merge_replies(answers: list[tuple[int, list[Reply]]]) -> list[tuple[int, list[Reply]]]:
+    """The replies to one chat's consecutive updates, with runs of plain texts (no buttons,
+    no file) joined into one message: a person who sent five reports gets one answer."""
+    merged: list[tuple[int, list[Reply]]] = []
+    for chat, replies in answers:
+        if not merged or merged[-1][0] != chat:
+            merged.append((chat, []))
+        out = merged[-1][1]
+        for reply in replies:
+            if out and _plain(out[-1]) and _plain(reply):
+                out[-1] = Reply(f"{out[-1].text}\n\n{reply.text}")
+            else:
+                out.append(reply)
+    return merged
+
+
+def _plain(reply: Reply) -> bool:
+    return not (reply.choices or reply.attachment or reply.contact_button) and bool(reply.text)
+
+
 def _transient(error: BaseException) -> bool:
     """Worth trying again later: the network or Telegram hiccuped, the update is fine."""
     if isinstance(error, BadRequest | Forbidden | ChatMigrated | InvalidToken):
@@ -106,7 +133,7 @@ class TelegramInbox:
         self.inbox = inbox
         self.clock = clock
         self.retry_delay = retry_delay
-        self.lanes: Lanes[Item] = Lanes(self._process, concurrency=concurrency)
+        self.lanes: Lanes[Item] = Lanes(self._process, concurrency=concurrency, batch=BURST)
         self._pruned_at: datetime | None = None
 
     async def resume(self) -> int:
@@ -143,33 +170,71 @@ class TelegramInbox:
         self._pruned_at = self.clock()
         await self.inbox.prune(CHANNEL, self._pruned_at - KEEP_PROCESSED)
 
-    async def _process(self, item: Item) -> None:
-        update_id, update = item
-        failed = True
-        attempt = 0
-        # Decided once: a failed send is tried again, the work behind it (a workbook) is not.
-        decided = False
-        answer: tuple[int, list[Reply]] | None = None
-        while update is not None:
+    async def _process(self, items: list[Item]) -> None:
+        """Answer a person's waiting updates, in order; their plain replies go as one message."""
+        answers: list[tuple[int, list[Reply]]] = []
+        done: list[int] = []
+        failed: list[int] = []
+        for update_id, update in items:
+            if update is None:
+                failed.append(update_id)
+                continue
             try:
-                if not decided:
-                    answer, decided = await replies_to(self.bot, self.engine, update), True
-                if answer is not None:
-                    await send_replies(self.bot, *answer)
-                failed = False
-                break
+                # Decided once: a failed send is tried again, the work behind it is not.
+                answer = await self._decide(update_id, update)
+            except _Closing:
+                return  # stays pending: the next start tries again
             except Exception as exc:
                 # Never shown to the user; never the update itself (it may hold personal data).
+                logger.error("update %d failed for good (%s)", update_id, type(exc).__name__)
+                failed.append(update_id)
+                continue
+            done.append(update_id)
+            if answer is not None:
+                answers.append(answer)
+        sent = await self._send(merge_replies(answers), [i for i, _ in items])
+        if sent is None:
+            return  # closing: stays pending, the next start tries again
+        if not sent:
+            failed, done = failed + done, []
+        for update_id in sorted(done + failed):
+            await self.inbox.finish(CHANNEL, update_id, at=self.clock(), failed=update_id in failed)
+
+    async def _decide(self, update_id: int, update: Update) -> tuple[int, list[Reply]] | None:
+        attempt = 0
+        while True:
+            try:
+                return await replies_to(self.bot, self.engine, update)
+            except Exception as exc:
+                attempt += 1
+                if not _transient(exc) or attempt >= ATTEMPTS:
+                    raise
                 logger.error("update %d failed: %s", update_id, type(exc).__name__)
-                error = exc
-            attempt += 1
-            if not _transient(error) or attempt >= ATTEMPTS:
-                logger.error("update %d failed for good (%s)", update_id, type(error).__name__)
-                break
             await wait_any(self.lanes.closing, at_most=self.retry_delay(attempt))
             if self.lanes.closing.is_set():
-                return  # stays pending: the next start tries again
-        await self.inbox.finish(CHANNEL, update_id, at=self.clock(), failed=failed)
+                raise _Closing
+
+    async def _send(self, answers: list[tuple[int, list[Reply]]], ids: list[int]) -> bool | None:
+        """Send, trying again after passing failures; None when the bot is closing."""
+        attempt = 0
+        remaining = list(answers)
+        while remaining:
+            chat, replies = remaining[0]
+            try:
+                await send_replies(self.bot, chat, replies)
+                remaining.pop(0)
+                continue
+            except Exception as exc:
+                error = exc
+                logger.error("updates %s failed: %s", ids, type(exc).__name__)
+            attempt += 1
+            if not _transient(error) or attempt >= ATTEMPTS:
+                logger.error("updates %s failed for good (%s)", ids, type(error).__name__)
+                return False
+            await wait_any(self.lanes.closing, at_most=self.retry_delay(attempt))
+            if self.lanes.closing.is_set():
+                return None
+        return True
 
     async def poll(self, stop: asyncio.Event) -> None:
         """Long-poll Telegram until ``stop`` is set; each batch is recorded before the next poll
