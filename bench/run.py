@@ -27,7 +27,7 @@ if str(ROOT) not in sys.path:
 
 SIZES: dict[str, dict[str, int]] = {
     "full": {
-        "messages": 20_000,
+        "messages": 10_000,
         "cadres": 500,
         "raw_rows": 5_000,
         "rounds": 3,
