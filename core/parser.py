@@ -65,6 +65,7 @@ from core.wording import (
 __all__ = ["ReportParser", "parse_report"]
 
 _MAX_HOUSEHOLD_WORDS: Final = 8
+_AT_WORDS: Final = frozenset({"o", "tai"})  # "ở"/"tại": an exact village name follows
 
 
 class ReportParser:
@@ -77,7 +78,7 @@ class ReportParser:
         self._phrase_at = phrases.at
         self._name_end = phrases.name_end
         self._run_stop = phrases.run_stop
-        self._villages = VillageNames(units, phrases.run_stop)
+        self._villages = VillageNames(units, phrases.run_stop, phrases.typed_name_end)
         # Memo of word → key; grows with the vocabulary seen, cleared when large.
         self._memo: dict[str, str] = {}
 
@@ -156,7 +157,7 @@ class ReportParser:
         line_ref: VillageRef | None = None
         if start < n and kind[start] == WORD and key[start] not in ("thon", "ban"):
             name_end = self._name_end(t, start, MAX_NAME_WORDS)
-            found = self._villages.resolve_name(t, start, name_end, bare=True)
+            found = self._villages.line_start(t, start, name_end)
             if found is not None:
                 line_ref, end = found
                 msg.refer(line_ref)
@@ -197,10 +198,11 @@ class ReportParser:
                     item_start = True
                 j += 1
                 continue
-            if item_start:
+            if item_start or (j > start and key[j - 1] in _AT_WORDS):  # also "ở Xà Phìn"
                 item_start = False
-                opening = self._villages.exact_name(t, j, smallest=2)
+                opening = self._villages.exact_as_typed(t, j)
                 if opening is not None:
+                    msg.refer(opening[0])
                     segments[-1].append(("vil", opening[0], j))
                     j = opening[1]
                     continue
@@ -246,7 +248,7 @@ class ReportParser:
                         else:
                             segments[-1].append(("vil", ref, j))
                 elif ptype == P_HOUSEHOLD:
-                    name_end = self._read_household(t, end, segments[-1])
+                    name_end = self._read_household(t, end, segments[-1], msg)
                     end = max(end, name_end)
                 j = end
                 continue
@@ -321,7 +323,7 @@ class ReportParser:
         phrase = self._phrase_at(t, nxt)
         return phrase is None or phrase[0] == P_UNFINISHED
 
-    def _read_household(self, t: Line, j: int, atoms: list[Atom]) -> int:
+    def _read_household(self, t: Line, j: int, atoms: list[Atom], msg: Message) -> int:
         """Read "hộ NAME" / "gia đình NAME" after the marker; return where reading ended."""
         key, kind, capital, n = t.key, t.kind, t.capital, t.n
         k = j
@@ -351,6 +353,13 @@ class ReportParser:
                 and not (k == first and phrase[0] == P_UNFINISHED)
             ):
                 break
+            # "hộ Giàng Seo Chứ Xà Phìn": a village's exact name ends a name of two words.
+            village = self._villages.exact_as_typed(t, k)
+            if village is not None and k - first >= 2:
+                msg.refer(village[0])
+                atoms.append(("hh", SPACE_RUNS.sub(" ", t.text(first, k)).strip(), first))
+                atoms.append(("vil", village[0], k))
+                return village[1]
             k += 1
         if k == first:
             return j

@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
+from core.indicators import Indicator, IndicatorSet
 from core.models import Target
 from core.periods import Period, PeriodSet
 
-__all__ = ["PeriodStore", "TargetStore"]
+__all__ = ["IndicatorStore", "PeriodStore", "TargetStore"]
 
 
 class TargetStore(Protocol):
@@ -32,4 +33,16 @@ class PeriodStore(Protocol):
         self, periods: Sequence[Period], *, actor_id: int | None, at: datetime
     ) -> None:
         """Add periods or replace those of the same code, in one transaction."""
+        ...
+
+
+class IndicatorStore(Protocol):
+    async def load(self) -> IndicatorSet:
+        """The indicators in the order they were added (the shipped three first)."""
+        ...
+
+    async def set_many(
+        self, indicators: Sequence[Indicator], *, actor_id: int | None, at: datetime
+    ) -> None:
+        """Add indicators or replace those of the same code, in one transaction."""
         ...

@@ -13,6 +13,7 @@ from typing import Final
 from core.indicators import IndicatorSet
 from core.wording import (
     COMPLETION_PHRASES,
+    COUNT_WORDS,
     FILLER_PHRASES,
     HOUSEHOLD_MARKERS,
     ITEM_SEPARATOR_WORDS,
@@ -43,6 +44,9 @@ P_SEPARATOR: Final = 7
 # the payload of P_UNFINISHED is whether the work is under way, and its words as written.
 P_DONE: Final = 8
 P_UNFINISHED: Final = 9
+
+# Capitalised words that end a typed place name: the sender speaking of himself or others.
+_NAME_BREAK: Final = frozenset({"em", "toi", "anh", "chi", "ong", "bac"})
 
 # A phrase: the keys after the first one, its type and a payload.
 _Phrase = tuple[tuple[str, ...], int, object]
@@ -134,6 +138,29 @@ class Phrases:
                 break
             end += 1
         return end
+
+    def typed_name_end(self, t: Line, j: int) -> int:
+        """Where the capitalised words from token j on end: a place name as it was typed.
+
+        In a line with lower-case words, capitalised words go on a name even when they are
+        common words ("bản Nậm Ban", "thôn Tả Lủng"); in a line all in capitals, they end at
+        the words of ``run_stop``. Phrases (except "Bản" inside a name), counts and the
+        sender's pronouns end it everywhere.
+        """
+        key, kind, capital, n = t.key, t.kind, t.capital, t.n
+        cased = any(kind[i] == WORD and not capital[i] for i in range(n))
+        k = j
+        while k < n and kind[k] == WORD and capital[k]:
+            word = key[k]
+            if k > j and (word in COUNT_WORDS or word in _NAME_BREAK):
+                break
+            phrase = self.at(t, k)
+            if phrase is not None and (phrase[0] != P_VILLAGE or k == j):
+                break
+            if not cased and k > j and word in self.run_stop:
+                break
+            k += 1
+        return k
 
     def at(self, t: Line, j: int) -> tuple[int, int, object] | None:
         """The longest phrase starting at token j: (type, end, payload)."""

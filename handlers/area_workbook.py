@@ -1,4 +1,5 @@
-"""The workbook of an area: progress by commune and every report, written to a file.
+"""The workbook of an area: progress by commune and every report of the period, written to a
+file; an ended period's opens with its closing report.
 
 The reports are streamed: read from the store a page at a time and written by a worker
 thread, so neither the event loop (other chats) waits nor does memory grow with the area.
@@ -21,6 +22,7 @@ from core.progress import CHANGE_DAYS, PACE_DAYS, AreaProgress, Status
 from core.render import EXCEL_MAX_ROWS, ColumnKind, Renderers, Sheet
 from core.units import Unit, UnitDirectory
 from handlers.area import load_progress
+from handlers.closing import closing_sheet, closing_title
 from handlers.report_rows import EXPORT_COLUMNS, PAGE_SIZE, RowMaker, pages_in_thread, row_maker
 from handlers.views.labels import unit_label
 from locales.translator import Translator
@@ -111,14 +113,19 @@ def _report_headers(t: Translator) -> list[str]:
 class _ReportValues:
     """A report's row of the workbook: names in the leader's language, Excel dates."""
 
-    def __init__(self, t: Translator, indicators: IndicatorSet, make: RowMaker) -> None:
+    def __init__(
+        self, t: Translator, indicators: IndicatorSet, make: RowMaker, period: Period
+    ) -> None:
         self.make = make
+        self.period = period
         self.status = {"active": t.gettext("còn hiệu lực"), "cancelled": t.gettext("đã hủy")}
         self.names: Mapping[str, str] = {i.code: i.name(t.locale) for i in indicators}
 
     def rows(self, pages: Iterator[list[StoredReport]]) -> Iterator[list[object]]:
         for page in pages:
             for report in page:
+                if not self.period.holds(report.done_on):
+                    continue  # another period's work: not what this workbook counts
                 values = self.make(report)
                 values["indicator"] = self.names.get(str(values["indicator"]), values["indicator"])
                 values["status"] = self.status.get(str(values["status"]), values["status"])
@@ -151,7 +158,7 @@ async def write_area_workbook(
         store, units, indicators, unit, merged=merged, today=today, period=period
     )
     villages = [v.code for v in units.villages_in(unit.code)]
-    values = _ReportValues(t, indicators, await row_maker(store, units, tz))
+    values = _ReportValues(t, indicators, await row_maker(store, units, tz), period)
     summary_headers, summary, totals = _summary(t, units, indicators, data)
     report_kinds: list[ColumnKind | None] = [None] * len(EXPORT_COLUMNS)
     report_kinds[EXPORT_COLUMNS.index("date")] = ColumnKind.DATE
@@ -160,6 +167,10 @@ async def write_area_workbook(
     title = t.gettext("Tiến độ {unit} đến {date}").format(
         unit=unit_label(t, unit), date=t.short_date(today)
     )
+    first: list[Sheet] = []
+    if data.closed:  # an ended period opens with its closing report (báo cáo tổng kết)
+        first.append(await closing_sheet(store, units, indicators, t, unit, data, period))
+        title = closing_title(t, unit, period)
     loop = asyncio.get_running_loop()
     stop = threading.Event()
     pages = store.reports.pages(villages, size=PAGE_SIZE)
@@ -167,6 +178,7 @@ async def write_area_workbook(
     def build() -> list[int]:
         # On a worker thread: the pages are read on the loop, one ahead of the writing.
         sheets = [
+            *first,
             Sheet(
                 title=t.gettext("Tổng hợp"),
                 headers=summary_headers,

@@ -12,9 +12,11 @@ import tempfile
 from pathlib import Path
 
 from core.periods import Period
+from core.text import slug
 from core.units import DISTRICT, VILLAGE, Unit
 from handlers.area import command_name, parse_query, resolve_area, take_period
 from handlers.area_workbook import write_area_workbook
+from handlers.closing import closing_title
 from handlers.context import Context
 from handlers.messages import Attachment, Reply
 from handlers.router import Router
@@ -37,7 +39,13 @@ def _megabytes(ctx: Context, size: int) -> str:
     return f"{ctx.t.number(round(size / 1_048_576, 1))} MB"
 
 
-def _caption(ctx: Context, unit: Unit, count: int) -> str:
+def _caption(ctx: Context, unit: Unit, count: int, period: Period) -> str:
+    if period.end < ctx.today:
+        return ctx.t.ngettext(
+            "{title}: bảng tổng kết theo năm, bảng tổng hợp và {n} báo cáo.",
+            "{title}: bảng tổng kết theo năm, bảng tổng hợp và {n} báo cáo.",
+            count,
+        ).format(title=closing_title(ctx.t, unit, period), n=ctx.t.number(count))
     return ctx.t.ngettext(
         "Tệp Excel tiến độ {unit} đến {date}: bảng tổng hợp và {n} báo cáo.",
         "Tệp Excel tiến độ {unit} đến {date}: bảng tổng hợp và {n} báo cáo.",
@@ -72,6 +80,9 @@ async def _file(
 ) -> Reply | None:
     """The area's workbook as a reply, or None when it is larger than ``limit``."""
     name = area_file_name(ctx.t, unit, merged=merged, today=ctx.today, extension="xlsx")
+    if period.end < ctx.today:
+        old_map = "" if merged else "-truoc-2025"
+        name = f"tong-ket-{period.code}-{slug(ctx.unit_label(unit))}{old_map}.xlsx"
     path = folder / name
     count = await write_area_workbook(
         ctx.store,
@@ -93,7 +104,7 @@ async def _file(
     content = path.read_bytes()
     path.unlink()
     return Reply(
-        _caption(ctx, unit, count),
+        _caption(ctx, unit, count, period),
         attachment=Attachment(name, content, refused=_refused(ctx, name, size)),
     )
 

@@ -14,10 +14,12 @@ from storage.database import open_database
 from storage.events import SqlAuditLog
 from storage.evidence import SqlEvidenceStore
 from storage.inbox import SqlInbox
+from storage.indicators import SqlIndicatorStore
 from storage.outbox import SqlOutboxStore
 from storage.pending import SqlPendingStore
 from storage.people import SqlPeopleStore
 from storage.reports import SqlReportStore
+from storage.reviews import SqlReviewStore
 from storage.sql import Database, DatabaseUnavailable, SchemaTooNew, StoreError
 from storage.targets import SqlPeriodStore, SqlTargetStore
 from storage.tasks import SqlTaskStore
@@ -43,11 +45,13 @@ class SqlStore:
         self.reports = SqlReportStore(db)
         self.targets = SqlTargetStore(db)
         self.periods = SqlPeriodStore(db)
+        self.indicators = SqlIndicatorStore(db)
         self.tasks = SqlTaskStore(db)
         self.activity = SqlActivityStore(db)
         self.outbox = SqlOutboxStore(db)
         self.pending = SqlPendingStore(db)
         self.evidence = SqlEvidenceStore(db)
+        self.reviews = SqlReviewStore(db)
         self.inbox = SqlInbox(db)
         self.audit = SqlAuditLog(db)
 

@@ -17,12 +17,14 @@ from bot.cli.data import (
     cmd_audit,
     cmd_backup,
     cmd_export,
+    cmd_import_indicators,
     cmd_import_periods,
     cmd_import_roster,
     cmd_import_targets,
     cmd_import_tasks,
     cmd_import_units,
 )
+from bot.cli.invites import cmd_invites
 from bot.cli.parse import cmd_parse
 from bot.cli.reminders import cmd_reminders, moment
 from bot.logs import setup_logging
@@ -58,17 +60,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     units = command("import-units", "Replace the administrative units with a CSV file.")
-    units.add_argument("file", metavar="FILE.csv")
+    units.add_argument("file", metavar="FILE.csv|FILE.xlsx")
     units.set_defaults(func=cmd_import_units)
 
     roster = command("import-roster", "Add or update people from a CSV (name,phone,role,unit).")
-    roster.add_argument("file", metavar="FILE.csv")
+    roster.add_argument("file", metavar="FILE.csv|FILE.xlsx")
     roster.set_defaults(func=cmd_import_roster)
 
     tasks = command(
         "import-tasks", "Add tasks from a CSV (village,indicator,count,due[,start]); all or none."
     )
-    tasks.add_argument("file", metavar="FILE.csv")
+    tasks.add_argument("file", metavar="FILE.csv|FILE.xlsx")
     tasks.set_defaults(func=cmd_import_tasks)
 
     targets = command(
@@ -76,15 +78,24 @@ def build_parser() -> argparse.ArgumentParser:
         "Set targets from a CSV (indicator,unit,value,deadline[,baseline][,period]; period:"
         " by default the one holding the deadline); a file with any bad line sets nothing.",
     )
-    targets.add_argument("file", metavar="FILE.csv")
+    targets.add_argument("file", metavar="FILE.csv|FILE.xlsx")
     targets.set_defaults(func=cmd_import_targets)
 
     periods = command(
         "import-periods",
         "Add or change programme periods from a CSV (code,name,start,end); they may not overlap.",
     )
-    periods.add_argument("file", metavar="FILE.csv")
+    periods.add_argument("file", metavar="FILE.csv|FILE.xlsx")
     periods.set_defaults(func=cmd_import_periods)
+
+    indicators = command(
+        "import-indicators",
+        "Add or change what cadres report on from a CSV (code,name_vi,name_en,unit_vi,unit_en,"
+        "keywords,household; keywords separated by |); a keyword another indicator has is"
+        " refused.",
+    )
+    indicators.add_argument("file", metavar="FILE.csv|FILE.xlsx")
+    indicators.set_defaults(func=cmd_import_indicators)
 
     reminders = command(
         "reminders",
@@ -123,12 +134,27 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="xlsx: summarise by the communes as they were before 1 July 2025",
     )
+    export.add_argument(
+        "--period",
+        metavar="CODE",
+        help="xlsx: the programme period (default: the current one); an ended one adds the"
+        " closing report by year",
+    )
     export.set_defaults(func=cmd_export)
 
     audit = command("audit", "List the history of changes (who, when, before, after).")
     audit.add_argument("--entity", help="only this kind: report, person, invite, target, units")
     audit.add_argument("--since", metavar="DATE", help="only from this local date (YYYY-MM-DD)")
     audit.set_defaults(func=cmd_audit)
+
+    invites = command(
+        "invites",
+        "Write a fresh invite code (valid 7 days) for every roster person not registered on"
+        " any channel yet: name, phone, unit, code, as an Excel workbook to hand out.",
+    )
+    invites.add_argument("--unit", help="only people of this unit (code or name)")
+    invites.add_argument("--out", required=True, metavar="FILE.xlsx")
+    invites.set_defaults(func=cmd_invites)
 
     backup = command("backup", "Copy the database consistently, even while the bot runs.")
     backup.add_argument("--out", required=True, metavar="FILE", help="where to write the copy")
@@ -152,8 +178,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         print(f"Configuration error (.env or environment):\n{problems}", file=sys.stderr)
         return 2
-    secret = settings.telegram_bot_token
-    setup_logging([secret.get_secret_value()] if secret else [])
+    setup_logging(settings.secrets())
     try:
         code: int = args.func(args)
     except (CatalogError, StoreError) as error:

@@ -16,6 +16,7 @@ from bot.exports.table import csv_writer
 from bot.imports import (
     CsvImport,
     ImportProblem,
+    import_indicators,
     import_periods,
     import_roster,
     import_targets,
@@ -23,8 +24,7 @@ from bot.imports import (
     import_units,
 )
 from bot.settings import Settings, is_postgres
-from core.indicators import DEFAULT_INDICATORS
-from core.periods import DEFAULT_PERIODS
+from bot.spreadsheet import SpreadsheetError, table_text
 from core.units import DISTRICT
 from handlers.report_rows import export_pages
 from storage.backup import BackupError, backup_database
@@ -33,6 +33,7 @@ __all__ = [
     "cmd_audit",
     "cmd_backup",
     "cmd_export",
+    "cmd_import_indicators",
     "cmd_import_periods",
     "cmd_import_roster",
     "cmd_import_targets",
@@ -42,11 +43,12 @@ __all__ = [
 
 
 def _import_csv(args: argparse.Namespace, load: CsvImport) -> int:
-    """Read FILE.csv, then import it whole or, naming the bad lines, not at all."""
+    """Read FILE (.csv, or .xlsx: its first sheet), then import it whole or, naming the bad
+    lines, not at all."""
     file = Path(args.file)
     try:
-        text = file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
+        text = table_text(file.read_bytes())
+    except (OSError, SpreadsheetError) as error:
         print(f"Cannot read {file}: {error}", file=sys.stderr)
         return 2
     settings = settings_of(args)
@@ -84,7 +86,13 @@ def cmd_import_periods(args: argparse.Namespace) -> int:
     return _import_csv(args, import_periods)
 
 
-async def _export_xlsx(settings: Settings, out: Path, *, merged: bool) -> int | None:
+def cmd_import_indicators(args: argparse.Namespace) -> int:
+    return _import_csv(args, import_indicators)
+
+
+async def _export_xlsx(
+    settings: Settings, out: Path, *, merged: bool, period_code: str | None
+) -> int | None:
     from handlers.area_workbook import write_area_workbook
 
     async with open_app(settings) as app:
@@ -94,10 +102,16 @@ async def _export_xlsx(settings: Settings, out: Path, *, merged: bool) -> int | 
             print("The units list has no district to export.", file=sys.stderr)
             return None
         today = app.clock().astimezone(settings.tz).date()
+        periods = app.engine.periods
+        period = periods.find(period_code) if period_code else periods.current(today)
+        if period is None:
+            known = ", ".join(p.code for p in periods)
+            print(f"No period {period_code!r}; the periods are: {known}", file=sys.stderr)
+            return None
         return await write_area_workbook(
             app.store,
             units,
-            DEFAULT_INDICATORS,
+            app.engine.indicators,
             app.engine.translators[settings.default_locale],
             settings.tz,
             districts[0],
@@ -105,7 +119,7 @@ async def _export_xlsx(settings: Settings, out: Path, *, merged: bool) -> int | 
             merged=merged,
             today=today,
             renderers=app.engine.renderers,
-            period=app.engine.periods.current(today) or DEFAULT_PERIODS.items[-1],
+            period=period,
         )
 
 
@@ -126,7 +140,11 @@ def cmd_export(args: argparse.Namespace) -> int:
             print("An Excel file needs --out FILE.xlsx", file=sys.stderr)
             return 2
         try:
-            made = asyncio.run(_export_xlsx(settings, Path(args.out), merged=not args.pre_2025))
+            made = asyncio.run(
+                _export_xlsx(
+                    settings, Path(args.out), merged=not args.pre_2025, period_code=args.period
+                )
+            )
         except OSError as error:
             print(f"Cannot write {args.out}: {error}", file=sys.stderr)
             return 2

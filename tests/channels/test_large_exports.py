@@ -90,8 +90,8 @@ async def test_a_workbook_over_the_channels_limit_goes_one_file_per_commune(
 
     assert first.attachment is None
     assert "Tệp Excel của huyện Mèo Vạc lớn hơn" in first.text
-    assert "bot gửi 5 tệp, mỗi xã hoặc thôn một tệp" in first.text
-    assert len(files) == 5  # the district's current communes that have villages
+    assert "bot gửi 6 tệp, mỗi xã hoặc thôn một tệp" in first.text
+    assert len(files) == 6  # the district's current communes that have villages
     assert all(f.attachment is not None and len(f.attachment.content) <= part for f in files)
     named = {f.attachment.filename: f for f in files if f.attachment is not None}
     son_vi = named["tien-do-xa-son-vi-2026-11-26.xlsx"]
@@ -101,7 +101,7 @@ async def test_a_workbook_over_the_channels_limit_goes_one_file_per_commune(
     # Every report is in exactly one file.
     ids = [r[0] for f in files for r in _workbook_rows(f, "Báo cáo")]
     assert len(ids) == len(set(ids)) == 500
-    assert renderers.workbooks == 1 + 5  # the whole once (too large), then each commune once
+    assert renderers.workbooks == 1 + 6  # the whole once (too large), then each commune once
 
 
 async def test_an_area_surely_over_the_limit_is_split_without_building_it_whole(
@@ -133,7 +133,7 @@ async def test_a_commune_too_large_on_its_own_is_named_with_the_command_that_spl
     too_large = [f for f in files if f.attachment is None]
     assert len(too_large) == 1
     assert "Gõ /xuat xã Mèo Vạc để nhận tệp theo từng phần nhỏ hơn" in too_large[0].text
-    assert len(files) == 5
+    assert len(files) == 6
 
 
 async def test_a_long_report_sheet_goes_on_in_a_second_sheet(
@@ -153,7 +153,7 @@ async def test_a_long_report_sheet_goes_on_in_a_second_sheet(
         merged=True,
         today=date(2026, 11, 26),
         renderers=RENDERERS,
-        period=engine.periods.items[0],
+        period=engine.periods.items[1],  # 2026–2030: the reports' period
         max_rows=4,  # a header and three reports a sheet
     )
     assert count == 7

@@ -239,7 +239,7 @@ async def test_a_commune_leaders_workbook_holds_only_the_communes_reports(
     assert [r[3] for r in reports] == ["Xà Phìn"]
     summary = _sheet_rows(reply.attachment.content, "Tổng hợp")[1:]
     units = {r[1] for r in summary}
-    assert units == {"xã Sơn Vĩ", "xã Thượng Phùng (cũ)", "xã Sơn Vĩ (cũ)"}
+    assert units == {"xã Sơn Vĩ", "xã Thượng Phùng (cũ)", "xã Xín Cái (cũ)", "xã Sơn Vĩ (cũ)"}
     assert 9 not in {r[2] for r in summary}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from bot.cli import main
 
@@ -48,3 +49,43 @@ def test_an_added_period_takes_targets_and_overlaps_are_refused(
     overlapping.write_text("code,name,start,end\nx,X,2030-01-01,2032-12-31\n", encoding="utf-8")
     assert main(["import-periods", str(overlapping), "--db", db]) == 2
     assert "overlap" in capsys.readouterr().err
+
+
+def test_export_writes_the_closing_report_of_an_ended_period(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "x.sqlite3")
+    assert main(["seed-demo", "--db", db]) == 0
+    out = tmp_path / "tong-ket.xlsx"
+    assert (
+        main(["export", "--db", db, "--format", "xlsx", "--out", str(out), "--period", "2021-2025"])
+        == 0
+    )
+    assert load_workbook(out).sheetnames == ["Tổng kết 2021-2025", "Tổng hợp", "Báo cáo"]
+    assert (
+        main(["export", "--db", db, "--format", "xlsx", "--out", str(out), "--period", "1990"]) == 2
+    )
+    assert "No period '1990'" in capsys.readouterr().err
+
+
+def test_a_tasks_period_column_must_hold_its_due_date(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "x.sqlite3")
+    assert main(["seed-demo", "--db", db]) == 0
+    tasks = tmp_path / "tasks.csv"
+    tasks.write_text(
+        "village,indicator,count,due,period\n"
+        "Sà Lủng,nhà,3,31/12/2027,2021-2025\n"
+        "Sà Lủng,nhà,3,31/12/2027,2031-2035\n",
+        encoding="utf-8",
+    )
+    assert main(["import-tasks", str(tasks), "--db", db]) == 2
+    err = capsys.readouterr().err
+    assert "line 2: due date 2027-12-31 is outside period 2021-2025" in err
+    assert "line 3: period '2031-2035' is unknown" in err
+    tasks.write_text(
+        "village,indicator,count,due,period\nSà Lủng,nhà,3,31/12/2027,2026-2030\n",
+        encoding="utf-8",
+    )
+    assert main(["import-tasks", str(tasks), "--db", db]) == 0

@@ -132,7 +132,7 @@ def test_a_current_commune_on_the_old_map_splits_into_its_former_communes(
     units: UnitDirectory,
 ) -> None:
     groups = area_groups(units, units["n:son-vi"], merged=False)
-    assert [u.name for u, _ in groups] == ["Thượng Phùng", "Sơn Vĩ"]
+    assert [u.name for u, _ in groups] == ["Thượng Phùng", "Xín Cái", "Sơn Vĩ"]
     assert "v:xa-phin" in dict((u.code, v) for u, v in groups)["c:thuong-phung"]
     villages = area_groups(units, units["n:son-vi"], merged=True)
     assert all(u.level == VILLAGE for u, _ in villages)

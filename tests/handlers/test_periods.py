@@ -3,9 +3,11 @@ final figures, a period without targets yet, and /tiendo leading with what needs
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pytest
+from openpyxl import load_workbook
 
 from core.periods import DEFAULT_PERIODS, Period, PeriodSet
 from handlers import Engine
@@ -106,3 +108,34 @@ def test_periods_are_found_by_code_years_or_name_and_never_overlap() -> None:
     overlapping = Period("x", "X", date(2025, 1, 1), date(2027, 1, 1))
     with pytest.raises(ValueError, match="overlap"):
         PeriodSet.of([*DEFAULT_PERIODS, overlapping])
+
+
+async def test_an_ended_period_gets_a_closing_workbook_by_year(
+    leader: Chat, cadre: Chat, engine: Engine
+) -> None:
+    xa_phin = await as_person(engine, CADRE_XA_PHIN)
+    await cadre.say("xong 10 nhà ngày 20/12/2025")
+    await cadre.say("xong 3 nhà ngày 5/3/2024")
+    await xa_phin.say("xong 5 nhà ngày 2/6/2024")
+    await cadre.say("xong 4 nhà")  # 2026: not in the closing report
+    (reply,) = await leader.send("/xuat 2021-2025")
+    assert reply.text == (
+        "Báo cáo tổng kết giai đoạn 2021–2025, huyện Mèo Vạc: bảng tổng kết theo năm,"
+        " bảng tổng hợp và 3 báo cáo."
+    )
+    assert reply.attachment is not None
+    assert reply.attachment.filename == "tong-ket-2021-2025-huyen-meo-vac.xlsx"
+    workbook = load_workbook(io.BytesIO(reply.attachment.content))
+    assert workbook.sheetnames == ["Tổng kết 2021-2025", "Tổng hợp", "Báo cáo"]
+    rows = list(workbook["Tổng kết 2021-2025"].iter_rows(values_only=True))
+    assert rows[0] == (
+        "Nội dung", "Đơn vị", "Chỉ tiêu", "Đã đạt", "Tỷ lệ", "Trước khi báo cáo qua bot",
+        "Năm 2021", "Năm 2022", "Năm 2023", "Năm 2024", "Năm 2025", "Kết quả",
+    )  # fmt: skip
+    district = rows[1]
+    assert district[:4] == ("Nhà ở hoàn thành", "huyện Mèo Vạc", 1733, 18)
+    assert district[4] == pytest.approx(18 / 1733)
+    assert district[6:] == (0, 0, 0, 8, 10, "không đạt")
+    by_unit = {r[1]: r for r in rows if r[0] == "Nhà ở hoàn thành"}
+    assert by_unit["xã Mèo Vạc"][3:] == (13, None, None, 0, 0, 0, 3, 10, "chưa có chỉ tiêu")
+    assert by_unit["xã Sơn Vĩ"][9] == 5

@@ -102,11 +102,11 @@ async def test_old_and_new_commune_names_drill_down(leader: Chat, xa_phin: Chat)
     assert "• Xà Phìn: 3" in old
     assert "Mé Lầu" not in old  # a village of the former commune Sơn Vĩ
     new = await leader.say("/tiendo xã Sơn Vĩ")
-    assert "Gồm các xã cũ: Thượng Phùng, Sơn Vĩ." in new
+    assert "Gồm các xã cũ: Thượng Phùng, Xín Cái, Sơn Vĩ." in new
     assert "• Mé Lầu: 0" in new
     assert "Theo xã cũ: /tiendo xã Sơn Vĩ cu" in new
     split = await leader.say("/tiendo xã Sơn Vĩ cu")
-    assert "Theo 2 xã trước 7/2025. Theo xã hiện nay: /tiendo xã Sơn Vĩ" in split
+    assert "Theo 3 xã trước 7/2025. Theo xã hiện nay: /tiendo xã Sơn Vĩ" in split
     assert "• Thượng Phùng: 3" in split
     assert "• Sơn Vĩ: 0" in split
     village = await leader.say("/tiendo thon xa phin")

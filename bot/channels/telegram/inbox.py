@@ -17,7 +17,6 @@ import json
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
 
 from telegram import Bot, Update
 from telegram.error import (
@@ -31,7 +30,7 @@ from telegram.error import (
     TimedOut,
 )
 
-from bot.channels.lanes import Lanes, wait_any
+from bot.channels.lanes import Lanes, unless_stopped, wait_any
 from bot.channels.telegram.photos import with_media
 from bot.channels.telegram.sender import send_replies
 from bot.channels.telegram.updates import CHANNEL, inbound_from_update, lane_key
@@ -247,17 +246,14 @@ class TelegramInbox:
             await self.lanes.wait_below(MAX_BACKLOG, stop)
             if stop.is_set():
                 break
-            fetch = asyncio.ensure_future(
+            fetch = await unless_stopped(
                 bot.get_updates(
                     offset=offset, timeout=POLL_TIMEOUT, allowed_updates=Update.ALL_TYPES
-                )
+                ),
+                stop,
             )
-            await wait_any(stop, _done_event(fetch))
-            if not fetch.done():
-                # Nothing of this poll was recorded, so nothing of it is acknowledged either.
-                fetch.cancel()
-                await asyncio.wait({fetch})
-                break
+            if fetch is None:
+                break  # nothing of this poll was recorded, so nothing of it is acknowledged
             try:
                 updates = fetch.result()
             except InvalidToken:
@@ -280,9 +276,3 @@ class TelegramInbox:
     async def close(self, grace: float) -> None:
         """Stop taking updates; let those being processed finish (within ``grace`` seconds)."""
         await self.lanes.close(grace)
-
-
-def _done_event(task: asyncio.Future[Any]) -> asyncio.Event:
-    event = asyncio.Event()
-    task.add_done_callback(lambda _: event.set())
-    return event
