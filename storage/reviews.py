@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 
 from core.evidence import Review, ReviewInfo
 from core.models import StoredReport
@@ -97,16 +97,27 @@ class SqlReviewStore:
             for r in rows
         }
 
-    async def approved_totals(self, villages: Collection[str]) -> dict[str, int]:
+    async def approved_totals(
+        self, villages: Collection[str], first: date | None = None, last: date | None = None
+    ) -> dict[str, int]:
         codes = sorted(set(villages))
         if not codes:
             return {}
+        span = (first or date.min, last or date.max)
         rows = await self._db.fetchall(
             "SELECT indicator, SUM(count) AS total FROM reports WHERE review = 'approved'"
-            f" AND status = 'active' AND village IN ({_marks(codes)}) GROUP BY indicator",
-            codes,
+            f" AND status = 'active' AND village IN ({_marks(codes)})"
+            " AND done_on >= ? AND done_on <= ? GROUP BY indicator",
+            (*codes, *(d.isoformat() for d in span)),
         )
         return {r["indicator"]: r["total"] for r in rows}
+
+    async def waiting_by_village(self) -> dict[str, tuple[int, datetime]]:
+        rows = await self._db.fetchall(
+            "SELECT village, COUNT(*) AS n, MIN(review_since) AS since FROM reports"
+            " WHERE review = 'awaiting' AND status = 'active' GROUP BY village"
+        )
+        return {r["village"]: (int(r["n"]), datetime.fromisoformat(r["since"])) for r in rows}
 
     async def summary(self, villages: Collection[str]) -> tuple[int, datetime | None]:
         codes = sorted(set(villages))

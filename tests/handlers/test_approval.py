@@ -7,8 +7,10 @@ import json
 from core.evidence import Review
 from core.models import Role
 from handlers import Engine, Photo, Reply
+from locales.translator import Translator
 from storage import SqliteStore
 from tests.conftest import Chat, as_person
+from tests.fakes import FakeClock
 from tests.handlers.test_corrections import aggregates_match_reports
 from tests.handlers.test_evidence import jpeg, number
 
@@ -180,3 +182,28 @@ async def test_which_indicators_need_approval_is_data(store: SqliteStore, engine
     loaded = await store.indicators.load()
     assert loaded["training"].needs_approval
     assert loaded["housing"].needs_approval  # left empty: kept as it was
+
+
+async def test_tiendo_says_how_much_is_approved_and_what_waits(cadre: Chat, leader: Chat) -> None:
+    first = number(await cadre.say("xong 2 nhà"))
+    await cadre.say("hôm qua xong 1 nhà")
+    await cadre.say("đào tạo nghề 5 người")
+    await leader.send(choice=f"duyet:{first}:a")
+    text = await leader.say("/tiendo")
+    assert "Đã duyệt: nhà ở hoàn thành 2/3 nhà" in text
+    assert "1 báo cáo chờ duyệt, lâu nhất từ 26/11/2026 (/duyet)" in text
+    assert "Đã duyệt: đào tạo nghề" not in text
+
+
+async def test_the_weekly_digest_says_how_many_wait_for_approval_and_since_when(
+    cadre: Chat, store: SqliteStore, clock: FakeClock, translators: dict[str, Translator]
+) -> None:
+    from tests.reminder_helpers import MONDAY
+    from tests.scheduler.test_reminders import planned
+
+    await cadre.say("xong 1 nhà")  # Thursday 26/11
+    clock.advance(days=1)
+    await cadre.say("xong 2 nhà")
+    clock.now = MONDAY
+    digest = (await planned(store, clock, translators))["84912000002"]
+    assert "2 báo cáo chờ duyệt, lâu nhất từ 26/11/2026: gửi /duyet để duyệt." in digest
