@@ -22,6 +22,24 @@ def choice(reply: Reply, label: str) -> str:
     return found
 
 
+async def review_aggregates_match_reports(store: SqliteStore) -> None:
+    """approved_daily and review_queue say what the reports say."""
+    approved: dict[tuple[str, str, str], int] = {}
+    waiting: set[int] = set()
+    for report in await store.reports.all():
+        if report.status.value != "active":
+            continue
+        if report.review == Review.APPROVED:
+            key = (report.village, report.indicator, report.done_on.isoformat())
+            approved[key] = approved.get(key, 0) + report.count
+        if report.review == Review.AWAITING:
+            waiting.add(report.id)
+    rows = await store.db.fetchall("SELECT village, indicator, day, total FROM approved_daily")
+    assert {(r[0], r[1], r[2]): r[3] for r in rows if r[3]} == approved
+    queue = await store.db.fetchall("SELECT report_id FROM review_queue")
+    assert {r[0] for r in queue} == waiting
+
+
 async def housing(store: SqliteStore) -> int:
     return (await store.reports.village_totals(["v:sa-lung"])).get(("v:sa-lung", "housing"), 0)
 
@@ -79,6 +97,7 @@ async def test_reject_correct_and_approve_round_trip(
         ("approved", leader_id),
     ]
     assert json.loads(rows[0]["after"])["reason"] == "Công trình chưa hoàn thành"
+    await review_aggregates_match_reports(store)
 
 
 async def test_a_reason_may_be_typed_and_a_photo_reply_sends_the_report_back(
@@ -135,10 +154,15 @@ async def test_totals_with_and_without_approval(
     assert await store.reviews.approved_totals(["v:sa-lung"]) == {"housing": 2}
     assert await store.reviews.summary(["v:sa-lung"]) == (0, None)
     await aggregates_match_reports(store)
+    await review_aggregates_match_reports(store)
     # Cancelling the rejected report changes no total a second time.
     await cadre.say(f"/huy {second}")
     assert await store.reports.totals(["v:sa-lung"]) == {"training": 12, "housing": 2}
     await aggregates_match_reports(store)
+    # An approved report corrected waits again, out of the approved count.
+    await cadre.say(f"/sua {first} 4")
+    assert await store.reviews.approved_totals(["v:sa-lung"]) == {}
+    await review_aggregates_match_reports(store)
 
 
 async def test_a_decided_report_cannot_be_decided_again(
