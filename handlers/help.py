@@ -36,6 +36,10 @@ def _guide(ctx: Context) -> str:
             ),
             ctx._("/tiendo bieudo — biểu đồ; /xuat — tệp Excel (thêm tên xã, «cu» như trên)"),
             ctx._("/tiendo muctieu — các mục tiêu khác của chương trình (tỷ lệ, nông thôn mới)"),
+            ctx._(
+                "/tiendo 2021-2025 — kết quả cuối cùng của giai đoạn trước; /xuat 2021-2025 —"
+                " báo cáo tổng kết theo năm"
+            ),
             ctx._("/giao THÔN CHỈ_TIÊU SỐ HẠN — giao nhiệm vụ, ví dụ: /giao Sà Lủng nhà 5 31/12"),
             ctx._("/duyet — duyệt các báo cáo chờ duyệt; /tuchoi SỐ LÝ_DO — từ chối một báo cáo"),
         ]

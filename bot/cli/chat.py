@@ -55,8 +55,7 @@ async def _console(settings: Settings, phone: str, *, demo: bool = False) -> int
         if not await channel.become(phone):
             return 2
         if hint := missing_villages_hint(app.engine.units):
-            logger.warning("%s", hint)
-            print(hint)
+            print(hint)  # the console is the admin's terminal: said once, not also logged
         await channel.run()
         return 0
 
