@@ -129,6 +129,11 @@ def build_parser() -> argparse.ArgumentParser:
         " as an Excel workbook (--format xlsx --out FILE.xlsx).",
     )
     export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    export.add_argument(
+        "--photos",
+        metavar="DIR",
+        help="write every report's photos into DIR instead, named by report number",
+    )
     export.add_argument("--out", metavar="FILE")
     export.add_argument(
         "--pre-2025",

@@ -51,7 +51,10 @@ warnings.filterwarnings("ignore", message=r"Please use 'Bot\.getUpdates'", categ
 
 POLL_TIMEOUT = 30  # seconds Telegram holds a getUpdates open when there is nothing new
 MAX_BACKLOG = 1000  # updates waiting in memory; above it polling pauses (Telegram keeps them)
-CONCURRENCY = 32  # updates processed at once, across people
+CONCURRENCY = 32  # people whose updates are processed at once
+# A person's updates waiting together are answered together: one message for the plain
+# replies of up to this many (Telegram's ~30 messages/s is the bottleneck of a burst).
+BURST = 10
 ATTEMPTS = 5  # tries for an update whose replies could not be sent for a passing reason
 KEEP_PROCESSED = timedelta(days=7)  # then processed updates (message texts) are deleted
 KEEP_FAILED = timedelta(days=30)  # failed ones stay longer, for an admin to look at
@@ -102,6 +105,30 @@ async def answer_update(bot: Bot, engine: Engine, update: Update) -> None:
         await send_replies(bot, *answer)
 
 
+class _Closing(Exception):
+    """The bot is stopping while an update waits to be tried again."""
+
+
+def merge_replies(answers: list[tuple[int, list[Reply]]]) -> list[tuple[int, list[Reply]]]:
+    """The replies to one chat's consecutive updates, with runs of plain texts (no buttons,
+    no file) joined into one message: a person who sent five reports gets one answer."""
+    merged: list[tuple[int, list[Reply]]] = []
+    for chat, replies in answers:
+        if not merged or merged[-1][0] != chat:
+            merged.append((chat, []))
+        out = merged[-1][1]
+        for reply in replies:
+            if out and _plain(out[-1]) and _plain(reply):
+                out[-1] = Reply(f"{out[-1].text}\n\n{reply.text}")
+            else:
+                out.append(reply)
+    return merged
+
+
+def _plain(reply: Reply) -> bool:
+    return not (reply.choices or reply.attachment or reply.contact_button) and bool(reply.text)
+
+
 def _transient(error: BaseException) -> bool:
     """Worth trying again later: the network or Telegram hiccuped, the update is fine."""
     if isinstance(error, BadRequest | Forbidden | ChatMigrated | InvalidToken):
@@ -125,7 +152,7 @@ class TelegramInbox:
         self.inbox = inbox
         self.clock = clock
         self.retry_delay = retry_delay
-        self.lanes: Lanes[Item] = Lanes(self._process, concurrency=concurrency)
+        self.lanes: Lanes[Item] = Lanes(self._process, concurrency=concurrency, batch=BURST)
         self._pruned_at: datetime | None = None
 
     async def resume(self) -> int:
@@ -171,40 +198,80 @@ class TelegramInbox:
             CHANNEL, self._pruned_at - KEEP_PROCESSED, failed_before=self._pruned_at - KEEP_FAILED
         )
 
-    async def _process(self, item: Item) -> None:
-        update_id, update, why = item
-        if update is None:
-            # Never its content: the payload may hold names and texts.
-            logger.warning("update %d cannot be read (%s); marked failed", update_id, why)
-            await self.inbox.finish(CHANNEL, update_id, at=self.clock(), failed=True, reason=why)
-            return
-        attempt = 0
-        # Decided once: a failed send is tried again, the work behind it (a workbook) is not.
-        decided = False
-        answer: tuple[int, list[Reply]] | None = None
-        while True:
+    async def _process(self, items: list[Item]) -> None:
+        """Answer a person's waiting updates, in order; their plain replies go as one message."""
+        answers: list[tuple[int, list[Reply]]] = []
+        done: list[int] = []
+        failed: dict[int, str | None] = {}  # update id: why (never content)
+        for update_id, update, why in items:
+            if update is None:
+                # Never its content: the payload may hold names and texts.
+                logger.warning("update %d cannot be read (%s); marked failed", update_id, why)
+                failed[update_id] = why
+                continue
             try:
-                if not decided:
-                    answer, decided = await replies_to(self.bot, self.engine, update), True
-                if answer is not None:
-                    await send_replies(self.bot, *answer)
-                break
+                # Decided once: a failed send is tried again, the work behind it is not.
+                answer = await self._decide(update_id, update)
+            except _Closing:
+                return  # stays pending: the next start tries again
             except Exception as exc:
                 # Never shown to the user; never the update itself (it may hold personal data).
+                logger.error("update %d failed for good (%s)", update_id, type(exc).__name__)
+                failed[update_id] = f"not answered: {type(exc).__name__}"
+                continue
+            done.append(update_id)
+            if answer is not None:
+                answers.append(answer)
+        sent = await self._send(merge_replies(answers), [i for i, _, _ in items])
+        if sent is None:
+            return  # closing: stays pending, the next start tries again
+        if sent is not True:
+            failed.update(dict.fromkeys(done, f"not sent: {sent}"))
+            done = []
+        for update_id in sorted([*done, *failed]):
+            reason = failed.get(update_id)
+            await self.inbox.finish(
+                CHANNEL, update_id, at=self.clock(), failed=update_id in failed, reason=reason
+            )
+
+    async def _decide(self, update_id: int, update: Update) -> tuple[int, list[Reply]] | None:
+        attempt = 0
+        while True:
+            try:
+                return await replies_to(self.bot, self.engine, update)
+            except Exception as exc:
+                attempt += 1
+                if not _transient(exc) or attempt >= ATTEMPTS:
+                    raise
                 logger.error("update %d failed: %s", update_id, type(exc).__name__)
-                error = exc
-            attempt += 1
-            if not _transient(error) or attempt >= ATTEMPTS:
-                logger.error("update %d failed for good (%s)", update_id, type(error).__name__)
-                reason = f"not answered: {type(error).__name__}"
-                await self.inbox.finish(
-                    CHANNEL, update_id, at=self.clock(), failed=True, reason=reason
-                )
-                return
             await wait_any(self.lanes.closing, at_most=self.retry_delay(attempt))
             if self.lanes.closing.is_set():
-                return  # stays pending: the next start tries again
-        await self.inbox.finish(CHANNEL, update_id, at=self.clock(), failed=False)
+                raise _Closing
+
+    async def _send(
+        self, answers: list[tuple[int, list[Reply]]], ids: list[int]
+    ) -> bool | str | None:
+        """Send, trying again after passing failures: True once sent, the error's type when it
+        failed for good, None when the bot is closing."""
+        attempt = 0
+        remaining = list(answers)
+        while remaining:
+            chat, replies = remaining[0]
+            try:
+                await send_replies(self.bot, chat, replies)
+                remaining.pop(0)
+                continue
+            except Exception as exc:
+                error = exc
+                logger.error("updates %s failed: %s", ids, type(exc).__name__)
+            attempt += 1
+            if not _transient(error) or attempt >= ATTEMPTS:
+                logger.error("updates %s failed for good (%s)", ids, type(error).__name__)
+                return type(error).__name__
+            await wait_any(self.lanes.closing, at_most=self.retry_delay(attempt))
+            if self.lanes.closing.is_set():
+                return None
+        return True
 
     async def poll(self, stop: asyncio.Event) -> None:
         """Long-poll Telegram until ``stop`` is set; each batch is recorded before the next poll
