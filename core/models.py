@@ -7,9 +7,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from core.evidence import Review
+
 __all__ = [
     "AddedReports",
     "AuditEvent",
+    "FailedUpdate",
     "InboxEntry",
     "Invite",
     "Pending",
@@ -63,6 +66,7 @@ class StoredReport:
     reporter_id: int
     status: ReportStatus
     source: str | None = None  # channel message key, for de-duplication
+    review: Review | None = None  # None: its indicator needs no approval
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,3 +132,15 @@ class InboxEntry:
 
     update_id: int
     payload: str  # the update as JSON, as the channel delivered it
+
+
+@dataclass(frozen=True, slots=True)
+class FailedUpdate:
+    """An update that could not be read or answered, kept for an admin to look at."""
+
+    channel: str
+    update_id: int
+    payload: str
+    received_at: datetime
+    failed_at: datetime | None
+    reason: str | None

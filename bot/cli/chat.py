@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bot.app import open_app
 from bot.cli.common import db_exists, db_name, missing_db, settings_of
-from bot.demo import is_demo_or_empty, seed_demo
+from bot.demo import is_demo_or_empty, seed_demo, seed_demo_reviews
 from bot.reference import missing_villages_hint
 from bot.settings import Settings
 
@@ -34,7 +34,7 @@ To connect it / Để kết nối:
 
 Meanwhile, here is the local console on a demo database ({db}).
 You are the cadre of thôn Sà Lủng. Try:  xong 2 nhà   ·   /huongdan
-Switch person with  :as 0912000002  (district leader, try /tiendo) or :as 0912000001 (admin).
+Switch person with  :as 0912000002  (district leader, try /tiendo, /duyet) or :as 0912000001.
 Quit with :q or Ctrl-D.
 """
 
@@ -48,14 +48,14 @@ async def _console(settings: Settings, phone: str, *, demo: bool = False) -> int
     async with open_app(settings) as app:
         if demo and new:
             await seed_demo(app.store, now=app.clock())
+            await seed_demo_reviews(app.store, now=app.clock())
         channel = ConsoleChannel(
             app.engine, read_line=sys.stdin.readline, output=sys.stdout, out_dir=Path("exports")
         )
         if not await channel.become(phone):
             return 2
         if hint := missing_villages_hint(app.engine.units):
-            logger.warning("%s", hint)
-            print(hint)
+            print(hint)  # the console is the admin's terminal: said once, not also logged
         await channel.run()
         return 0
 
