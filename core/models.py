@@ -12,6 +12,7 @@ from core.evidence import Review
 __all__ = [
     "AddedReports",
     "AuditEvent",
+    "FailedUpdate",
     "InboxEntry",
     "Invite",
     "Pending",
@@ -131,3 +132,15 @@ class InboxEntry:
 
     update_id: int
     payload: str  # the update as JSON, as the channel delivered it
+
+
+@dataclass(frozen=True, slots=True)
+class FailedUpdate:
+    """An update that could not be read or answered, kept for an admin to look at."""
+
+    channel: str
+    update_id: int
+    payload: str
+    received_at: datetime
+    failed_at: datetime | None
+    reason: str | None

@@ -10,10 +10,10 @@ from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from core.evidence_ports import EvidenceStore, ReviewStore
+from core.inbox_port import Inbox
 from core.models import (
     AddedReports,
     AuditEvent,
-    InboxEntry,
     Invite,
     Pending,
     Person,
@@ -320,40 +320,6 @@ class Store(Protocol):
     @property
     def reviews(self) -> ReviewStore: ...
     async def close(self) -> None: ...
-
-
-class Inbox(Protocol):
-    """Updates recorded before they are acknowledged to the messenger, until processed."""
-
-    async def record(
-        self,
-        channel: str,
-        entries: Sequence[InboxEntry],
-        *,
-        at: datetime,
-        offset: int | None = None,
-    ) -> set[int]:
-        """Record updates (and the channel's next offset) in one commit; returns the new ids."""
-        ...
-
-    async def pending(self, channel: str) -> list[InboxEntry]:
-        """Updates recorded but not yet processed, oldest first."""
-        ...
-
-    async def finish(self, channel: str, update_id: int, *, at: datetime, failed: bool) -> None: ...
-    async def offset(self, channel: str) -> int | None:
-        """The next update id to ask the channel for; None before the first update."""
-        ...
-
-    async def keep(self, channel: str, key: str, value: str | None) -> None:
-        """Keep a small, durable piece of a channel's state (None: forget it); ``kept`` reads
-        it. E.g. the numbered options a Zalo chat was last offered."""
-
-    async def kept(self, channel: str, key: str) -> str | None: ...
-
-    async def prune(self, channel: str, before: datetime) -> int:
-        """Forget processed updates received before ``before``; returns how many."""
-        ...
 
 
 class AuditLog(Protocol):
