@@ -259,3 +259,14 @@ async def test_an_unreadable_recorded_update_is_kept_with_its_reason(
     await zalo.settle()
     (failed,) = await store.inbox.failed("zalo")
     assert (failed.update_id, failed.reason) == (77, "unreadable")
+
+
+async def test_an_answer_zalo_refuses_is_kept_as_failed_with_its_reason(
+    zalo: ZaloHarness, engine: Engine
+) -> None:
+    await zalo.register(CADRE, CADRE_SA_LUNG)
+    zalo.api.fail(400)
+    assert await zalo.say(CADRE, "xong 1 nhà") == []
+    (failed,) = await engine.store.inbox.failed("zalo")  # type: ignore[attr-defined]
+    assert failed.reason == "Zalo 400"
+    assert "xong" not in failed.reason

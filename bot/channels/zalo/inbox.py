@@ -137,7 +137,7 @@ class ZaloInbox:
 
     async def _process(self, item: Item) -> None:
         key, bot_id, raw = item
-        reason: str | None = "unreadable" if raw is None else "bot not configured"
+        reason: str | None = "unreadable" if raw is None else "no such bot here"
         attempt, started = 0, self.clock()
         while raw is not None and bot_id in self.sender.apis:
             try:
@@ -152,7 +152,7 @@ class ZaloInbox:
             transient = isinstance(error, ZaloError) and error.retryable and not error.quota
             if not transient or self.clock() - started >= RETRY_FOR:
                 logger.error("Zalo update %d failed for good (%s)", key, _reason(error))
-                reason = f"not answered: {_reason(error)}"
+                reason = _reason(error)
                 break
             await wait_any(self.lanes.closing, at_most=self.retry_delay(attempt))
             if self.lanes.closing.is_set():
