@@ -55,7 +55,10 @@ CONCURRENCY = 32  # people whose updates are processed at once
 # A person's updates waiting together are answered together: one message for the plain
 # replies of up to this many (Telegram's ~30 messages/s is the bottleneck of a burst).
 BURST = 10
-ATTEMPTS = 5  # tries for an update whose replies could not be sent for a passing reason
+# An update whose replies could not be sent for a passing reason (Telegram down, the network)
+# is tried again with a capped backoff for this long: outages last minutes, and a cadre who
+# never got a confirmation tends to send the report again.
+RETRY_FOR = timedelta(hours=6)
 KEEP_PROCESSED = timedelta(days=7)  # then processed updates (message texts) are deleted
 KEEP_FAILED = timedelta(days=30)  # failed ones stay longer, for an admin to look at
 READ_TIMEOUT = 30  # seconds to wait for Telegram's answer beyond a long poll's own wait
@@ -145,7 +148,7 @@ class TelegramInbox:
         *,
         clock: Callable[[], datetime],
         concurrency: int = CONCURRENCY,
-        retry_delay: Callable[[int], float] = lambda attempt: min(2.0**attempt, 30.0),
+        retry_delay: Callable[[int], float] = lambda attempt: min(2.0**attempt, 60.0),
     ) -> None:
         self.bot = bot
         self.engine = engine
@@ -235,13 +238,13 @@ class TelegramInbox:
             )
 
     async def _decide(self, update_id: int, update: Update) -> tuple[int, list[Reply]] | None:
-        attempt = 0
+        attempt, started = 0, self.clock()
         while True:
             try:
                 return await replies_to(self.bot, self.engine, update)
             except Exception as exc:
                 attempt += 1
-                if not _transient(exc) or attempt >= ATTEMPTS:
+                if not _transient(exc) or self.clock() - started >= RETRY_FOR:
                     raise
                 logger.error("update %d failed: %s", update_id, type(exc).__name__)
             await wait_any(self.lanes.closing, at_most=self.retry_delay(attempt))
@@ -253,7 +256,7 @@ class TelegramInbox:
     ) -> bool | str | None:
         """Send, trying again after passing failures: True once sent, the error's type when it
         failed for good, None when the bot is closing."""
-        attempt = 0
+        attempt, started = 0, self.clock()
         remaining = list(answers)
         while remaining:
             chat, replies = remaining[0]
@@ -265,7 +268,7 @@ class TelegramInbox:
                 error = exc
                 logger.error("updates %s failed: %s", ids, type(exc).__name__)
             attempt += 1
-            if not _transient(error) or attempt >= ATTEMPTS:
+            if not _transient(error) or self.clock() - started >= RETRY_FOR:
                 logger.error("updates %s failed for good (%s)", ids, type(error).__name__)
                 return type(error).__name__
             await wait_any(self.lanes.closing, at_most=self.retry_delay(attempt))
@@ -304,8 +307,32 @@ class TelegramInbox:
                 continue
             delay = 1.0
             if updates:
-                offset = max(u["update_id"] for u in updates) + 1
+                following = max(u["update_id"] for u in updates) + 1
+                if not await self._record(updates, following, stop):
+                    break  # not recorded, so not acknowledged: Telegram sends them again
+                offset = following
+
+    async def _record(self, updates: list[Payload], offset: int, stop: asyncio.Event) -> bool:
+        """Record a batch, waiting out a locked or full database (a backup, a full disk) for
+        as long as it takes; False when stopped first. The offset moves on only after this."""
+        attempt = 0
+        while True:
+            try:
                 await self.accept(updates, offset=offset)
+                return True
+            except Exception as error:  # the database, never the updates: they are not lost
+                attempt += 1
+                delay = self.retry_delay(attempt)
+                logger.error(
+                    "recording %d updates failed (%s: %s); trying again in %.0f s",
+                    len(updates),
+                    type(error).__name__,
+                    error,
+                    delay,
+                )
+            await wait_any(stop, at_most=delay)
+            if stop.is_set():
+                return False
 
     async def close(self, grace: float) -> None:
         """Stop taking updates; let those being processed finish (within ``grace`` seconds)."""
