@@ -19,7 +19,7 @@ from typing import Any
 from storage.database import SCHEMA_VERSION, _migrations, _split_statements
 from storage.sql import Row, SchemaTooNew
 
-__all__ = ["PostgresConnection", "PostgresDatabase", "migrate", "pg_sql"]
+__all__ = ["PostgresConnection", "PostgresDatabase", "migrate", "migrate_connection", "pg_sql"]
 
 _EXTRAS = resources.files("storage.postgres") / "migrations"
 
@@ -146,18 +146,21 @@ async def migrate(pool: Any) -> None:
     """Bring the schema up to date, all in one transaction; several processes starting at
     once wait for each other here and only the first migrates."""
     async with pool.acquire() as connection, connection.transaction():
-        await connection.execute(_LOCK, "migrate")
-        current = await schema_version(connection)
-        if current > SCHEMA_VERSION:
-            raise SchemaTooNew(current, SCHEMA_VERSION)
-        if current == SCHEMA_VERSION:
-            return
-        await connection.execute(
-            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"
-        )
-        for version, sql in _migrations():
-            if version > current:
-                for statement in _statements(version, sql):
-                    await connection.execute(statement)
-        await connection.execute("DELETE FROM schema_version")
-        await connection.execute("INSERT INTO schema_version (version) VALUES ($1)", SCHEMA_VERSION)
+        await migrate_connection(connection)
+
+
+async def migrate_connection(connection: Any) -> None:
+    """``migrate`` inside the caller's transaction."""
+    await connection.execute(_LOCK, "migrate")
+    current = await schema_version(connection)
+    if current > SCHEMA_VERSION:
+        raise SchemaTooNew(current, SCHEMA_VERSION)
+    if current == SCHEMA_VERSION:
+        return
+    await connection.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+    for version, sql in _migrations():
+        if version > current:
+            for statement in _statements(version, sql):
+                await connection.execute(statement)
+    await connection.execute("DELETE FROM schema_version")
+    await connection.execute("INSERT INTO schema_version (version) VALUES ($1)", SCHEMA_VERSION)
