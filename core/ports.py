@@ -13,7 +13,6 @@ from core.evidence import AttachResult, Location, PreparedPhoto, StoredPhoto
 from core.models import (
     AddedReports,
     AuditEvent,
-    InboxEntry,
     Invite,
     Pending,
     Person,
@@ -23,6 +22,7 @@ from core.models import (
 )
 from core.outbox import Address, OutboxItem, OutboxMessage
 from core.parsing import ReportItem
+from core.processes import Inbox, Leases
 from core.tasks import NewTask, Task, TaskProgress
 from core.units import UnitDirectory
 
@@ -32,6 +32,7 @@ __all__ = [
     "EvidenceStore",
     "HouseholdTaken",
     "Inbox",
+    "Leases",
     "OutboxStore",
     "PendingStore",
     "PeopleStore",
@@ -324,6 +325,17 @@ class OutboxStore(Protocol):
         ``channels``, only those addressed to one of them or not addressed yet."""
         ...
 
+    async def claim(
+        self, now: datetime, limit: int, channels: Collection[str], *, lease: timedelta
+    ) -> list[OutboxItem]:
+        """Like ``due``, and held for this process for ``lease`` (others skip them) until
+        marked or released: several processes drain one outbox without sending twice."""
+        ...
+
+    async def release(self, item_ids: Collection[int], *, at: datetime) -> None:
+        """Claimed items not handled after all: due again at ``at``."""
+        ...
+
     async def address(self, targets: Mapping[int, Address]) -> None:
         """Set the address of pending items (by id) that had none, in one transaction."""
         ...
@@ -361,34 +373,6 @@ class Store(Protocol):
     @property
     def evidence(self) -> EvidenceStore: ...
     async def close(self) -> None: ...
-
-
-class Inbox(Protocol):
-    """Updates recorded before they are acknowledged to the messenger, until processed."""
-
-    async def record(
-        self,
-        channel: str,
-        entries: Sequence[InboxEntry],
-        *,
-        at: datetime,
-        offset: int | None = None,
-    ) -> set[int]:
-        """Record updates (and the channel's next offset) in one commit; returns the new ids."""
-        ...
-
-    async def pending(self, channel: str) -> list[InboxEntry]:
-        """Updates recorded but not yet processed, oldest first."""
-        ...
-
-    async def finish(self, channel: str, update_id: int, *, at: datetime, failed: bool) -> None: ...
-    async def offset(self, channel: str) -> int | None:
-        """The next update id to ask the channel for; None before the first update."""
-        ...
-
-    async def prune(self, channel: str, before: datetime) -> int:
-        """Forget processed updates received before ``before``; returns how many."""
-        ...
 
 
 class AuditLog(Protocol):

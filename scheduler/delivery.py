@@ -41,6 +41,9 @@ class DrainPolicy:
     first_retry: timedelta = timedelta(minutes=1)
     max_retry: timedelta = timedelta(hours=1)
     batch: int = 200
+    # A batch is held by its process this long (several processes drain one outbox; one that
+    # dies lets its batch go after this).
+    claim_lease: timedelta = timedelta(minutes=5)
 
 
 @dataclass
@@ -151,10 +154,7 @@ async def drain(
         report.quiet = not report.stopped and in_quiet_hours(clock(), tz, policy)
         return report.stopped or report.quiet
 
-    while not must_pause():
-        items = await outbox.due(clock(), policy.batch, channels=senders.keys())
-        if not items:
-            break
+    async def _send_batch(items: list[OutboxItem], unhandled: set[int]) -> None:
         # Rows just addressed to a channel this process does not serve wait for one that does
         # (the next query leaves them out).
         items = [
@@ -167,6 +167,7 @@ async def drain(
             if must_pause():
                 break
             result = await _outcome(senders, item)
+            unhandled.discard(item.id)  # marked below, whatever the outcome
             now = clock()
             attempts = item.attempts + 1
             if result.status == DeliveryStatus.OK:
@@ -198,6 +199,17 @@ async def drain(
                     error=result.error or "retry",
                 )
                 report.retried += 1
+
+    while not must_pause():
+        items = await outbox.claim(clock(), policy.batch, sorted(senders), lease=policy.claim_lease)
+        if not items:
+            break
+        unhandled = {item.id for item in items}
+        try:
+            await _send_batch(items, unhandled)
+        finally:
+            # Claimed but not handled (quiet hours, stopping): due again at once.
+            await outbox.release(unhandled, at=clock())
         if report.quiet or report.stopped:
             break
     if report.sent or report.retried or report.failed or report.blocked:

@@ -13,6 +13,7 @@ from telegram.ext import AIORateLimiter, ExtBot
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.channels.lanes import wait_any
+from bot.channels.shared import Sharing
 from bot.channels.telegram.inbox import TelegramInbox
 from bot.channels.telegram.sender import TelegramSender
 from bot.channels.telegram.updates import CHANNEL
@@ -50,6 +51,7 @@ class TelegramChannel:
         webhook: Webhook | None = None,
         request: BaseRequest | None = None,
         rate_limit: bool = True,
+        sharing: Sharing | None = None,
     ) -> None:
         # Many chats are answered at once; getUpdates has a connection of its own.
         self._requests = (
@@ -65,7 +67,7 @@ class TelegramChannel:
             rate_limiter=AIORateLimiter(max_retries=3) if rate_limit else None,  # type: ignore[arg-type]
         )
         self.sender = TelegramSender(self.bot)
-        self.inbox = TelegramInbox(self.bot, engine, inbox, clock=clock)
+        self.inbox = TelegramInbox(self.bot, engine, inbox, clock=clock, sharing=sharing)
         self.webhook = webhook
 
     async def start(self) -> None:

@@ -13,6 +13,7 @@ message that asked for them, and the other changes set a value rather than add o
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 from collections.abc import Callable, Sequence
@@ -32,6 +33,7 @@ from telegram.error import (
 )
 
 from bot.channels.lanes import Lanes, wait_any
+from bot.channels.shared import Claimer, Sharing, while_holding
 from bot.channels.telegram.photos import with_media
 from bot.channels.telegram.sender import send_replies
 from bot.channels.telegram.updates import CHANNEL, inbound_from_update, lane_key
@@ -94,6 +96,7 @@ class TelegramInbox:
         clock: Callable[[], datetime],
         concurrency: int = CONCURRENCY,
         retry_delay: Callable[[int], float] = lambda attempt: min(2.0**attempt, 30.0),
+        sharing: Sharing | None = None,
     ) -> None:
         self.bot = bot
         self.engine = engine
@@ -102,19 +105,41 @@ class TelegramInbox:
         self.retry_delay = retry_delay
         self.lanes: Lanes[Item] = Lanes(self._process, concurrency=concurrency)
         self._pruned_at: datetime | None = None
+        self.sharing = sharing
+        # With other processes on the database, updates are claimed from the inbox, not
+        # queued straight from what this process received.
+        self._claimer = (
+            Claimer(
+                inbox,
+                CHANNEL,
+                sharing,
+                clock=clock,
+                queue=self._put,
+                room=lambda: 2 * concurrency - self.lanes.backlog,
+            )
+            if sharing is not None
+            else None
+        )
+
+    def _put(self, entry: InboxEntry) -> None:
+        try:
+            update: Update | None = Update.de_json(json.loads(entry.payload), self.bot)
+        except Exception:  # one unreadable row must not keep the bot from starting
+            logger.error("recorded update %d cannot be read; marked failed", entry.update_id)
+            update = None
+        key = lane_key(update) if update is not None else ("update", entry.update_id)
+        self.lanes.put(key, (entry.update_id, update))
 
     async def resume(self) -> int:
-        """Queue what was recorded but not processed before the last stop; returns how many."""
+        """Queue what was recorded but not processed before the last stop; returns how many.
+        (Sharing the database: start claiming instead; returns 0.)"""
         await self._prune()
+        if self._claimer is not None:
+            self._claimer.start()
+            return 0
         entries = await self.inbox.pending(CHANNEL)
         for entry in entries:
-            try:
-                update: Update | None = Update.de_json(json.loads(entry.payload), self.bot)
-            except Exception:  # one unreadable row must not keep the bot from starting
-                logger.error("recorded update %d cannot be read; marked failed", entry.update_id)
-                update = None
-            key = lane_key(update) if update is not None else ("update", entry.update_id)
-            self.lanes.put(key, (entry.update_id, update))
+            self._put(entry)
         if entries:
             logger.info("resuming %d recorded updates", len(entries))
         return len(entries)
@@ -125,11 +150,17 @@ class TelegramInbox:
         Returns only after the commit: the caller may then acknowledge them to Telegram.
         """
         # ASCII JSON: even a lone surrogate in a text is stored, not a poison pill.
-        entries = [InboxEntry(u.update_id, json.dumps(u.to_dict())) for u in updates]
+        entries = [
+            InboxEntry(u.update_id, json.dumps(u.to_dict()), _lane(lane_key(u))) for u in updates
+        ]
         new = await self.inbox.record(CHANNEL, entries, at=self.clock(), offset=offset)
-        for update in updates:
-            if update.update_id in new:  # a redelivery is already queued or done
-                self.lanes.put(lane_key(update), (update.update_id, update))
+        if self._claimer is not None:
+            if new:
+                self._claimer.wake.set()
+        else:
+            for update in updates:
+                if update.update_id in new:  # a redelivery is already queued or done
+                    self.lanes.put(lane_key(update), (update.update_id, update))
         if self._pruned_at is None or self.clock() - self._pruned_at >= PRUNE_EVERY:
             await self._prune()
 
@@ -158,10 +189,26 @@ class TelegramInbox:
             if self.lanes.closing.is_set():
                 return  # stays pending: the next start tries again
         await self.inbox.finish(CHANNEL, update_id, at=self.clock(), failed=failed)
+        if self._claimer is not None:
+            self._claimer.done(update_id)
 
     async def poll(self, stop: asyncio.Event) -> None:
         """Long-poll Telegram until ``stop`` is set; each batch is recorded before the next poll
-        acknowledges it."""
+        acknowledges it. With other processes on the database, only the one that holds the
+        token's role polls; the others process (and take over if it goes)."""
+        if self.sharing is None:
+            await self._poll(stop)
+            return
+        digest = hashlib.sha256(self.bot.token.encode()).hexdigest()[:16]
+        await while_holding(
+            self.sharing.leases,
+            f"poller:{CHANNEL}:{digest}",
+            stop,
+            lambda: self._poll(stop),
+            retry=self.sharing.role_retry,
+        )
+
+    async def _poll(self, stop: asyncio.Event) -> None:
         bot = self.bot
         await bot.delete_webhook()  # Telegram refuses getUpdates while a webhook is set
         offset = await self.inbox.offset(CHANNEL)
@@ -203,6 +250,13 @@ class TelegramInbox:
     async def close(self, grace: float) -> None:
         """Stop taking updates; let those being processed finish (within ``grace`` seconds)."""
         await self.lanes.close(grace)
+        if self._claimer is not None:
+            await self._claimer.close()
+
+
+def _lane(key: object) -> str:
+    """A lane key as stored: ('user', 42) → 'user:42'."""
+    return ":".join(map(str, key)) if isinstance(key, tuple) else str(key)
 
 
 def _done_event(task: asyncio.Future[Any]) -> asyncio.Event:
