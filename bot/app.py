@@ -74,6 +74,8 @@ async def open_app_store(
     else:
         store = await open_store(where)
     at = now or utc_now()
+    if not len(await store.indicators.load()):
+        await store.indicators.set_many(DEFAULT_INDICATORS.items, actor_id=None, at=at)
     if not len(await store.units.load()):
         units = shipped_units()
         await store.units.replace(units, actor_id=None, at=at)
@@ -92,7 +94,8 @@ async def build_engine(
     return Engine(
         store=store,
         units=await store.units.load(),
-        indicators=DEFAULT_INDICATORS,
+        # A database opened without open_app_store (a bare store) may hold none: the shipped.
+        indicators=await store.indicators.load() or DEFAULT_INDICATORS,
         translators=translators or load_translators(),
         default_locale=settings.default_locale,
         tz=settings.tz,
@@ -100,6 +103,8 @@ async def build_engine(
         router=build_router(),
         renderers=RENDERERS,
         programme=programme_goals(),
+        file_limits={"telegram": int(settings.telegram_max_file_mb * 1_048_576)},
+        periods=await store.periods.load(),
         rate_limiter=(
             RateLimiter(settings.rate_limit_per_minute) if settings.rate_limit_per_minute else None
         ),

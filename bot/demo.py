@@ -19,8 +19,9 @@ DEMO_ROSTER = (
     ("Cán bộ thôn Sà Lủng", "0912000003", Role.CADRE, "thôn Sà Lủng"),
     ("Cán bộ thôn Xà Phìn", "0912000004", Role.CADRE, "thôn Xà Phìn"),
 )
-# One open task, so that /nhiemvu and the weekly reminder have something to show.
-DEMO_TASK = ("thôn Sà Lủng", "housing", 5, date(2026, 12, 31))
+# One open task, so that /nhiemvu and the weekly reminder have something to show: due at the
+# end of the year the demo is seeded in (within the current programme period).
+DEMO_TASK = ("thôn Sà Lủng", "housing", 5)
 DEMO_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
@@ -38,9 +39,10 @@ async def seed_demo(store: Store, *, now: datetime) -> None:
         (found,) = find_units(units, unit)
         entries.append((name, normalize_phone(phone), role, found.code))
     await store.people.upsert_roster(entries, actor_id=None, at=now)
-    village, indicator, count, due = DEMO_TASK
+    village, indicator, count = DEMO_TASK
     (found,) = find_units(units, village)
-    start = min(now.astimezone(DEMO_TZ).date(), due)
+    start = now.astimezone(DEMO_TZ).date()
+    due = date(start.year, 12, 31)
     await store.tasks.add(
         [NewTask(found.code, indicator, count, start, due)], actor_id=None, at=now
     )

@@ -1,4 +1,5 @@
-"""CSV imports an admin runs from the command line: units, roster, tasks, targets.
+"""Imports an admin runs from the command line: units, roster, tasks, targets, periods and
+indicators.
 
 Each reads the whole file first and raises ``ImportProblem`` naming every bad line, so a
 file is imported whole or not at all; on success it returns a one-line summary.
@@ -12,7 +13,8 @@ from bot.app import utc_now
 from bot.roster import parse_roster_csv
 from bot.settings import Settings
 from bot.task_import import parse_tasks_csv
-from core.indicators import DEFAULT_INDICATORS
+from core.indicators import parse_indicators_csv
+from core.periods import parse_periods_csv
 from core.ports import UnitsInUse
 from core.tables import TableError
 from core.targets import parse_targets_csv
@@ -22,6 +24,8 @@ from storage import SqliteStore
 __all__ = [
     "CsvImport",
     "ImportProblem",
+    "import_indicators",
+    "import_periods",
     "import_roster",
     "import_targets",
     "import_tasks",
@@ -52,12 +56,28 @@ async def import_tasks(
 ) -> str:
     now = utc_now()
     today = now.astimezone(settings.tz).date()
-    tasks = parse_tasks_csv(text, units, DEFAULT_INDICATORS, today)
+    indicators, periods = await store.indicators.load(), await store.periods.load()
+    tasks = parse_tasks_csv(text, units, indicators, today, periods)
     await store.tasks.add(tasks, actor_id=None, at=now)
     return f"Tasks: {len(tasks)} imported"
 
 
+async def import_periods(store: SqliteStore, _: UnitDirectory, text: str, __: Settings) -> str:
+    periods = parse_periods_csv(text, await store.periods.load())
+    await store.periods.set_many(periods, actor_id=None, at=utc_now())
+    return f"Periods: {len(periods)} set (a running bot sees them after a restart)"
+
+
+async def import_indicators(store: SqliteStore, _: UnitDirectory, text: str, __: Settings) -> str:
+    indicators = parse_indicators_csv(text, await store.indicators.load())
+    await store.indicators.set_many(indicators, actor_id=None, at=utc_now())
+    return (
+        f"Indicators: {len(indicators)} added or changed (a running bot knows them after a restart)"
+    )
+
+
 async def import_targets(store: SqliteStore, units: UnitDirectory, text: str, _: Settings) -> str:
-    targets = parse_targets_csv(text, units, DEFAULT_INDICATORS)
+    indicators = await store.indicators.load()
+    targets = parse_targets_csv(text, units, indicators, await store.periods.load())
     await store.targets.set_many(targets, actor_id=None, at=utc_now())
     return f"Targets: {len(targets)} set"

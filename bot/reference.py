@@ -10,9 +10,15 @@ from pathlib import Path
 
 from core.models import Target
 from core.programme import ProgrammeGoal, parse_programme_csv
-from core.units import UnitDirectory, find_units, parse_units_csv
+from core.units import COMMUNE, UnitDirectory, find_units, parse_units_csv
 
-__all__ = ["default_targets", "load_units_csv", "programme_goals", "shipped_units"]
+__all__ = [
+    "default_targets",
+    "load_units_csv",
+    "missing_villages_hint",
+    "programme_goals",
+    "shipped_units",
+]
 
 _DATA = resources.files("bot") / "data"
 
@@ -49,3 +55,20 @@ def default_targets(units: UnitDirectory) -> list[Target]:
 def programme_goals() -> tuple[ProgrammeGoal, ...]:
     """The programme's goals that cadres do not report (bot/data/programme.csv)."""
     return parse_programme_csv((_DATA / "programme.csv").read_text(encoding="utf-8"))
+
+
+def missing_villages_hint(units: UnitDirectory) -> str | None:
+    """What an admin is told at start while communes have no villages listed (cadres there
+    cannot report yet); None once every commune has some."""
+    communes = units.of_level(COMMUNE)
+    empty = [c.name for c in communes if not units.villages_in(c.code)]
+    if not empty:
+        return None
+    names = ", ".join(empty)
+    return (
+        f"Chưa có danh sách thôn của {len(empty)}/{len(communes)} xã: {names}."
+        " Cán bộ ở đó chưa báo cáo được. Nạp danh sách đầy đủ (tệp .xlsx hoặc .csv):"
+        " python -m bot import-units DANH_SACH.xlsx — xem README, mục «Nạp danh sách thôn».\n"
+        f"{len(empty)} of {len(communes)} communes have no villages yet: {names}."
+        " Import the full list: python -m bot import-units FILE.xlsx (or .csv); see the README."
+    )

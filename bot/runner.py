@@ -11,6 +11,7 @@ from telegram.error import InvalidToken
 
 from bot.app import build_channels, open_app, reminder_jobs
 from bot.channels import Channel
+from bot.reference import missing_villages_hint
 from bot.settings import Settings
 from storage import StoreError
 
@@ -49,6 +50,8 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
     async with open_app(settings) as app:
+        if hint := missing_villages_hint(app.engine.units):
+            logger.warning("%s", hint)
         channels = build_channels(app)
         started: list[Channel] = []
         jobs = reminder_jobs(app, channels)

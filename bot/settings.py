@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     reminder_rate: float = Field(default=25.0, gt=0, le=30)
     # Messages a person may send per minute before the bot stops answering them; 0: no limit.
     rate_limit_per_minute: int = Field(default=20, ge=0)
+    # The largest file the bot sends on Telegram, in MB: 50 for the cloud Bot API; a local
+    # Bot API server (TELEGRAM_API_BASE_URL) takes up to 2000.
+    telegram_max_file_mb: float = Field(default=50.0, gt=0, le=2000)
     # Megabytes all stored photos may take (the admins are told when it is reached); 0: no cap.
     photo_storage_mb: int = Field(default=2048, ge=0)
     # Webhook mode (python -m bot run --webhook).

@@ -1,4 +1,6 @@
-"""Reading tasks from CSV (village, indicator, count, due[, start]) into validated new tasks."""
+"""Reading tasks from CSV (village, indicator, count, due[, start][, period]) into validated new
+tasks. A task belongs to the programme period that holds its due date; a ``period`` column, when
+given, must name that period."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ from datetime import date
 
 from core.dates import DueDateError, parse_day, parse_due
 from core.indicators import IndicatorSet, find_indicator
+from core.periods import DEFAULT_PERIODS, PeriodSet
 from core.tables import TableError, read_table
 from core.tasks import MAX_TASK_COUNT, NewTask
 from core.units import VILLAGE, UnitDirectory, find_units
@@ -16,7 +19,11 @@ REQUIRED = ("village", "indicator", "count", "due")
 
 
 def _read_line(
-    row: dict[str, str], units: UnitDirectory, indicators: IndicatorSet, today: date
+    row: dict[str, str],
+    units: UnitDirectory,
+    indicators: IndicatorSet,
+    today: date,
+    periods: PeriodSet,
 ) -> NewTask | str:
     found = [u for u in find_units(units, row["village"]) if u.level == VILLAGE]
     if len(found) != 1:
@@ -33,6 +40,12 @@ def _read_line(
         if error.reason == "past":
             return f"due date {row['due']!r} has passed"
         return f"due date {row['due']!r} is not a date (d/m, d/m/yyyy or yyyy-mm-dd)"
+    if row.get("period"):
+        period = periods.find(row["period"])
+        if period is None:
+            return f"period {row['period']!r} is unknown"
+        if not period.holds(due):
+            return f"due date {due.isoformat()} is outside period {period.code}"
     start = today
     if row.get("start"):
         parsed = parse_day(row["start"])
@@ -51,7 +64,11 @@ def _read_line(
 
 
 def parse_tasks_csv(
-    text: str, units: UnitDirectory, indicators: IndicatorSet, today: date
+    text: str,
+    units: UnitDirectory,
+    indicators: IndicatorSet,
+    today: date,
+    periods: PeriodSet = DEFAULT_PERIODS,
 ) -> list[NewTask]:
     """Every line as a task; raise TableError naming each bad line (header is line 1)."""
     reader = read_table(text)
@@ -67,7 +84,7 @@ def parse_tasks_csv(
             problems.append(f"line {line}: more values than columns")
             continue
         row = {k.strip().lower(): (v or "").strip() for k, v in raw.items()}
-        result = _read_line(row, units, indicators, today)
+        result = _read_line(row, units, indicators, today, periods)
         if isinstance(result, str):
             problems.append(f"line {line}: {result}")
             continue

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
-from typing import Final
+from typing import Final, NamedTuple
 
 __all__ = [
     "DueDateError",
@@ -33,9 +32,10 @@ _WRITTEN: Final = re.compile(r"(\d+)([/.-])(\d+)(?:([/.-])(\d+))?")
 _YEARS_AHEAD: Final = 9
 
 
-@dataclass(frozen=True, slots=True)
-class WrittenDate:
-    """The numbers of a date as written; not yet checked to be a real day."""
+class WrittenDate(NamedTuple):
+    """The numbers of a date as written; not yet checked to be a real day.
+
+    A named tuple, not a dataclass: the report parser makes one for every date it reads."""
 
     day: int
     month: int

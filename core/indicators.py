@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+from core.tables import TableError, read_table
 from core.text import fold
 
-__all__ = ["DEFAULT_INDICATORS", "Indicator", "IndicatorSet", "find_indicator"]
+__all__ = [
+    "DEFAULT_INDICATORS",
+    "Indicator",
+    "IndicatorSet",
+    "find_indicator",
+    "parse_indicators_csv",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +31,11 @@ class Indicator:
     unit_en_plural: str
     # A count of a named household (housing, graduation) can be reported only once.
     per_household: bool = False
+    # The keyword itself says the work is done ("thoát nghèo", "học nghề"): words of work
+    # not finished that come after it do not make the item unfinished.
+    keyword_is_done: bool = False
+    # Work under way counts ("đang học nghề" is an enrolment, "đang xây" is not a house).
+    under_way_counts: bool = False
 
     def name(self, locale: str) -> str:
         return self.name_en if locale == "en" else self.name_vi
@@ -89,6 +102,7 @@ DEFAULT_INDICATORS = IndicatorSet.of(
             unit_en="household",
             unit_en_plural="households",
             per_household=True,
+            keyword_is_done=True,
         ),
         Indicator(
             code="training",
@@ -105,6 +119,82 @@ DEFAULT_INDICATORS = IndicatorSet.of(
             unit_vi="người",
             unit_en="person",
             unit_en_plural="people",
+            keyword_is_done=True,
+            under_way_counts=True,
         ),
     ]
 )
+
+
+_CODE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+_YES = {"yes", "y", "co", "1", "true", "x"}
+_NO = {"", "no", "n", "khong", "0", "false"}
+INDICATOR_COLUMNS = ("code", "name_vi", "name_en", "unit_vi", "unit_en", "keywords", "household")
+
+
+def parse_indicators_csv(text: str, known: IndicatorSet) -> list[Indicator]:
+    """Indicators from a table (code, name_vi, name_en, unit_vi, unit_en, keywords, household),
+    or TableError naming every bad line.
+
+    Keywords are separated by '|' and compared folded (case and diacritics ignored); one that
+    another indicator already has is refused, naming that indicator. A line with a known code
+    replaces that indicator. unit_en may give the plural after a '|': 'card|cards'.
+    """
+    reader = read_table(text)
+    columns = {(c or "").strip().lower() for c in reader.fieldnames or []}
+    missing = [c for c in INDICATOR_COLUMNS if c not in columns]
+    if missing:
+        raise TableError([f"missing columns: {', '.join(missing)}"])
+    rows = [
+        (line, {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k})
+        for line, raw in enumerate(reader, start=2)
+    ]
+    replaced = {row["code"] for _, row in rows}
+    # Who owns each folded keyword: the indicators kept, then the file's lines in order.
+    owners = {fold(k): i for i in known if i.code not in replaced for k in i.keywords}
+    indicators: list[Indicator] = []
+    problems: list[str] = []
+    codes: set[str] = set()
+    for line, row in rows:
+        keywords = tuple(dict.fromkeys(k.strip() for k in row["keywords"].split("|") if k.strip()))
+        household = fold(row["household"])
+        blank = [c for c in INDICATOR_COLUMNS[:6] if not row.get(c)]
+        if blank:
+            problems.append(f"line {line}: {', '.join(blank)} must not be empty")
+            continue
+        if not _CODE.match(row["code"]):
+            problems.append(
+                f"line {line}: code {row['code']!r} must be lower-case letters, digits or _"
+            )
+            continue
+        if row["code"] in codes:
+            problems.append(f"line {line}: code {row['code']!r} appears twice")
+            continue
+        if household not in _YES | _NO:
+            problems.append(f"line {line}: household {row['household']!r} is not yes or no")
+            continue
+        singular, _, plural = row["unit_en"].partition("|")
+        indicator = Indicator(
+            code=row["code"],
+            name_vi=row["name_vi"],
+            name_en=row["name_en"],
+            keywords=keywords,
+            unit_vi=row["unit_vi"],
+            unit_en=singular.strip(),
+            unit_en_plural=plural.strip() or singular.strip() + "s",
+            per_household=household in _YES,
+        )
+        codes.add(indicator.code)
+        clashes = [(k, owners[fold(k)]) for k in keywords if fold(k) in owners]
+        for keyword in keywords:
+            owners.setdefault(fold(keyword), indicator)
+        if clashes:
+            problems.extend(
+                f"line {line}: keyword {k!r} is already a keyword of {o.code} ({o.name_vi})"
+                for k, o in clashes
+            )
+            continue
+        indicators.append(indicator)
+    if problems:
+        raise TableError(problems)
+    return indicators

@@ -81,6 +81,9 @@ class Target:
     value: int
     deadline: date
     baseline: int = 0
+    # The programme period (core.periods) it belongs to; None when set: the one holding the
+    # deadline. Targets read back from the store always name their period.
+    period: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,16 @@ Each line of a message is cut into tokens with matching keys (``core.wording``),
 then read left to right into atoms: indicator and set phrases (``report_phrases``),
 counts, households, villages (``village_names``) and dates (``report_dates``). Segment
 separators split the atoms into items (``report_items``).
+
+The parser's modules import in one direction only, each from those below it
+(``tests/core/test_parser_layers.py`` holds them to it):
+
+    core.parser          the reader: walks each line and drives the look-ups
+    core.report_items    what a message has said so far; atoms grouped into items
+    core.report_dates    look-ups: given a line and a token, each returns what starts
+    core.report_phrases    there (a date, a phrase, a village name); none imports or
+    core.village_names     calls another, whatever they need is passed in
+    core.wording         the tokenizer: clean-up, matching keys, tokens, word lists
 """
 
 from __future__ import annotations
@@ -19,18 +29,20 @@ from typing import Final
 from core.indicators import DEFAULT_INDICATORS, IndicatorSet
 from core.parsing import ErrorCode, ParseError, ParseOk, ParseResult, ReportItem
 from core.report_dates import last_weekday, numeric_date, read_day, relative_day
-from core.report_items import Atom, Item, Message, build_items
+from core.report_items import MAX_COUNT, Atom, Item, Message, finished_items
 from core.report_phrases import (
+    P_DONE,
     P_HOUSEHOLD,
     P_INDICATOR,
     P_RELATIVE,
     P_SEPARATOR,
+    P_UNFINISHED,
     P_VILLAGE,
     P_WEEKDAY,
     Phrases,
 )
 from core.units import UnitDirectory
-from core.village_names import VillageNames, VillageRef
+from core.village_names import MAX_NAME_WORDS, VillageNames, VillageRef
 from core.wording import (
     BULLETS,
     COUNT_WORDS,
@@ -38,6 +50,7 @@ from core.wording import (
     HONORIFICS,
     HOUSEHOLD_NAME_STOP,
     MARK,
+    NAME_INTRODUCERS,
     NOT_A_NAME,
     NUM,
     SEPARATOR_MARKS,
@@ -45,15 +58,14 @@ from core.wording import (
     WORD,
     Line,
     clean_text,
+    is_count_word,
     read_count,
-    word_key,
 )
 
-__all__ = ["ReportParser", "clean_text", "parse_report", "word_key"]
+__all__ = ["ReportParser", "parse_report"]
 
-MIN_COUNT: Final = 1
-MAX_COUNT: Final = 500
 _MAX_HOUSEHOLD_WORDS: Final = 8
+_AT_WORDS: Final = frozenset({"o", "tai"})  # "ở"/"tại": an exact village name follows
 
 
 class ReportParser:
@@ -64,8 +76,9 @@ class ReportParser:
         self.indicators = indicators
         phrases = Phrases(indicators)
         self._phrase_at = phrases.at
+        self._name_end = phrases.name_end
         self._run_stop = phrases.run_stop
-        self._villages = VillageNames(units, phrases)
+        self._villages = VillageNames(units, phrases.run_stop, phrases.typed_name_end)
         # Memo of word → key; grows with the vocabulary seen, cleared when large.
         self._memo: dict[str, str] = {}
 
@@ -91,6 +104,8 @@ class ReportParser:
         if not msg.any_indicator:
             # Outranks every other problem of the message (after "empty").
             return ParseError(ErrorCode.UNKNOWN_INDICATOR)
+        if msg.unfinished and not msg.items_read:
+            msg.fail(ErrorCode.NOT_DONE, next(iter(msg.unfinished.values())) or None)
         if msg.errors:
             return min(msg.errors, key=lambda e: (e[0], e[1]))[2]
         if not msg.items:
@@ -141,7 +156,8 @@ class ReportParser:
         used = [False] * n
         line_ref: VillageRef | None = None
         if start < n and kind[start] == WORD and key[start] not in ("thon", "ban"):
-            found = self._villages.resolve_name(t, start, bare=True)
+            name_end = self._name_end(t, start, MAX_NAME_WORDS)
+            found = self._villages.line_start(t, start, name_end)
             if found is not None:
                 line_ref, end = found
                 msg.refer(line_ref)
@@ -162,6 +178,8 @@ class ReportParser:
         segments: list[list[Atom]] = [[]]
         # Token bounds of each segment, for the error replies.
         bounds = [[start, n]]
+        msg.segment += 1
+        numbers = [msg.segment]
         # Set after a separator: an exact village name may open the next item.
         item_start = False
         j = start
@@ -175,13 +193,16 @@ class ReportParser:
                     segments.append([])
                     bounds[-1][1] = j
                     bounds.append([j + 1, n])
+                    msg.segment += 1
+                    numbers.append(msg.segment)
                     item_start = True
                 j += 1
                 continue
-            if item_start:
+            if item_start or (j > start and key[j - 1] in _AT_WORDS):  # also "ở Xà Phìn"
                 item_start = False
-                opening = self._villages.exact_name(t, j, smallest=2)
+                opening = self._villages.exact_as_typed(t, j)
                 if opening is not None:
+                    msg.refer(opening[0])
                     segments[-1].append(("vil", opening[0], j))
                     j = opening[1]
                     continue
@@ -198,7 +219,17 @@ class ReportParser:
                     segments.append([])
                     bounds[-1][1] = j
                     bounds.append([end, n])
+                    msg.segment += 1
+                    numbers.append(msg.segment)
                     item_start = True
+                elif ptype == P_DONE:
+                    segments[-1].append(("done", None, j))
+                elif ptype == P_UNFINISHED:
+                    # Not in a line's heading, nor a name: "hộ Đặng", "bà Khổng".
+                    name = t.capital[j] and j > 0 and key[j - 1] in NAME_INTRODUCERS
+                    if not name and (colon is None or j > colon):
+                        assert isinstance(payload, tuple)
+                        segments[-1].append(("neg", payload[0], j))
                 elif ptype in (P_RELATIVE, P_WEEKDAY):
                     assert isinstance(payload, int)
                     if ptype == P_RELATIVE:
@@ -207,7 +238,8 @@ class ReportParser:
                         when = last_weekday(msg.today, payload)
                     msg.date_read(t, j, (when, end))
                 elif ptype == P_VILLAGE:
-                    found3 = self._villages.after_marker(t, end)
+                    name_end = self._name_end(t, end, MAX_NAME_WORDS, marked=True)
+                    found3 = self._villages.after_marker(t, end, name_end)
                     if found3 is not None:
                         ref, end = found3
                         msg.refer(ref)
@@ -216,12 +248,12 @@ class ReportParser:
                         else:
                             segments[-1].append(("vil", ref, j))
                 elif ptype == P_HOUSEHOLD:
-                    name_end = self._read_household(t, end, segments[-1])
+                    name_end = self._read_household(t, end, segments[-1], msg)
                     end = max(end, name_end)
                 j = end
                 continue
             w = key[j]
-            if w in COUNT_WORDS:
+            if is_count_word(w, t.raw[j]):
                 if self._is_honorific(t, j):
                     j += 1
                     continue
@@ -242,25 +274,12 @@ class ReportParser:
             j += 1
 
         items: list[Item] = []
-        for atoms, (a, b) in zip(segments, bounds, strict=True):
-            header = build_items(atoms, items, t.text(a, b) if a < b else "")
+        for atoms, (a, b), number in zip(segments, bounds, numbers, strict=True):
+            text = t.text(a, b) if a < b else ""
+            header = finished_items(atoms, items, text, msg, number, self.indicators)
             if header is not None and line_ref is None:
                 line_ref = header
-        for item in items:
-            if item.indicator is None:
-                if item.count is not None:
-                    msg.fail(ErrorCode.UNKNOWN_INDICATOR, item.text or None)
-                continue
-            if item.count is None:
-                if item.household:
-                    item.count = 1
-                else:
-                    msg.fail(ErrorCode.MISSING_COUNT, item.text or None)
-                    continue
-            if not MIN_COUNT <= item.count <= MAX_COUNT:
-                msg.fail(ErrorCode.INVALID_COUNT, item.count_text)
-                continue
-            msg.items.append((item, line_ref))
+        msg.accept(items, line_ref)
 
     # -- numbers and households --
 
@@ -292,16 +311,19 @@ class ReportParser:
 
     def _is_honorific(self, t: Line, j: int) -> bool:
         nxt = j + 1
-        return (
+        if not (
             t.raw[j].lower() == HONORIFIC_BA
             and nxt < t.n
             and t.kind[nxt] == WORD
             and t.capital[nxt]
             and t.key[nxt] not in self._run_stop
-            and self._phrase_at(t, nxt) is None
-        )
+        ):
+            return False
+        # A capitalised word after "bà" is a name even when it reads "Khong" or "Dang".
+        phrase = self._phrase_at(t, nxt)
+        return phrase is None or phrase[0] == P_UNFINISHED
 
-    def _read_household(self, t: Line, j: int, atoms: list[Atom]) -> int:
+    def _read_household(self, t: Line, j: int, atoms: list[Atom], msg: Message) -> int:
         """Read "hộ NAME" / "gia đình NAME" after the marker; return where reading ended."""
         key, kind, capital, n = t.key, t.kind, t.capital, t.n
         k = j
@@ -324,8 +346,20 @@ class ReportParser:
             if k == first and (key[k] in COUNT_WORDS or key[k] in NOT_A_NAME):
                 break
             phrase = self._phrase_at(t, k)
-            if phrase is not None and phrase[0] != P_HOUSEHOLD:
+            # The first word is the name's ("hộ Dang Van Minh"); later, "chưa", "đang" end it.
+            if (
+                phrase is not None
+                and phrase[0] != P_HOUSEHOLD
+                and not (k == first and phrase[0] == P_UNFINISHED)
+            ):
                 break
+            # "hộ Giàng Seo Chứ Xà Phìn": a village's exact name ends a name of two words.
+            village = self._villages.exact_as_typed(t, k)
+            if village is not None and k - first >= 2:
+                msg.refer(village[0])
+                atoms.append(("hh", SPACE_RUNS.sub(" ", t.text(first, k)).strip(), first))
+                atoms.append(("vil", village[0], k))
+                return village[1]
             k += 1
         if k == first:
             return j

@@ -27,6 +27,8 @@ class ErrorCode(StrEnum):
 
     EMPTY = "empty"
     UNKNOWN_INDICATOR = "unknown_indicator"
+    # Only work not finished was reported ("chưa xong", "đang làm móng").
+    NOT_DONE = "not_done"
     INVALID_DATE = "invalid_date"
     UNKNOWN_VILLAGE = "unknown_village"
     AMBIGUOUS_VILLAGE = "ambiguous_village"

@@ -18,11 +18,12 @@ from core.models import (
     Person,
     Role,
     StoredReport,
-    Target,
 )
 from core.outbox import Address, OutboxItem, OutboxMessage
 from core.parsing import ReportItem
 from core.processes import Inbox, Leases
+from core.programme_ports import IndicatorStore, PeriodStore, TargetStore
+from core.report_listing import ReportListing
 from core.tasks import NewTask, Task, TaskProgress
 from core.units import UnitDirectory
 
@@ -39,7 +40,6 @@ __all__ = [
     "ReportStore",
     "RosterEntry",
     "Store",
-    "TargetStore",
     "TaskStore",
     "UnitStore",
     "UnitsInUse",
@@ -118,7 +118,7 @@ class HouseholdTaken(Exception):
         self.report = report
 
 
-class ReportStore(Protocol):
+class ReportStore(ReportListing, Protocol):
     async def add(
         self,
         items: Sequence[ReportItem],
@@ -192,11 +192,12 @@ class ReportStore(Protocol):
         included. Reads aggregates only: its cost must not grow with the number of reports."""
         ...
 
-    async def in_villages(self, villages: Collection[str]) -> list[StoredReport]:
-        """Every report (active or cancelled) of the given villages, oldest first."""
+    async def period_totals(
+        self, villages: Collection[str], first: date, last: date
+    ) -> dict[tuple[str, str], int]:
+        """Active totals per (village, indicator) of the work done from ``first`` to ``last``
+        (both included): what a programme period counts. Reads the daily aggregates."""
         ...
-
-    async def all(self) -> list[StoredReport]: ...
 
 
 class EvidenceStore(Protocol):
@@ -263,16 +264,6 @@ class PendingStore(Protocol):
         """Mark the question answered and return it, atomically: only the first answer of
         its own person, to a question of this kind, within ``max_age`` gets it; None for
         every other press."""
-        ...
-
-
-class TargetStore(Protocol):
-    async def all(self) -> list[Target]: ...
-    async def set(self, target: Target, *, actor_id: int | None, at: datetime) -> None: ...
-    async def set_many(
-        self, targets: Sequence[Target], *, actor_id: int | None, at: datetime
-    ) -> None:
-        """Add or replace targets, all in one transaction."""
         ...
 
 
@@ -362,6 +353,10 @@ class Store(Protocol):
     def reports(self) -> ReportStore: ...
     @property
     def targets(self) -> TargetStore: ...
+    @property
+    def periods(self) -> PeriodStore: ...
+    @property
+    def indicators(self) -> IndicatorStore: ...
     @property
     def tasks(self) -> TaskStore: ...
     @property

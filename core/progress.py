@@ -9,6 +9,9 @@ Definitions (the README's "Progress" section says the same to users):
   projected completion is today + ceil(remaining / pace) days. Without a report in that window
   there is no projection, and an unmet target is behind;
 - on track = projected completion on or before the deadline;
+- everything is counted within one programme period (core.periods): its targets, the reports
+  whose work date falls in it; once the period has ended its figures are final and an unmet
+  target is missed, with no pace or projection;
 - an area without a target of its own gets the sum of the targets set inside it (largest units
   first, never counting a village twice), with the latest of their deadlines (``TargetIndex``);
 - furthest behind = the area's villages with a target, lowest share of it first (villages at or
@@ -18,6 +21,7 @@ Definitions (the README's "Progress" section says the same to users):
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -60,6 +64,7 @@ class Status(StrEnum):
     ACHIEVED = "achieved"
     ON_TRACK = "on_track"
     BEHIND = "behind"
+    MISSED = "missed"  # the period ended short of the target
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +82,12 @@ class Standing:
     code: str
     achieved: int
     target: AreaTarget | None
+    change: int = 0  # reported in the last CHANGE_DAYS days, when the caller gave them
+
+    @property
+    def missing(self) -> int:
+        """How far short of its target (0 without a target or once reached)."""
+        return max(0, self.target.value - self.achieved) if self.target else 0
 
     @property
     def ratio(self) -> float | None:
@@ -113,6 +124,8 @@ class AreaProgress:
     group_level: Level | None  # level of the parts listed: NEW_COMMUNE, COMMUNE, VILLAGE or None
     villages: int
     indicators: tuple[IndicatorProgress, ...]
+    period: str | None = None  # the programme period counted
+    closed: bool = False  # the period has ended: final figures, ``today`` is its last day
 
 
 def window_sum(daily: Mapping[date, int], today: date, days: int) -> int:
@@ -139,14 +152,16 @@ def projected_date(
 
 
 def assess(
-    achieved: int, target: AreaTarget | None, recent: int, today: date
+    achieved: int, target: AreaTarget | None, recent: int, today: date, *, closed: bool = False
 ) -> tuple[date | None, Status]:
-    """Projected completion and whether it meets the deadline."""
+    """Projected completion and whether it meets the deadline; final once ``closed``."""
     if target is None:
         return None, Status.NO_TARGET
     remaining = target.value - achieved
     if remaining <= 0:
         return None, Status.ACHIEVED
+    if closed:
+        return None, Status.MISSED
     projected = projected_date(remaining, recent, today)
     if projected is None or projected > target.deadline:
         return projected, Status.BEHIND
@@ -163,18 +178,26 @@ class TargetIndex:
 
     def __init__(self, units: UnitDirectory, targets: Iterable[Target]) -> None:
         self._own: dict[tuple[str, str], tuple[Target, frozenset[str]]] = {}
-        self._inside: dict[str, list[tuple[frozenset[str], Target]]] = {}
         self._single: dict[tuple[str, str], Target] = {}
-        for target in targets:
+        # The targets covering each village, as (rank, covered villages, target): an area's
+        # candidates are gathered from its own villages, not from every target of the province.
+        self._by_village: dict[tuple[str, str], list[tuple[int, frozenset[str], Target]]] = {}
+        listed = list(targets)
+        for target in listed:
             covered = frozenset(v.code for v in units.villages_in(target.unit))
             self._own[(target.indicator, target.unit)] = (target, covered)
-            if not covered:
-                continue  # a unit without listed villages adds to no larger area
-            self._inside.setdefault(target.indicator, []).append((covered, target))
+        # Largest first, stable on equal sizes: the order in which parts are taken.
+        ranked = sorted(
+            ((t, self._own[(t.indicator, t.unit)][1]) for t in listed), key=lambda p: -len(p[1])
+        )
+        for rank, (target, covered) in enumerate(ranked):
+            if self._own[(target.indicator, target.unit)][0] is not target:
+                continue  # replaced by a later target of the same unit and indicator
+            for village in covered:  # a unit without listed villages adds to no larger area
+                key = (target.indicator, village)
+                self._by_village.setdefault(key, []).append((rank, covered, target))
             if len(covered) == 1:
                 self._single.setdefault((target.indicator, next(iter(covered))), target)
-        for candidates in self._inside.values():
-            candidates.sort(key=lambda pair: -len(pair[0]))  # stable on equal sizes
 
     def for_area(
         self, indicator: str, unit: str | None, villages: frozenset[str]
@@ -189,13 +212,27 @@ class TargetIndex:
             # ranking hundreds of villages stays linear.
             single = self._single.get((indicator, next(iter(villages))))
             return _derived([single]) if single else None
+        candidates: dict[int, tuple[frozenset[str], Target]] = {}
+        for village in villages:
+            for rank, covered, target in self._by_village.get((indicator, village), ()):
+                if rank not in candidates and covered <= villages:
+                    candidates[rank] = (covered, target)
         taken: set[str] = set()
         parts: list[Target] = []
-        for covered, target in self._inside.get(indicator, ()):
-            if covered <= villages and taken.isdisjoint(covered):
+        for rank in sorted(candidates):
+            covered, target = candidates[rank]
+            if taken.isdisjoint(covered):
                 taken |= covered
                 parts.append(target)
         return _derived(parts) if parts else None
+
+    def for_village(self, indicator: str, village: str) -> AreaTarget | None:
+        """``for_area(indicator, village, {village})``, without building the set."""
+        own = self._own.get((indicator, village))
+        if own is not None and own[1] <= {village}:
+            return AreaTarget(own[0].value, own[0].deadline, own[0].baseline)
+        single = self._single.get((indicator, village))
+        return _derived([single]) if single else None
 
 
 def _derived(parts: Sequence[Target]) -> AreaTarget:
@@ -234,20 +271,49 @@ def area_groups(units: UnitDirectory, unit: Unit, *, merged: bool) -> list[tuple
     return [(units[code], parts[code]) for code in ordered if units.get(code)]
 
 
+def _share(achieved: int, value: int) -> float | Fraction:
+    # A float quotient is correctly rounded: equal shares give equal floats, and two different
+    # shares with values below 2**26 differ by more than a rounding, so the order is exact.
+    return (
+        achieved / value
+        if value < _EXACT_FLOAT and abs(achieved) < _EXACT_FLOAT
+        else (Fraction(achieved, value))
+    )
+
+
+_EXACT_FLOAT = 2**26
+
+
 def furthest_behind(
     standings: Sequence[Standing], count: int = BEHIND_COUNT
 ) -> tuple[tuple[Standing, ...], bool]:
-    """The ``count`` villages furthest behind, and whether that was judged by share of target."""
-    shares = [
-        (Fraction(s.achieved, s.target.value), s)
-        for s in standings
-        if s.target is not None and s.target.value > 0
-    ]
-    if shares:
-        # Exact fractions: equal shares tie exactly and keep directory order (sort is stable).
-        lagging = sorted((pair for pair in shares if pair[0] < 1), key=lambda pair: pair[0])
-        return tuple(s for _, s in lagging[:count]), True
-    return tuple(sorted(standings, key=lambda s: s.achieved)[:count]), False
+    """The ``count`` villages furthest behind, and whether that was judged by share of target.
+
+    Equal shares (or counts) keep directory order.
+    """
+    return _furthest_behind(((s.code, s.achieved, s.target) for s in standings), count)
+
+
+def _furthest_behind(
+    villages: Iterable[tuple[str, int, AreaTarget | None]], count: int
+) -> tuple[tuple[Standing, ...], bool]:
+    # One pass keeping plain tuples; Standing objects only for the few named: a province's
+    # 2,000 villages cost a pass, not a sort of objects.
+    everyone = []
+    lagging = []
+    with_target = False
+    for position, (code, achieved, target) in enumerate(villages):
+        everyone.append((achieved, position, code, target))
+        if target is None or target.value <= 0:
+            continue
+        with_target = True
+        if achieved < target.value:
+            lagging.append((_share(achieved, target.value), position, code, achieved, target))
+    if with_target:
+        behind = heapq.nsmallest(count, lagging)
+        return tuple(Standing(c, a, t) for _, _, c, a, t in behind), True
+    lowest = heapq.nsmallest(count, everyone)
+    return tuple(Standing(c, a, t) for a, _, c, t in lowest), False
 
 
 def area_progress(
@@ -260,11 +326,17 @@ def area_progress(
     totals: Mapping[tuple[str, str], int],
     daily: Mapping[tuple[str, date], int],
     today: date,
+    period: str | None = None,
+    closed: bool = False,
+    week: Mapping[tuple[str, str], int] | None = None,
 ) -> AreaProgress:
     """Everything /tiendo shows for ``unit``, from aggregates only.
 
-    ``totals`` holds reported counts per (village, indicator); ``daily`` holds the area's
-    reported counts per (indicator, day) for at least the last PACE_DAYS days.
+    ``targets`` and ``totals`` are those of one period: reported counts per (village,
+    indicator) of the work done in it; ``daily`` holds the area's reported counts per
+    (indicator, day) for at least the last PACE_DAYS days. A ``closed`` period is judged on its
+    last day (``today``), without pace. ``week`` holds counts per (village, indicator) of the
+    last CHANGE_DAYS days, for the change of each part.
     """
     village_codes = [v.code for v in units.villages_in(unit.code)]
     groups = area_groups(units, unit, merged=merged)
@@ -277,16 +349,24 @@ def area_progress(
             members = frozenset(codes)
             target = index.for_area(ind, unit_code, members)
             reported = sum(totals.get((v, ind), 0) for v in members)
-            return Standing(unit_code, reported + (target.baseline if target else 0), target)
+            change = sum(week.get((v, ind), 0) for v in members) if week else 0
+            return Standing(
+                unit_code, reported + (target.baseline if target else 0), target, change
+            )
+
+        def village(unit_code: str, ind: str = code) -> tuple[str, int, AreaTarget | None]:
+            target = index.for_village(ind, unit_code)
+            reported = totals.get((unit_code, ind), 0)
+            return unit_code, reported + (target.baseline if target else 0), target
 
         whole = standing(unit.code, village_codes)
         per_day = {day: n for (ind, day), n in daily.items() if ind == code}
         recent = window_sum(per_day, today, PACE_DAYS)
-        projected, status = assess(whole.achieved, whole.target, recent, today)
+        projected, status = assess(whole.achieved, whole.target, recent, today, closed=closed)
         behind: tuple[Standing, ...] = ()
         by_share = False
         if len(village_codes) > 1:
-            behind, by_share = furthest_behind([standing(v, [v]) for v in village_codes])
+            behind, by_share = _furthest_behind(map(village, village_codes), BEHIND_COUNT)
         lines.append(
             IndicatorProgress(
                 indicator=code,
@@ -308,4 +388,6 @@ def area_progress(
         group_level=groups[0][0].level if groups else None,
         villages=len(village_codes),
         indicators=tuple(lines),
+        period=period,
+        closed=closed,
     )

@@ -6,12 +6,14 @@ renderers (matplotlib, openpyxl) and the composition root hands them to the engi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 from typing import Protocol
 
 __all__ = [
+    "EXCEL_MAX_ROWS",
     "MAX_BARS",
     "ChartPanel",
     "ChartRenderer",
@@ -22,6 +24,7 @@ __all__ = [
 ]
 
 MAX_BARS = 60  # per chart panel: beyond that the labels are unreadable on a phone
+EXCEL_MAX_ROWS = 1_048_576  # rows of one Excel sheet, its header row included
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +50,9 @@ class ColumnKind(StrEnum):
 class Sheet:
     title: str  # at most 31 characters (Excel's limit)
     headers: Sequence[str]
-    rows: Sequence[Sequence[object]]  # int, float, str, date, datetime or None
+    # int, float, str, date, datetime or None; any iterable: a long sheet is streamed once
+    # (the renderer may read it from another thread).
+    rows: Iterable[Sequence[object]]
     kinds: Sequence[ColumnKind | None] = ()  # per column; None: shown as it is
     bold_rows: frozenset[int] = field(default_factory=frozenset)  # indexes into ``rows``
 
@@ -70,8 +75,13 @@ class ChartRenderer(Protocol):
 
 
 class WorkbookRenderer(Protocol):
-    def __call__(self, sheets: Sequence[Sheet], *, title: str = "") -> bytes:
-        """An .xlsx file: each sheet with a header row and its columns formatted by kind."""
+    def __call__(
+        self, sheets: Sequence[Sheet], out: Path, *, title: str = "", max_rows: int = EXCEL_MAX_ROWS
+    ) -> list[int]:
+        """Write an .xlsx file to ``out``: each sheet with a header row and its columns
+        formatted by kind; a sheet longer than ``max_rows`` (header included) goes on in
+        sheets "Title (2)", "Title (3)"... Returns how many rows of each sheet were
+        written (those of a streamed sheet are known only then)."""
         ...
 
 

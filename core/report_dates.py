@@ -22,27 +22,6 @@ __all__ = ["last_weekday", "numeric_date", "read_day", "relative_day"]
 MAX_AGE_WITHOUT_YEAR: Final = timedelta(days=180)
 EARLIEST_DATE: Final = date(2021, 1, 1)
 
-# After "thứ": Monday is 0 as in date.weekday().
-WEEKDAY_AFTER_THU: Final = {
-    "2": 0,
-    "3": 1,
-    "4": 2,
-    "5": 3,
-    "6": 4,
-    "7": 5,
-    "hai": 0,
-    "ba": 1,
-    "tu": 2,
-    "bon": 2,
-    "nam": 3,
-    "sau": 4,
-    "bay": 5,
-}
-SUNDAY: Final = 6
-RELATIVE_DAY_WORDS: Final = ("hom", "bua", "sang", "trua", "chieu", "toi", "dem")
-# "mai" (tomorrow) is read so that a report of future work is refused, not dated today.
-RELATIVE_OFFSETS: Final = {"nay": 0, "qua": -1, "kia": -2, "mai": 1}
-
 # A date read from tokens: the day (None when it cannot be) and the token after it.
 DateRead = tuple[date | None, int]
 

@@ -81,12 +81,27 @@ class UnitDirectory:
     _by_code: dict[str, Unit] = field(init=False, repr=False, compare=False)
     # Folded names of each unit (canonical first), computed once: look-ups run per roster line.
     _folded: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+    # Villages by the code of their commune on either map, and communes by district: an
+    # area's villages are a look-up, not a scan of the directory (2,000 villages a province).
+    _inside: dict[str, tuple[Unit, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_code", {u.code: u for u in self.units})
         object.__setattr__(
             self, "_folded", {u.code: tuple(fold(n) for n in u.names) for u in self.units}
         )
+        inside: dict[str, list[Unit]] = {}
+        communes: dict[str, list[str]] = {}
+        for unit in self.units:
+            if unit.level == VILLAGE:
+                for key in {unit.parent, unit.current} - {None}:
+                    inside.setdefault(f"{key}", []).append(unit)
+            elif unit.level == COMMUNE and unit.parent:
+                communes.setdefault(unit.parent, []).append(unit.code)
+        for district, codes in communes.items():
+            wanted = set(codes)
+            inside[district] = [u for u in self.units if u.level == VILLAGE and u.parent in wanted]
+        object.__setattr__(self, "_inside", {k: tuple(v) for k, v in inside.items()})
 
     def __iter__(self) -> Iterator[Unit]:
         return iter(self.units)
@@ -134,11 +149,10 @@ class UnitDirectory:
         if unit.level == VILLAGE:
             return [unit]
         if unit.level == NEW_COMMUNE:
-            return [v for v in self.villages if v.current == code]
+            return [v for v in self._inside.get(code, ()) if v.current == code]
         if unit.level == COMMUNE:
-            return [v for v in self.villages if v.parent == code]
-        communes = {c.code for c in self.of_level(COMMUNE) if c.parent == code}
-        return [v for v in self.villages if v.parent in communes]
+            return [v for v in self._inside.get(code, ()) if v.parent == code]
+        return list(self._inside.get(code, ()))
 
     def contains(self, scope: str, village_code: str) -> bool:
         return any(v.code == village_code for v in self.villages_in(scope))

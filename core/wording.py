@@ -1,10 +1,15 @@
 """The words of a cadre's message: clean-up, matching keys, tokens and word lists.
 
-A message is cleaned (line breaks, invisible characters, NFKC), then each line is cut into
-words, numbers and single punctuation marks. Each word gets a matching key: folded (case,
-diacritics, đ), with leftovers of an unconverted Telex input method removed (``nhaf`` →
-``nha``). The word lists are about Vietnamese, not about indicators or places; the words
-of dates are in ``core.report_dates``.
+A message is cleaned (line breaks, invisible characters, NFC, compatibility forms of letters),
+then each line is cut into words, numbers and single punctuation marks. Each word gets a
+matching key: folded (case, diacritics, đ), with leftovers of an unconverted Telex input
+method removed (``nhaf`` → ``nha``). The word lists are about Vietnamese, not about
+indicators or places; the words of days are here too, which day they mean is
+``core.report_dates``. Only ASCII digits are counts: "²³" or "２" are kept as typed and read
+as unknown words.
+
+This is the bottom of the parser's modules: it imports none of them (see
+``tests/core/test_parser_layers.py``).
 """
 
 from __future__ import annotations
@@ -15,7 +20,17 @@ from typing import Final
 
 from core.text import fold
 
-__all__ = ["MARK", "NUM", "WORD", "Line", "clean_text", "keys_of", "read_count", "word_key"]
+__all__ = [
+    "MARK",
+    "NUM",
+    "WORD",
+    "Line",
+    "clean_text",
+    "is_count_word",
+    "keys_of",
+    "read_count",
+    "word_key",
+]
 
 COUNT_WORDS: Final = {
     "mot": 1,
@@ -28,6 +43,11 @@ COUNT_WORDS: Final = {
     "chin": 9,
     "muoi": 10,
 }
+# The count words as written: "tạm" (temporary), "bà" (Mrs), "bọn" are not counts though
+# they fold to the keys of "tám", "ba", "bốn"; a word typed without diacritics may be one.
+COUNT_SPELLINGS: Final = frozenset(
+    {"một", "hai", "ba", "bốn", "sáu", "bảy", "bẩy", "tám", "chín", "mười", "mươi"}
+)
 # Units allowed after "mười"/"mươi" ("mười lăm" = 15, "hai mươi mốt" = 21); "năm" is left
 # out on purpose because "mười năm" means "ten years".
 COMPOUND_UNITS: Final = {
@@ -51,6 +71,14 @@ COMPLETION_PHRASES: Final = (
     "hoàn thiện",
     "đã hoàn thành",
 )
+# Work not finished ("chưa xong", "sắp xong", "không"): the item is not a report. Matched
+# only as written or without diacritics, so the names Đặng, Đăng, Khổng are not these words.
+NOT_FINISHED_PHRASES: Final = ("chưa", "không", "sắp", "dự kiến", "chuẩn bị")
+# Work under way ("đang xây", "làm móng"): not finished either, except for an indicator
+# where being under way counts ("đang học nghề").
+UNDER_WAY_PHRASES: Final = ("đang", "khởi công", "làm móng")
+# Words before which a capitalised word is a name: "hộ Đặng", "gia đình Khổng", "bà Đang".
+NAME_INTRODUCERS: Final = frozenset({"ho", "dinh", "ong", "ba"})
 # Phrases that carry nothing but must not be read as counts or names ("bà con" = villagers,
 # "bây giờ" = now).
 FILLER_PHRASES: Final = ("báo cáo", "bà con", "bây giờ", "hiện nay", "tính đến nay", "một số")
@@ -114,6 +142,28 @@ HOUSEHOLD_NAME_STOP: Final = frozenset(
 # "hộ nghèo", "hộ cận nghèo", "hộ dân": a kind of household, not a name.
 NOT_A_NAME: Final = frozenset({"ngheo", "can", "kho", "dan", "moi", "nay", "do", "ay", "khac"})
 HONORIFICS: Final = frozenset({"ong", "ba", "anh", "chi", "co", "chu", "bac", "em", "cu"})
+# Words of days, as keys; which day they mean is for ``core.report_dates`` to say.
+# After "thứ": Monday is 0 as in date.weekday().
+WEEKDAY_AFTER_THU: Final = {
+    "2": 0,
+    "3": 1,
+    "4": 2,
+    "5": 3,
+    "6": 4,
+    "7": 5,
+    "hai": 0,
+    "ba": 1,
+    "tu": 2,
+    "bon": 2,
+    "nam": 3,
+    "sau": 4,
+    "bay": 5,
+}
+SUNDAY: Final = 6
+RELATIVE_DAY_WORDS: Final = ("hom", "bua", "sang", "trua", "chieu", "toi", "dem")
+# "mai" (tomorrow) is read so that a report of future work is refused, not dated today.
+RELATIVE_OFFSETS: Final = {"nay": 0, "qua": -1, "kia": -2, "mai": 1}
+
 SEPARATOR_MARKS: Final = frozenset(",;.!?+&|、。…")
 BULLETS: Final = frozenset("-•*+·>»◦▪►–—")
 _DASHES: Final = {"–": "-", "—": "-", "−": "-", "‐": "-", "‑": "-"}
@@ -129,8 +179,25 @@ _INVISIBLE: Final = re.compile(
 )
 _CONTROLS: Final = re.compile(r"[\x00-\x09\x0e-\x1f\x7f-\x84\x86-\x9f]")
 SPACE_RUNS: Final = re.compile(r"\s+")
+
+
+def _odd_digits() -> str:
+    """A regex class of the numbers that are not ASCII digits: ²³, ２, ①, ½, ٣ …"""
+    ranges: list[tuple[int, int]] = []
+    for cp in range(0x80, 0x20000):
+        if unicodedata.category(chr(cp))[0] == "N":
+            if ranges and ranges[-1][1] == cp - 1:
+                ranges[-1] = (ranges[-1][0], cp)
+            else:
+                ranges.append((cp, cp))
+    return "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges)
+
+
 # Leading white space, then a number, a word (letters with any combining marks) or one mark.
-_TOKEN: Final = re.compile(r"(\s*)(?:([0-9]+)|((?:[^\W\d_]|[\u0300-\u036f])+)|(\S))")
+# A number with any other digit in it ("²³", "2³") is one token but not a count.
+_TOKEN: Final = re.compile(
+    r"(\s*)(?:((?:[0-9]|[" + _odd_digits() + r"])+)|((?:[^\W\d_]|[\u0300-\u036f])+)|(\S))"
+)
 
 
 def _fold_table() -> dict[int, str | None]:
@@ -186,12 +253,33 @@ def word_key(word: str) -> str:
     return key
 
 
+class _Compatible(dict[int, str]):
+    """str.translate table: the compatibility form (NFKC) of each character, except where
+    that form has a digit the character does not show plainly: "²" and "２" stay what they
+    are, so they are never read as counts."""
+
+    def __missing__(self, cp: int) -> str:
+        if len(self) > 20_000:
+            self.clear()
+        ch = chr(cp)
+        form = unicodedata.normalize("NFKC", ch)
+        if form != ch and any(c.isdigit() for c in form):
+            form = ch
+        self[cp] = form
+        return form
+
+
+_COMPATIBLE: Final = _Compatible()
+
+
 def clean_text(text: str) -> str:
-    """Unify line breaks, drop invisible and control characters, normalise to NFKC."""
+    """Unify line breaks, drop invisible and control characters, normalise to NFC and
+    letters to their compatibility forms; numbers other than ASCII digits are kept as typed."""
     text = _LINE_BREAKS.sub("\n", text)
     if not text.isascii():
         text = _INVISIBLE.sub("", text)
-        text = unicodedata.normalize("NFKC", text)
+        text = unicodedata.normalize("NFC", text).translate(_COMPATIBLE)
+        text = unicodedata.normalize("NFC", text)
         text = _LINE_BREAKS.sub("\n", text)
     return _CONTROLS.sub(" ", text)
 
@@ -205,6 +293,11 @@ def keys_of(name: str) -> tuple[str, ...]:
         elif m.group(3):
             keys.append(word_key(m.group(3)))
     return tuple(keys)
+
+
+def is_count_word(key: str, raw: str) -> bool:
+    """Whether a word is a count word: its key is one, and it is written as one or plainly."""
+    return key in COUNT_WORDS and (raw.isascii() or raw.lower() in COUNT_SPELLINGS)
 
 
 def read_count(key: list[str], j: int) -> tuple[int, int]:
@@ -249,7 +342,8 @@ class Line:
             if num:
                 raw.append(num)
                 key.append(num)
-                kind.append(NUM)
+                # Only ASCII digits are counts: "²³" is read as a word nobody knows.
+                kind.append(NUM if num.isascii() else WORD)
                 capital.append(False)
             elif word:
                 raw.append(word)

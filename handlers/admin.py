@@ -13,14 +13,13 @@ from core.units import Unit, find_units
 from handlers.context import Context
 from handlers.messages import Reply
 from handlers.router import Router
-from handlers.views.labels import count_label, indicator_name
+from handlers.views.labels import count_label, indicator_name, period_label
 
 __all__ = ["find_indicator", "router"]
 
 router = Router()
 
 # The programme's end, for a new target set without a deadline.
-DEFAULT_DEADLINE = date(2025, 12, 31)
 
 
 def find_indicator(ctx: Context, word: str) -> Indicator | None:
@@ -48,12 +47,13 @@ def _unit_problem(ctx: Context, name: str, found: list[Unit]) -> Reply:
 
 async def _list_targets(ctx: Context, area: Unit | None = None) -> list[Reply]:
     inside = {v.code for v in ctx.units.villages_in(area.code)} if area else None
+    period = period_label(ctx.t, ctx.period)
     lines = [
-        ctx._("Chỉ tiêu trong {unit}:").format(unit=ctx.unit_label(area))
+        ctx._("Chỉ tiêu trong {unit}, {period}:").format(unit=ctx.unit_label(area), period=period)
         if area
-        else ctx._("Chỉ tiêu hiện có:")
+        else ctx._("Chỉ tiêu hiện có, {period}:").format(period=period)
     ]
-    for target in await ctx.store.targets.all():
+    for target in await ctx.store.targets.all(ctx.period.code):
         indicator = ctx.indicators.get(target.indicator)
         unit = ctx.units.get(target.unit)
         if indicator is None or unit is None:
@@ -109,10 +109,12 @@ async def set_target(ctx: Context) -> list[Reply]:
         if len(found) != 1:
             return [_unit_problem(ctx, " ".join(rest), found)]
         unit_code = found[0].code
+    # A target belongs to the period holding its deadline; without one, to the current period.
+    period = (ctx.periods.holding(deadline) if deadline else None) or ctx.period
     existing = next(
         (
             t
-            for t in await ctx.store.targets.all()
+            for t in await ctx.store.targets.all(period.code)
             if t.indicator == indicator.code and t.unit == unit_code
         ),
         None,
@@ -122,8 +124,9 @@ async def set_target(ctx: Context) -> list[Reply]:
         indicator=indicator.code,
         unit=unit_code,
         value=value,
-        deadline=deadline or (existing.deadline if existing else DEFAULT_DEADLINE),
+        deadline=deadline or (existing.deadline if existing else period.end),
         baseline=existing.baseline if existing else 0,
+        period=period.code,
     )
     await ctx.store.targets.set(target, actor_id=person.id, at=ctx.now)
     return [

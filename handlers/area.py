@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from core.indicators import IndicatorSet
+from core.periods import Period
 from core.permissions import may_view
 from core.ports import Store
-from core.progress import PACE_DAYS, AreaProgress, area_progress
+from core.progress import CHANGE_DAYS, PACE_DAYS, AreaProgress, area_progress
 from core.text import fold
 from core.units import (
     COMMUNE,
@@ -22,7 +24,14 @@ from core.units import (
 from handlers.context import Context
 from handlers.messages import Reply
 
-__all__ = ["AreaQuery", "command_name", "load_progress", "parse_query", "resolve_area"]
+__all__ = [
+    "AreaQuery",
+    "command_name",
+    "load_progress",
+    "parse_query",
+    "resolve_area",
+    "take_period",
+]
 
 # The word that asks for the pre-2025 communes: "/tiendo cu", "/tiendo xã Sơn Vĩ cu".
 OLD_MAP_WORD = "cu"
@@ -60,6 +69,34 @@ def parse_query(args: str, modes: dict[str, str] | None = None) -> AreaQuery:
         readings.append((words[:-1], False))
     readings.append((words, True))
     return AreaQuery(mode, tuple(" ".join(r[0]) for r in readings), tuple(r[1] for r in readings))
+
+
+_PERIOD_WORD = re.compile(r"^\d{4}\s*[-–—]\s*\d{4}$")
+_PERIOD_PREFIX = ("giai doan", "gd")
+
+
+def take_period(ctx: Context, args: str) -> tuple[Period, str] | Reply:
+    """The period named in a command ('/tiendo 2021-2025 xã Sơn Vĩ') and the rest of it;
+    the current period when none is named."""
+    words = args.split()
+    for i, word in enumerate(words):
+        if not _PERIOD_WORD.match(word):
+            continue
+        period = ctx.periods.find(word)
+        if period is None:
+            return Reply(
+                ctx._("Không có giai đoạn «{name}». Các giai đoạn: {periods}.").format(
+                    name=word, periods=", ".join(p.code for p in ctx.periods)
+                )
+            )
+        before = words[:i]
+        for prefix in _PERIOD_PREFIX:
+            size = len(prefix.split())
+            if fold(" ".join(before[-size:])) == prefix:
+                before = before[:-size]
+                break
+        return period, " ".join(before + words[i + 1 :])
+    return ctx.period, args
 
 
 def command_name(unit: Unit) -> str:
@@ -128,18 +165,30 @@ async def load_progress(
     *,
     merged: bool,
     today: date,
+    period: Period,
 ) -> AreaProgress:
-    """The area's figures from the aggregates: never a scan of the reports."""
+    """The area's figures in one period, from the aggregates: never a scan of the reports.
+
+    An ended period is shown as it stood on its last day.
+    """
     villages = [v.code for v in units.villages_in(unit.code)]
-    totals = await store.reports.village_totals(villages)
-    daily = await store.reports.daily_totals(villages, today - timedelta(days=PACE_DAYS - 1), today)
+    closed = period.end < today
+    as_of = min(today, period.end)
+    totals = await store.reports.period_totals(villages, period.start, as_of)
+    since = max(period.start, as_of - timedelta(days=PACE_DAYS - 1))
+    daily = await store.reports.daily_totals(villages, since, as_of) if since <= as_of else {}
+    week_start = max(period.start, as_of - timedelta(days=CHANGE_DAYS - 1))
+    week = await store.reports.period_totals(villages, week_start, as_of)
     return area_progress(
         units,
         indicators,
-        await store.targets.all(),
+        await store.targets.all(period.code),
         unit,
         merged=merged,
         totals=totals,
         daily=daily,
-        today=today,
+        today=as_of,
+        period=period.code,
+        closed=closed,
+        week=week,
     )

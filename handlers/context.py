@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from core.evidence import PhotoIntake
 from core.indicators import IndicatorSet
 from core.models import Person
+from core.periods import DEFAULT_PERIODS, Period, PeriodSet
 from core.ports import Store
 from core.programme import ProgrammeGoal
 from core.render import Renderers
@@ -35,7 +36,16 @@ class Context:
     args: str = ""  # the text after a command
     translators: Mapping[str, Translator] = field(default_factory=dict)
     programme: Sequence[ProgrammeGoal] = ()  # goals cadres do not report (rates, new-rural)
+    max_file_bytes: int | None = None  # the largest file the message's channel takes
+    periods: PeriodSet = DEFAULT_PERIODS  # programme periods, oldest first
     photos: PhotoIntake | None = None  # None: this deployment takes no photos
+
+    @property
+    def period(self) -> Period:
+        """The programme period under way today."""
+        current = self.periods.current(self.today)
+        assert current is not None  # the schema ships periods; an import cannot empty them
+        return current
 
     @property
     def source(self) -> str | None:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from core.evidence import PhotoIntake
 from core.indicators import IndicatorSet
 from core.models import Person
+from core.periods import DEFAULT_PERIODS, PeriodSet
 from core.permissions import may_run
 from core.ports import Store
 from core.programme import ProgrammeGoal
@@ -55,6 +56,8 @@ class Engine:
         renderers: Renderers,
         programme: Sequence[ProgrammeGoal] = (),
         rate_limiter: RateLimiter | None = None,
+        file_limits: Mapping[str, int] | None = None,
+        periods: PeriodSet = DEFAULT_PERIODS,
         photos: PhotoIntake | None = None,
     ) -> None:
         self.store = store
@@ -68,6 +71,9 @@ class Engine:
         self.renderers = renderers
         self.programme = tuple(programme)
         self.rate_limiter = rate_limiter
+        # The largest file (bytes) each channel takes; a channel not named takes any.
+        self.file_limits = dict(file_limits or {})
+        self.periods = periods
         self.photos = photos
         # The channel each person last wrote from, as far as this process has recorded it.
         self._last_channel: dict[int, str] = {}
@@ -152,6 +158,8 @@ class Engine:
             renderers=self.renderers,
             translators=self.translators,
             programme=self.programme,
+            max_file_bytes=self.file_limits.get(message.channel),
+            periods=self.periods,
             photos=self.photos,
         )
         route = self._route(ctx)

@@ -1,190 +1,175 @@
-"""/xuat: an Excel workbook of the leader's area — progress by commune and every report."""
+"""/xuat: an Excel workbook of the leader's area — progress by commune and every report.
+
+A channel takes files up to a size (Telegram's cloud Bot API: 50 MB). An area whose workbook
+would be larger is sent as one file per commune (per village for a commune), and the leader
+is told so; a part still too large is named with the command that splits it further. Nothing
+is built twice for the same request, and no file over the limit is offered to the channel.
+"""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Mapping, Sequence
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+import tempfile
+from pathlib import Path
 
-from core.indicators import IndicatorSet
-from core.ports import Store
-from core.progress import CHANGE_DAYS, PACE_DAYS, AreaProgress, Status
-from core.render import ColumnKind, Renderers, Sheet
-from core.units import Unit, UnitDirectory
-from handlers.area import load_progress, parse_query, resolve_area
+from core.periods import Period
+from core.text import slug
+from core.units import DISTRICT, VILLAGE, Unit
+from handlers.area import command_name, parse_query, resolve_area, take_period
+from handlers.area_workbook import write_area_workbook
+from handlers.closing import closing_title
 from handlers.context import Context
 from handlers.messages import Attachment, Reply
-from handlers.report_rows import EXPORT_COLUMNS, export_rows
 from handlers.router import Router
-from handlers.views.labels import area_file_name, unit_label
-from locales.translator import Translator
+from handlers.views.labels import area_file_name
 
-__all__ = ["area_workbook", "router"]
+__all__ = ["MIN_BYTES_PER_REPORT", "router"]
 
 router = Router()
 
-
-def _status(t: Translator, status: Status) -> str:
-    return {
-        Status.NO_TARGET: t.gettext("chưa có chỉ tiêu"),
-        Status.ACHIEVED: t.gettext("đã đạt"),
-        Status.ON_TRACK: t.gettext("đúng tiến độ"),
-        Status.BEHIND: t.gettext("chậm"),
-    }[status]
+# A report takes 40-65 bytes of a compressed workbook (names repeat and compress well); never
+# less than this, so an area with more reports than limit ÷ 30 is split without first
+# building the whole file only to find it too large.
+MIN_BYTES_PER_REPORT = 30
 
 
-def _summary(
-    t: Translator, units: UnitDirectory, indicators: IndicatorSet, data: AreaProgress
-) -> tuple[list[str], list[list[object]], set[int]]:
-    headers = [
-        t.gettext("Nội dung"),
-        t.gettext("Đơn vị"),
-        t.gettext("Đã đạt"),
-        t.gettext("Chỉ tiêu"),
-        t.gettext("Tỷ lệ"),
-        t.gettext("{days} ngày qua").format(days=CHANGE_DAYS),
-        t.gettext("{days} ngày qua").format(days=PACE_DAYS),
-        t.gettext("Hạn"),
-        t.gettext("Dự kiến đạt"),
-        t.gettext("Đánh giá"),
-    ]
-    rows: list[list[object]] = []
-    totals: set[int] = set()
-    for line in data.indicators:
-        name = indicators[line.indicator].name(t.locale)
-        target = line.target
-        totals.add(len(rows))
-        rows.append(
-            [
-                name,
-                unit_label(t, units[data.unit]),
-                line.achieved,
-                target.value if target else None,
-                line.ratio,
-                line.change,
-                line.recent,
-                target.deadline if target else None,
-                line.projected,
-                _status(t, line.status),
-            ]
-        )
-        for group in line.groups:
-            rows.append(
-                [
-                    name,
-                    unit_label(t, units[group.code]),
-                    group.achieved,
-                    group.target.value if group.target else None,
-                    group.ratio,
-                    None,
-                    None,
-                    group.target.deadline if group.target else None,
-                    None,
-                    None,
-                ]
-            )
-    return headers, rows, totals
+def _megabytes(ctx: Context, size: int) -> str:
+    """'50 MB', '62,7 MB'; a size under 1 MB in kB."""
+    if size < 1_048_576:
+        return f"{ctx.t.number(max(1, round(size / 1024)))} kB"
+    return f"{ctx.t.number(round(size / 1_048_576, 1))} MB"
 
 
-def _reports(
-    t: Translator, indicators: IndicatorSet, rows: Sequence[Mapping[str, object]]
-) -> tuple[list[str], list[list[object]]]:
-    headers = {
-        "report_id": t.gettext("Số báo cáo"),
-        "indicator": t.gettext("Nội dung"),
-        "count": t.gettext("Số lượng"),
-        "village": t.gettext("Thôn"),
-        "commune": t.gettext("Xã (từ 7/2025)"),
-        "commune_before_2025": t.gettext("Xã (trước 7/2025)"),
-        "household": t.gettext("Hộ"),
-        "date": t.gettext("Ngày thực hiện"),
-        "reported_by": t.gettext("Người báo cáo"),
-        "received_at": t.gettext("Thời điểm nhận"),
-        "status": t.gettext("Trạng thái"),
-    }
-    status = {"active": t.gettext("còn hiệu lực"), "cancelled": t.gettext("đã hủy")}
-    names = {i.code: i.name(t.locale) for i in indicators}
-    table = []
-    for row in rows:
-        values = dict(row)
-        values["indicator"] = names.get(str(row["indicator"]), row["indicator"])
-        values["status"] = status.get(str(row["status"]), row["status"])
-        values["date"] = date.fromisoformat(str(row["date"]))
-        # Excel has no time zones: the local time, as the export's other columns show it.
-        values["received_at"] = datetime.fromisoformat(str(row["received_at"])).replace(tzinfo=None)
-        table.append([values[c] for c in EXPORT_COLUMNS])
-    return [headers[c] for c in EXPORT_COLUMNS], table
+def _caption(ctx: Context, unit: Unit, count: int, period: Period) -> str:
+    if period.end < ctx.today:
+        return ctx.t.ngettext(
+            "{title}: bảng tổng kết theo năm, bảng tổng hợp và {n} báo cáo.",
+            "{title}: bảng tổng kết theo năm, bảng tổng hợp và {n} báo cáo.",
+            count,
+        ).format(title=closing_title(ctx.t, unit, period), n=ctx.t.number(count))
+    return ctx.t.ngettext(
+        "Tệp Excel tiến độ {unit} đến {date}: bảng tổng hợp và {n} báo cáo.",
+        "Tệp Excel tiến độ {unit} đến {date}: bảng tổng hợp và {n} báo cáo.",
+        count,
+    ).format(unit=ctx.unit_label(unit), date=ctx.t.short_date(ctx.today), n=ctx.t.number(count))
 
 
-async def area_workbook(
-    store: Store,
-    units: UnitDirectory,
-    indicators: IndicatorSet,
-    t: Translator,
-    tz: ZoneInfo,
-    unit: Unit,
-    *,
-    merged: bool,
-    today: date,
-    renderers: Renderers,
-) -> tuple[bytes, int]:
-    """The .xlsx of an area and how many reports it lists (also `python -m bot export`)."""
-    data = await load_progress(store, units, indicators, unit, merged=merged, today=today)
-    villages = [v.code for v in units.villages_in(unit.code)]
-    rows = await export_rows(store, units, tz, villages=villages)
-    summary_headers, summary, totals = _summary(t, units, indicators, data)
-    report_headers, reports = _reports(t, indicators, rows)
-    report_kinds: list[ColumnKind | None] = [None] * len(EXPORT_COLUMNS)
-    report_kinds[EXPORT_COLUMNS.index("date")] = ColumnKind.DATE
-    report_kinds[EXPORT_COLUMNS.index("received_at")] = ColumnKind.DATETIME
-    count, percent, day = ColumnKind.COUNT, ColumnKind.PERCENT, ColumnKind.DATE
-    sheets = [
-        Sheet(
-            title=t.gettext("Tổng hợp"),
-            headers=summary_headers,
-            rows=summary,
-            kinds=(None, None, count, count, percent, count, count, day, day, None),
-            bold_rows=frozenset(totals),
-        ),
-        Sheet(
-            title=t.gettext("Báo cáo"),
-            headers=report_headers,
-            rows=reports,
-            kinds=report_kinds,
-        ),
-    ]
-    title = t.gettext("Tiến độ {unit} đến {date}").format(
-        unit=unit_label(t, unit), date=t.short_date(today)
-    )
-    # Writing a large area's reports takes a while: off the event loop, so other chats go on.
-    content = await asyncio.to_thread(renderers.workbook, sheets, title=title)
-    return content, len(reports)
+def _refused(ctx: Context, name: str, size: int) -> str:
+    return ctx._(
+        "Ứng dụng nhắn tin không nhận tệp {name} ({size}) vì tệp quá lớn. Hãy xuất từng phần"
+        " nhỏ hơn của địa bàn, ví dụ: /xuat xã Sơn Vĩ."
+    ).format(name=name, size=_megabytes(ctx, size))
 
 
-@router.command("xuat")
-async def export(ctx: Context) -> list[Reply]:
-    query = parse_query(ctx.args)
-    usage = ctx._("Ví dụ: /xuat; /xuat xã Sơn Vĩ; /xuat cu (tổng hợp theo xã cũ)")
-    resolved = resolve_area(ctx, query, usage)
-    if isinstance(resolved, Reply):
-        return [resolved]
-    unit, merged = resolved
-    content, count = await area_workbook(
+def _parts(ctx: Context, unit: Unit, merged: bool) -> list[Unit]:
+    """What an area is split into: a district by its communes, a commune by its villages."""
+    villages = ctx.units.villages_in(unit.code)
+    if unit.level == VILLAGE:
+        return []
+    if unit.level != DISTRICT:
+        return villages
+    parts: dict[str, Unit] = {}
+    for village in villages:
+        commune = ctx.units.commune_of(village, merged=merged)
+        if commune is not None:
+            parts.setdefault(commune.code, commune)
+    return list(parts.values())
+
+
+async def _file(
+    ctx: Context, unit: Unit, merged: bool, period: Period, folder: Path, limit: int | None
+) -> Reply | None:
+    """The area's workbook as a reply, or None when it is larger than ``limit``."""
+    name = area_file_name(ctx.t, unit, merged=merged, today=ctx.today, extension="xlsx")
+    if period.end < ctx.today:
+        old_map = "" if merged else "-truoc-2025"
+        name = f"tong-ket-{period.code}-{slug(ctx.unit_label(unit))}{old_map}.xlsx"
+    path = folder / name
+    count = await write_area_workbook(
         ctx.store,
         ctx.units,
         ctx.indicators,
         ctx.t,
         ctx.tz,
         unit,
+        path,
         merged=merged,
         today=ctx.today,
         renderers=ctx.renderers,
+        period=period,
     )
-    text = ctx.t.ngettext(
-        "Tệp Excel tiến độ {unit} đến {date}: bảng tổng hợp và {n} báo cáo.",
-        "Tệp Excel tiến độ {unit} đến {date}: bảng tổng hợp và {n} báo cáo.",
-        count,
-    ).format(unit=ctx.unit_label(unit), date=ctx.t.short_date(ctx.today), n=ctx.t.number(count))
-    name = area_file_name(ctx.t, unit, merged=merged, today=ctx.today, extension="xlsx")
-    return [Reply(text, attachment=Attachment(name, content))]
+    size = path.stat().st_size
+    if limit is not None and size > limit:
+        path.unlink()
+        return None
+    content = path.read_bytes()
+    path.unlink()
+    return Reply(
+        _caption(ctx, unit, count, period),
+        attachment=Attachment(name, content, refused=_refused(ctx, name, size)),
+    )
+
+
+def _too_large(ctx: Context, unit: Unit, limit: int) -> Reply:
+    size = _megabytes(ctx, limit)
+    if unit.level == VILLAGE:
+        return Reply(
+            ctx._(
+                "Tệp Excel của {unit} lớn hơn {size}, mức tối đa ứng dụng nhắn tin nhận được."
+                " Hãy nhờ quản trị xuất tệp trên máy chủ (python -m bot export)."
+            ).format(unit=ctx.unit_label(unit), size=size)
+        )
+    return Reply(
+        ctx._(
+            "Tệp Excel của {unit} lớn hơn {size}, mức tối đa ứng dụng nhắn tin nhận được."
+            " Gõ /xuat {name} để nhận tệp theo từng phần nhỏ hơn."
+        ).format(unit=ctx.unit_label(unit), size=size, name=command_name(unit))
+    )
+
+
+@router.command("xuat")
+async def export(ctx: Context) -> list[Reply]:
+    taken = take_period(ctx, ctx.args)
+    if isinstance(taken, Reply):
+        return [taken]
+    period, args = taken
+    query = parse_query(args)
+    usage = ctx._("Ví dụ: /xuat; /xuat xã Sơn Vĩ; /xuat cu (tổng hợp theo xã cũ); /xuat 2021-2025")
+    resolved = resolve_area(ctx, query, usage)
+    if isinstance(resolved, Reply):
+        return [resolved]
+    unit, merged = resolved
+    limit = ctx.max_file_bytes
+    with tempfile.TemporaryDirectory(prefix="xuat-") as folder:
+        if limit is not None:
+            villages = [v.code for v in ctx.units.villages_in(unit.code)]
+            reports = await ctx.store.reports.count(villages)
+            surely_too_large = reports * MIN_BYTES_PER_REPORT > limit
+        else:
+            surely_too_large = False
+        if not surely_too_large:
+            whole = await _file(ctx, unit, merged, period, Path(folder), limit)
+            if whole is not None:
+                return [whole]
+        assert limit is not None
+        parts = _parts(ctx, unit, merged)
+        if not parts:
+            return [_too_large(ctx, unit, limit)]
+        replies = [
+            Reply(
+                ctx.t.ngettext(
+                    "Tệp Excel của {unit} lớn hơn {size}, mức tối đa ứng dụng nhắn tin nhận"
+                    " được, nên bot gửi {n} tệp, mỗi xã hoặc thôn một tệp.",
+                    "Tệp Excel của {unit} lớn hơn {size}, mức tối đa ứng dụng nhắn tin nhận"
+                    " được, nên bot gửi {n} tệp, mỗi xã hoặc thôn một tệp.",
+                    len(parts),
+                ).format(
+                    unit=ctx.unit_label(unit),
+                    size=_megabytes(ctx, limit),
+                    n=ctx.t.number(len(parts)),
+                )
+            )
+        ]
+        for part in parts:
+            reply = await _file(ctx, part, merged, period, Path(folder), limit)
+            replies.append(reply if reply is not None else _too_large(ctx, part, limit))
+        return replies

@@ -53,6 +53,8 @@ class Attachment:
     filename: str
     content: bytes
     is_image: bool = False
+    # What to tell the person when the channel refuses the file all the same (too large).
+    refused: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,12 +11,13 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 
 from core.models import PendingKind, StoredReport
-from core.parser import clean_text, parse_report
+from core.parser import parse_report
 from core.parsing import NO_HOME_VILLAGE, ErrorCode, ParseError, ParseOk, ReportItem
 from core.permissions import may_report_for
 from core.ports import HouseholdTaken
 from core.text import slug
 from core.units import VILLAGE
+from core.wording import clean_text
 from handlers.context import Context
 from handlers.messages import Choice, Reply
 from handlers.views.report_errors import describe_error

@@ -1,14 +1,28 @@
-"""Reports as rows for the CSV export and the workbook: one row per report, names not codes."""
+"""Reports as rows for the CSV export and the workbook: one row per report, names not codes.
+
+Exports stream: reports come from the store a page at a time and each page is turned into
+rows and written before the next is read, so a province's million reports never sit in
+memory together. A file written on a worker thread pulls its pages through ``pages_in_thread``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import asyncio
+import threading
+from collections.abc import AsyncIterator, Collection, Iterator, Mapping
+from concurrent.futures import Future
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+from core.models import StoredReport
 from core.ports import Store
 from core.units import UnitDirectory
 
-__all__ = ["EXPORT_COLUMNS", "export_rows"]
+__all__ = ["EXPORT_COLUMNS", "PAGE_SIZE", "RowMaker", "export_pages", "pages_in_thread"]
+
+T = TypeVar("T")
+
+PAGE_SIZE = 2000  # reports read at a time: a few hundred kB in memory
 
 EXPORT_COLUMNS = (
     "report_id",
@@ -25,34 +39,93 @@ EXPORT_COLUMNS = (
 )
 
 
-async def export_rows(
-    store: Store, units: UnitDirectory, tz: ZoneInfo, *, villages: Collection[str] | None = None
-) -> list[dict[str, object]]:
-    """Every report, or those of ``villages`` (an area's export)."""
-    people = {p.id: p for p in await store.people.all()}
-    rows: list[dict[str, object]] = []
-    if villages is None:
-        reports = await store.reports.all()
-    else:
-        reports = await store.reports.in_villages(villages)
-    for report in reports:
-        village = units.get(report.village)
-        current = units.commune_of(village) if village else None
-        before = units.commune_of(village, merged=False) if village else None
-        reporter = people.get(report.reporter_id)
-        rows.append(
-            {
-                "report_id": report.id,
-                "indicator": report.indicator,
-                "count": report.count,
-                "village": village.name if village else report.village,
-                "commune": current.name if current else "",
-                "commune_before_2025": before.name if before else "",
-                "household": report.household or "",
-                "date": report.done_on.isoformat(),
-                "reported_by": reporter.name if reporter else report.reporter_id,
-                "received_at": report.received_at.astimezone(tz).isoformat(timespec="seconds"),
-                "status": report.status.value,
-            }
-        )
-    return rows
+class RowMaker:
+    """Turns a report into its export row (a dict keyed by EXPORT_COLUMNS)."""
+
+    def __init__(self, units: UnitDirectory, tz: ZoneInfo, people: Mapping[int, str]) -> None:
+        self.units = units
+        self.tz = tz
+        self.people = people
+        self._places: dict[str, tuple[str, str, str]] = {}
+
+    def _place(self, code: str) -> tuple[str, str, str]:
+        place = self._places.get(code)
+        if place is None:
+            village = self.units.get(code)
+            current = self.units.commune_of(village) if village else None
+            before = self.units.commune_of(village, merged=False) if village else None
+            place = (
+                village.name if village else code,
+                current.name if current else "",
+                before.name if before else "",
+            )
+            self._places[code] = place
+        return place
+
+    def __call__(self, report: StoredReport) -> dict[str, object]:
+        village, commune, before = self._place(report.village)
+        return {
+            "report_id": report.id,
+            "indicator": report.indicator,
+            "count": report.count,
+            "village": village,
+            "commune": commune,
+            "commune_before_2025": before,
+            "household": report.household or "",
+            "date": report.done_on.isoformat(),
+            "reported_by": self.people.get(report.reporter_id, report.reporter_id),
+            "received_at": report.received_at.astimezone(self.tz).isoformat(timespec="seconds"),
+            "status": report.status.value,
+        }
+
+
+async def row_maker(store: Store, units: UnitDirectory, tz: ZoneInfo) -> RowMaker:
+    return RowMaker(units, tz, {p.id: p.name for p in await store.people.all()})
+
+
+async def export_pages(
+    store: Store,
+    units: UnitDirectory,
+    tz: ZoneInfo,
+    *,
+    villages: Collection[str] | None = None,
+    size: int = PAGE_SIZE,
+) -> AsyncIterator[list[dict[str, object]]]:
+    """Every report, or those of ``villages`` (an area's export), as rows, a page at a time."""
+    make = await row_maker(store, units, tz)
+    async for reports in store.reports.pages(villages, size=size):
+        yield [make(r) for r in reports]
+
+
+async def _next_page(pages: AsyncIterator[T]) -> tuple[T] | None:
+    try:
+        return (await anext(pages),)
+    except StopAsyncIteration:
+        return None
+
+
+def pages_in_thread(
+    pages: AsyncIterator[T], loop: asyncio.AbstractEventLoop, stop: threading.Event
+) -> Iterator[T]:
+    """Iterate an async iterator of the event loop ``loop`` from a worker thread.
+
+    The next page is read while the thread works on this one. Stops early when ``stop`` is
+    set (the caller gave up); the async iterator is closed either way.
+    """
+    ahead: Future[tuple[T] | None] | None = asyncio.run_coroutine_threadsafe(
+        _next_page(pages), loop
+    )
+    try:
+        while ahead is not None and not stop.is_set():
+            got = ahead.result()
+            ahead = None
+            if got is None:
+                return
+            ahead = asyncio.run_coroutine_threadsafe(_next_page(pages), loop)
+            yield got[0]
+    finally:
+        if ahead is not None:  # let the page being read settle before closing the iterator
+            ahead.exception()
+        closing = getattr(pages, "aclose", None)
+        if closing is not None:
+            asyncio.run_coroutine_threadsafe(closing(), loop).result()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date, format_time
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_decimal, format_percent, get_group_symbol
 
 from locales import CATALOG_DIR, DOMAIN, LANGUAGES
 
@@ -32,10 +32,17 @@ class Translator:
     locale: str
     catalog: gettext.NullTranslations
     _babel: Locale = field(init=False, repr=False, compare=False)
+    # The thousands separator, when the locale groups whole numbers by three ("1.733"):
+    # then whole numbers skip Babel (a /tiendo of 2,000 villages formats hundreds of them).
+    _group: str | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Parsed once: Babel re-parses a locale given as a string on every call.
-        object.__setattr__(self, "_babel", Locale.parse(self.locale))
+        babel = Locale.parse(self.locale)
+        object.__setattr__(self, "_babel", babel)
+        pattern = babel.decimal_formats.get(None)
+        by_three = pattern is not None and tuple(pattern.grouping) == (3, 3)
+        object.__setattr__(self, "_group", get_group_symbol(babel) if by_three else None)
 
     def gettext(self, message: str) -> str:
         return self.catalog.gettext(message)
@@ -44,6 +51,8 @@ class Translator:
         return self.catalog.ngettext(singular, plural, n)
 
     def number(self, value: float) -> str:
+        if self._group is not None and type(value) is int:
+            return f"{value:,}".replace(",", self._group)
         return format_decimal(value, locale=self._babel)
 
     def percent(self, ratio: float) -> str:

@@ -3,8 +3,12 @@
 A row becomes 'sent' only after its send succeeded, so a crash at any moment leaves the rest
 pending for the next drain. The one gap no outbox can close: a crash after the messenger
 accepted a message and before the row was marked sends that message again on restart — the
-bot prefers a rare repeat to a lost reminder. A drain also pauses, leaving the rest pending, when
-quiet hours begin or the process is shutting down.
+bot prefers a rare repeat to a lost reminder. Over a real network a send waits a round trip
+for its answer, so several sends (``DrainPolicy.in_flight``) are under way at once, each
+starting in its own slot of the pace; their marks share commits (the database's group commit).
+A crash can therefore repeat the few messages in flight at that moment, never more. A drain
+also pauses, leaving the rest pending, when quiet hours begin or the process is shutting down
+(the sends under way finish first).
 
 Each row is sent through the sender of the channel it names ({channel: Sender}, built by the
 composition root); rows of a channel this process does not serve wait for one that does. A row
@@ -13,6 +17,7 @@ planned before its person linked any chat gets its address when it is due, one q
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
@@ -41,6 +46,11 @@ class DrainPolicy:
     first_retry: timedelta = timedelta(minutes=1)
     max_retry: timedelta = timedelta(hours=1)
     batch: int = 200
+    # Sends waiting for the messenger's answer at once: 25/s with a 150 ms round trip needs 4.
+    in_flight: int = 16
+    # Slots a late pacer may make up at once: at most rate + catch_up starts in any second
+    # (25 + 5 = Telegram's 30).
+    catch_up: int = 5
     # A batch is held by its process this long (several processes drain one outbox; one that
     # dies lets its batch go after this).
     claim_lease: timedelta = timedelta(minutes=5)
@@ -74,14 +84,16 @@ def retry_delay(attempts: int, policy: DrainPolicy, retry_after: float | None = 
 class _Pacer:
     """Spaces the starts of sends by 1/rate overall and by ``per_chat_interval`` per person.
 
-    Slots are kept on a schedule rather than counted from the last actual start, so a send
-    that took a little longer than its slot is made up by starting the next one at once; the
-    catch-up is at most one slot, so the overall limit holds over any second.
+    Slots are kept on a schedule rather than counted from the last actual start, so slots
+    missed while the drain was busy (reading the next batch, a slow disk) are made up by
+    starting the next sends at once — up to ``catch_up`` of them, so that no second holds
+    more than rate + catch_up starts.
     Measured on the injected clock, so tests and benchmarks can pace without real waiting.
     """
 
     def __init__(self, policy: DrainPolicy, clock: Clock, sleep: Sleep) -> None:
         self.interval = timedelta(seconds=1 / policy.rate) if policy.rate else timedelta(0)
+        self.catch_up = max(policy.catch_up, 1)
         self.per_chat = timedelta(seconds=policy.per_chat_interval)
         self.clock = clock
         self.sleep = sleep
@@ -93,7 +105,7 @@ class _Pacer:
         now = self.clock()
         slot = now
         if self.last_slot is not None:
-            slot = max(self.last_slot + self.interval, now - self.interval)
+            slot = max(self.last_slot + self.interval, now - self.catch_up * self.interval)
         ready = slot
         if recipient in self.last_to:
             ready = max(ready, self.last_to[recipient] + self.per_chat)
@@ -101,6 +113,50 @@ class _Pacer:
             await self.sleep((ready - now).total_seconds())
         self.last_slot = max(slot, ready)
         self.last_to[recipient] = max(self.clock(), ready)
+
+
+class _InFlight:
+    """Sends under way: at most ``limit`` at once, one person's in order. A send that dies
+    (a BaseException: the process is going down) stops the drain once the others settled."""
+
+    def __init__(self, limit: int) -> None:
+        self.slots = asyncio.Semaphore(max(limit, 1))
+        self.tasks: set[asyncio.Task[None]] = set()
+        self.last: dict[int, asyncio.Task[None]] = {}
+        self.failure: BaseException | None = None
+
+    async def start(self, recipient: int, send: Callable[[], Awaitable[None]]) -> None:
+        previous = self.last.get(recipient)
+        if previous is not None and not previous.done():
+            await asyncio.wait({previous})
+        task = asyncio.create_task(self._run(send))
+        self.tasks.add(task)
+        self.last[recipient] = task
+        await asyncio.sleep(0)  # the send starts in its own slot, not when the batch ends
+
+    async def _run(self, send: Callable[[], Awaitable[None]]) -> None:
+        try:
+            await send()
+        except BaseException as error:  # kept, and raised by settle()
+            if self.failure is None:
+                self.failure = error
+        finally:
+            self.slots.release()
+
+    async def settle(self) -> None:
+        """Wait for every send under way (and its mark); raise what killed one."""
+        if self.tasks:
+            await asyncio.wait(self.tasks)
+        self.tasks.clear()
+        self.last.clear()
+        if self.failure is not None:
+            raise self.failure
+
+    async def cancel(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+        if self.tasks:
+            await asyncio.wait(self.tasks)
 
 
 async def _outcome(senders: Mapping[str, Sender], item: OutboxItem) -> Delivery:
@@ -132,6 +188,42 @@ async def _addressed(
     return [replace(item, to=targets[item.id]) if item.id in targets else item for item in items]
 
 
+async def _record(
+    outbox: OutboxStore,
+    item: OutboxItem,
+    result: Delivery,
+    now: datetime,
+    policy: DrainPolicy,
+    report: DrainReport,
+) -> None:
+    attempts = item.attempts + 1
+    if result.status == DeliveryStatus.OK:
+        await outbox.mark_sent(item.id, at=now)
+        report.sent += 1
+    elif result.status == DeliveryStatus.BLOCKED:
+        await outbox.mark_given_up(
+            item.id, blocked=True, attempts=attempts, error=result.error or "blocked", at=now
+        )
+        report.blocked += 1
+    elif result.status == DeliveryStatus.UNREACHABLE or attempts >= policy.max_attempts:
+        await outbox.mark_given_up(
+            item.id,
+            blocked=False,
+            attempts=attempts,
+            error=result.error or result.status.value,
+            at=now,
+        )
+        report.failed += 1
+    else:
+        await outbox.mark_retry(
+            item.id,
+            attempts=attempts,
+            next_attempt_at=now + retry_delay(attempts, policy, result.retry_after),
+            error=result.error or "retry",
+        )
+        report.retried += 1
+
+
 async def drain(
     outbox: OutboxStore,
     people: PeopleStore,
@@ -148,70 +240,57 @@ async def drain(
     policy = policy or DrainPolicy()
     report = DrainReport()
     pacer = _Pacer(policy, clock, sleep)
+    sends = _InFlight(policy.in_flight)
 
     def must_pause() -> bool:
         report.stopped = stopping()
         report.quiet = not report.stopped and in_quiet_hours(clock(), tz, policy)
         return report.stopped or report.quiet
 
-    async def _send_batch(items: list[OutboxItem], unhandled: set[int]) -> None:
-        # Rows just addressed to a channel this process does not serve wait for one that does
-        # (the next query leaves them out).
-        items = [
-            item
-            for item in await _addressed(items, outbox, people)
-            if item.to is None or item.to.channel in senders
-        ]
-        for item in items:
-            await pacer.wait(item.recipient)
-            if must_pause():
-                break
-            result = await _outcome(senders, item)
-            unhandled.discard(item.id)  # marked below, whatever the outcome
-            now = clock()
-            attempts = item.attempts + 1
-            if result.status == DeliveryStatus.OK:
-                await outbox.mark_sent(item.id, at=now)
-                report.sent += 1
-            elif result.status == DeliveryStatus.BLOCKED:
-                await outbox.mark_given_up(
-                    item.id,
-                    blocked=True,
-                    attempts=attempts,
-                    error=result.error or "blocked",
-                    at=now,
-                )
-                report.blocked += 1
-            elif result.status == DeliveryStatus.UNREACHABLE or attempts >= policy.max_attempts:
-                await outbox.mark_given_up(
-                    item.id,
-                    blocked=False,
-                    attempts=attempts,
-                    error=result.error or result.status.value,
-                    at=now,
-                )
-                report.failed += 1
-            else:
-                await outbox.mark_retry(
-                    item.id,
-                    attempts=attempts,
-                    next_attempt_at=now + retry_delay(attempts, policy, result.retry_after),
-                    error=result.error or "retry",
-                )
-                report.retried += 1
+    claimed: set[int] = set()  # of the batch at hand, not marked yet
 
-    while not must_pause():
-        items = await outbox.claim(clock(), policy.batch, sorted(senders), lease=policy.claim_lease)
-        if not items:
-            break
-        unhandled = {item.id for item in items}
-        try:
-            await _send_batch(items, unhandled)
-        finally:
-            # Claimed but not handled (quiet hours, stopping): due again at once.
+    async def send(item: OutboxItem) -> None:
+        result = await _outcome(senders, item)
+        await _record(outbox, item, result, clock(), policy, report)
+        claimed.discard(item.id)
+
+    try:
+        while not must_pause():
+            # Claimed: due for no other process until marked, released or the lease ends.
+            items = await outbox.claim(
+                clock(), policy.batch, sorted(senders), lease=policy.claim_lease
+            )
+            if not items:
+                break
+            unhandled = {item.id for item in items}
+            claimed.update(unhandled)
+            # Rows just addressed to a channel this process does not serve wait for one that
+            # does (the next query leaves them out).
+            items = [
+                item
+                for item in await _addressed(items, outbox, people)
+                if item.to is None or item.to.channel in senders
+            ]
+            for item in items:
+                await sends.slots.acquire()
+                await pacer.wait(item.recipient)
+                if must_pause() or sends.failure is not None:
+                    sends.slots.release()
+                    break
+                unhandled.discard(item.id)
+                await sends.start(item.recipient, lambda item=item: send(item))  # type: ignore[misc]
+            # Marked before the next query, which would otherwise return them again.
+            await sends.settle()
+            # Claimed but not sent (quiet hours, stopping, another channel's): due again now.
             await outbox.release(unhandled, at=clock())
-        if report.quiet or report.stopped:
-            break
+            claimed.clear()
+            if report.quiet or report.stopped:
+                break
+    except BaseException:
+        await sends.cancel()
+        # A process that goes down by an error gives its unsent claims back at once.
+        await outbox.release(claimed, at=clock())
+        raise
     if report.sent or report.retried or report.failed or report.blocked:
         logger.info(
             "outbox: %d sent, %d to retry, %d failed, %d blocked%s",

@@ -15,12 +15,13 @@ from storage.database import open_database
 from storage.events import SqlAuditLog
 from storage.evidence import SqlEvidenceStore
 from storage.inbox import SqlInbox
+from storage.indicators import SqlIndicatorStore
 from storage.outbox import SqlOutboxStore
 from storage.pending import SqlPendingStore
 from storage.people import SqlPeopleStore
 from storage.reports import SqlReportStore
 from storage.sql import Database, DatabaseUnavailable, SchemaTooNew, StoreError
-from storage.targets import SqlTargetStore
+from storage.targets import SqlPeriodStore, SqlTargetStore
 from storage.tasks import SqlTaskStore
 from storage.units import SqlUnitStore
 
@@ -43,6 +44,8 @@ class SqlStore:
         self.people = SqlPeopleStore(db)
         self.reports = SqlReportStore(db)
         self.targets = SqlTargetStore(db)
+        self.periods = SqlPeriodStore(db)
+        self.indicators = SqlIndicatorStore(db)
         self.tasks = SqlTaskStore(db)
         self.activity = SqlActivityStore(db)
         self.outbox = SqlOutboxStore(db)

@@ -11,13 +11,14 @@ from core.models import AddedReports, ReportStatus, StoredReport
 from core.parsing import ReportItem
 from core.ports import HouseholdTaken
 from core.text import fold
-from storage.sql import Connection, Database, Row, record_event
+from storage.report_pages import COLUMNS as _COLUMNS
+from storage.report_pages import ReportListing
+from storage.report_pages import report_of as _report
+from storage.sql import Connection, Database, record_event
+from storage.totals import daily_totals, period_totals
 
 __all__ = ["SqlReportStore"]
 
-_COLUMNS = (
-    "id, indicator, count, village, household, done_on, received_at, reporter_id, status, source"
-)
 _INSERT = (
     "INSERT INTO reports (indicator, count, village, household, household_key, done_on,"
     " received_at, reporter_id, source, text_key)"
@@ -28,21 +29,6 @@ _TYPED_VALUES = (
     " CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS TEXT),"
     " CAST(? AS TEXT)"
 )
-
-
-def _report(row: Row) -> StoredReport:
-    return StoredReport(
-        id=row["id"],
-        indicator=row["indicator"],
-        count=row["count"],
-        village=row["village"],
-        household=row["household"],
-        done_on=date.fromisoformat(row["done_on"]),
-        received_at=datetime.fromisoformat(row["received_at"]),
-        reporter_id=row["reporter_id"],
-        status=ReportStatus(row["status"]),
-        source=row["source"],
-    )
 
 
 async def bump_totals(conn: Connection, village: str, indicator: str, day: date, delta: int) -> int:
@@ -144,9 +130,9 @@ async def _household(
     return _report(rows[0]) if rows else None
 
 
-class SqlReportStore:
+class SqlReportStore(ReportListing):
     def __init__(self, db: Database) -> None:
-        self._db = db
+        super().__init__(db)
 
     async def add(
         self,
@@ -345,50 +331,14 @@ class SqlReportStore:
             f"SELECT village, indicator, total FROM village_totals WHERE village IN ({marks})",
             codes,
         )
-        return {(r["village"], r["indicator"]): r["total"] for r in rows}
+        return {(village, indicator): total for village, indicator, total in rows}
 
     async def daily_totals(
         self, villages: Collection[str], since: date, until: date
     ) -> dict[tuple[str, date], int]:
-        wanted = set(villages)
-        span = (since.isoformat(), until.isoformat())
-        # village_totals has a row for every (village, indicator) that ever had a report.
-        pairs = await self._db.fetchall("SELECT village, indicator FROM village_totals")
-        if {r["village"] for r in pairs} <= wanted:
-            # The area holds every village that ever had a report: its days are the district's,
-            # a few rows however many villages and reports there are.
-            rows = await self._db.fetchall(
-                "SELECT indicator, day, total FROM indicator_daily WHERE day >= ? AND day <= ?",
-                span,
-            )
-        else:
-            codes = sorted(wanted & {r["village"] for r in pairs})
-            indicators = sorted({r["indicator"] for r in pairs})
-            if not codes:
-                return {}
-            # Both lists bound the primary key (village, indicator, day), so each pair is one
-            # range seek over the window's days, not a scan of the village's history.
-            rows = await self._db.fetchall(
-                "SELECT indicator, day, SUM(total) AS total FROM village_daily"
-                f" WHERE village IN ({', '.join('?' * len(codes))})"
-                f" AND indicator IN ({', '.join('?' * len(indicators))})"
-                " AND day >= ? AND day <= ? GROUP BY indicator, day",
-                (*codes, *indicators, *span),
-            )
-        return {
-            (r["indicator"], date.fromisoformat(r["day"])): r["total"] for r in rows if r["total"]
-        }
+        return await daily_totals(self._db, villages, since, until)
 
-    async def in_villages(self, villages: Collection[str]) -> list[StoredReport]:
-        wanted = sorted(set(villages))
-        if not wanted:
-            return []
-        marks = ", ".join("?" * len(wanted))
-        rows = await self._db.fetchall(
-            f"SELECT {_COLUMNS} FROM reports WHERE village IN ({marks}) ORDER BY id", wanted
-        )
-        return [_report(r) for r in rows]
-
-    async def all(self) -> list[StoredReport]:
-        rows = await self._db.fetchall(f"SELECT {_COLUMNS} FROM reports ORDER BY id")
-        return [_report(r) for r in rows]
+    async def period_totals(
+        self, villages: Collection[str], first: date, last: date
+    ) -> dict[tuple[str, str], int]:
+        return await period_totals(self._db, villages, first, last)

@@ -17,6 +17,8 @@ from bot.cli.data import (
     cmd_audit,
     cmd_backup,
     cmd_export,
+    cmd_import_indicators,
+    cmd_import_periods,
     cmd_import_roster,
     cmd_import_targets,
     cmd_import_tasks,
@@ -58,26 +60,42 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     units = command("import-units", "Replace the administrative units with a CSV file.")
-    units.add_argument("file", metavar="FILE.csv")
+    units.add_argument("file", metavar="FILE.csv|FILE.xlsx")
     units.set_defaults(func=cmd_import_units)
 
     roster = command("import-roster", "Add or update people from a CSV (name,phone,role,unit).")
-    roster.add_argument("file", metavar="FILE.csv")
+    roster.add_argument("file", metavar="FILE.csv|FILE.xlsx")
     roster.set_defaults(func=cmd_import_roster)
 
     tasks = command(
         "import-tasks", "Add tasks from a CSV (village,indicator,count,due[,start]); all or none."
     )
-    tasks.add_argument("file", metavar="FILE.csv")
+    tasks.add_argument("file", metavar="FILE.csv|FILE.xlsx")
     tasks.set_defaults(func=cmd_import_tasks)
 
     targets = command(
         "import-targets",
-        "Set targets from a CSV (indicator,unit,value,deadline[,baseline]); a file with any"
-        " bad line sets nothing.",
+        "Set targets from a CSV (indicator,unit,value,deadline[,baseline][,period]; period:"
+        " by default the one holding the deadline); a file with any bad line sets nothing.",
     )
-    targets.add_argument("file", metavar="FILE.csv")
+    targets.add_argument("file", metavar="FILE.csv|FILE.xlsx")
     targets.set_defaults(func=cmd_import_targets)
+
+    periods = command(
+        "import-periods",
+        "Add or change programme periods from a CSV (code,name,start,end); they may not overlap.",
+    )
+    periods.add_argument("file", metavar="FILE.csv|FILE.xlsx")
+    periods.set_defaults(func=cmd_import_periods)
+
+    indicators = command(
+        "import-indicators",
+        "Add or change what cadres report on from a CSV (code,name_vi,name_en,unit_vi,unit_en,"
+        "keywords,household; keywords separated by |); a keyword another indicator has is"
+        " refused.",
+    )
+    indicators.add_argument("file", metavar="FILE.csv|FILE.xlsx")
+    indicators.set_defaults(func=cmd_import_indicators)
 
     reminders = command(
         "reminders",
@@ -115,6 +133,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--pre-2025",
         action="store_true",
         help="xlsx: summarise by the communes as they were before 1 July 2025",
+    )
+    export.add_argument(
+        "--period",
+        metavar="CODE",
+        help="xlsx: the programme period (default: the current one); an ended one adds the"
+        " closing report by year",
     )
     export.set_defaults(func=cmd_export)
 

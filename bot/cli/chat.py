@@ -11,6 +11,7 @@ from pathlib import Path
 from bot.app import open_app
 from bot.cli.common import db_exists, db_name, missing_db, settings_of
 from bot.demo import is_demo_or_empty, seed_demo
+from bot.reference import missing_villages_hint
 from bot.settings import Settings
 
 __all__ = ["DEMO_DB", "cmd_console", "cmd_run", "cmd_seed_demo"]
@@ -50,6 +51,9 @@ async def _console(settings: Settings, phone: str, *, demo: bool = False) -> int
         )
         if not await channel.become(phone):
             return 2
+        if hint := missing_villages_hint(app.engine.units):
+            logger.warning("%s", hint)
+            print(hint)
         await channel.run()
         return 0
 

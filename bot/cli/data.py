@@ -7,29 +7,34 @@ import asyncio
 import sys
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import TextIO
 
 from bot.app import open_app
 from bot.audit import format_events
 from bot.cli.common import db_exists, db_name, db_path, missing_db, settings_of
-from bot.exports.table import write_csv
+from bot.exports.table import csv_writer
 from bot.imports import (
     CsvImport,
     ImportProblem,
+    import_indicators,
+    import_periods,
     import_roster,
     import_targets,
     import_tasks,
     import_units,
 )
 from bot.settings import Settings, is_postgres
-from core.indicators import DEFAULT_INDICATORS
+from bot.spreadsheet import SpreadsheetError, table_text
 from core.units import DISTRICT
-from handlers.report_rows import export_rows
+from handlers.report_rows import export_pages
 from storage.backup import BackupError, backup_database
 
 __all__ = [
     "cmd_audit",
     "cmd_backup",
     "cmd_export",
+    "cmd_import_indicators",
+    "cmd_import_periods",
     "cmd_import_roster",
     "cmd_import_targets",
     "cmd_import_tasks",
@@ -38,11 +43,12 @@ __all__ = [
 
 
 def _import_csv(args: argparse.Namespace, load: CsvImport) -> int:
-    """Read FILE.csv, then import it whole or, naming the bad lines, not at all."""
+    """Read FILE (.csv, or .xlsx: its first sheet), then import it whole or, naming the bad
+    lines, not at all."""
     file = Path(args.file)
     try:
-        text = file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
+        text = table_text(file.read_bytes())
+    except (OSError, SpreadsheetError) as error:
         print(f"Cannot read {file}: {error}", file=sys.stderr)
         return 2
     settings = settings_of(args)
@@ -76,8 +82,18 @@ def cmd_import_targets(args: argparse.Namespace) -> int:
     return _import_csv(args, import_targets)
 
 
-async def _export_xlsx(settings: Settings, *, merged: bool) -> tuple[bytes, int] | None:
-    from handlers.export import area_workbook
+def cmd_import_periods(args: argparse.Namespace) -> int:
+    return _import_csv(args, import_periods)
+
+
+def cmd_import_indicators(args: argparse.Namespace) -> int:
+    return _import_csv(args, import_indicators)
+
+
+async def _export_xlsx(
+    settings: Settings, out: Path, *, merged: bool, period_code: str | None
+) -> int | None:
+    from handlers.area_workbook import write_area_workbook
 
     async with open_app(settings) as app:
         units = app.engine.units
@@ -86,31 +102,33 @@ async def _export_xlsx(settings: Settings, *, merged: bool) -> tuple[bytes, int]
             print("The units list has no district to export.", file=sys.stderr)
             return None
         today = app.clock().astimezone(settings.tz).date()
-        return await area_workbook(
+        periods = app.engine.periods
+        period = periods.find(period_code) if period_code else periods.current(today)
+        if period is None:
+            known = ", ".join(p.code for p in periods)
+            print(f"No period {period_code!r}; the periods are: {known}", file=sys.stderr)
+            return None
+        return await write_area_workbook(
             app.store,
             units,
-            DEFAULT_INDICATORS,
+            app.engine.indicators,
             app.engine.translators[settings.default_locale],
             settings.tz,
             districts[0],
+            out,
             merged=merged,
             today=today,
             renderers=app.engine.renderers,
+            period=period,
         )
 
 
-async def _export_rows(settings: Settings) -> list[dict[str, object]]:
+async def _export_csv(settings: Settings, out: TextIO) -> None:
+    """Every report, a page at a time: memory stays flat however many there are."""
     async with open_app(settings) as app:
-        return await export_rows(app.store, app.engine.units, settings.tz)
-
-
-def _write(path: str, content: bytes) -> bool:
-    try:
-        Path(path).write_bytes(content)
-    except OSError as error:
-        print(f"Cannot write {path}: {error}", file=sys.stderr)
-        return False
-    return True
+        writer = csv_writer(out)
+        async for rows in export_pages(app.store, app.engine.units, settings.tz):
+            writer.writerows(rows)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -121,21 +139,28 @@ def cmd_export(args: argparse.Namespace) -> int:
         if not args.out:
             print("An Excel file needs --out FILE.xlsx", file=sys.stderr)
             return 2
-        made = asyncio.run(_export_xlsx(settings, merged=not args.pre_2025))
-        if made is None or not _write(args.out, made[0]):
+        try:
+            made = asyncio.run(
+                _export_xlsx(
+                    settings, Path(args.out), merged=not args.pre_2025, period_code=args.period
+                )
+            )
+        except OSError as error:
+            print(f"Cannot write {args.out}: {error}", file=sys.stderr)
             return 2
-        print(f"Wrote the summary and {made[1]} reports to {args.out}")
+        if made is None:
+            return 2
+        print(f"Wrote the summary and {made} reports to {args.out}")
         return 0
-    rows = asyncio.run(_export_rows(settings))
     if args.out:
         try:
             with open(args.out, "w", encoding="utf-8-sig", newline="") as out:
-                write_csv(rows, out)
+                asyncio.run(_export_csv(settings, out))
         except OSError as error:
             print(f"Cannot write {args.out}: {error}", file=sys.stderr)
             return 2
     else:
-        write_csv(rows, sys.stdout)
+        asyncio.run(_export_csv(settings, sys.stdout))
     return 0
 
 

@@ -11,28 +11,30 @@ from bot.app import open_app
 from bot.cli.common import settings_of
 from bot.reference import load_units_csv, shipped_units
 from bot.settings import Settings
+from core.indicators import DEFAULT_INDICATORS, IndicatorSet
 from core.units import UnitDirectory, UnitError
 
 __all__ = ["cmd_parse"]
 
 
-async def _stored_units(settings: Settings) -> UnitDirectory:
+async def _stored(settings: Settings) -> tuple[UnitDirectory, IndicatorSet]:
     async with open_app(settings) as app:
-        return app.engine.units
+        return app.engine.units, app.engine.indicators
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
     from bot.parse_stream import ParseStream, vietnamese
 
+    indicators = DEFAULT_INDICATORS
     try:
         if args.units:
             units = load_units_csv(Path(args.units))
         elif args.db:
-            units = asyncio.run(_stored_units(settings_of(args)))
+            units, indicators = asyncio.run(_stored(settings_of(args)))
         else:
             units = shipped_units()
     except (OSError, UnitError) as error:
         print(f"Cannot load the units: {error}", file=sys.stderr)
         return 2
-    ParseStream(units, vietnamese()).run(sys.stdin.buffer, sys.stdout.buffer)
+    ParseStream(units, vietnamese(), indicators).run(sys.stdin.buffer, sys.stdout.buffer)
     return 0

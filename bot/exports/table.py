@@ -1,4 +1,4 @@
-"""Reports as a CSV file (`python -m bot export`)."""
+"""Reports as a CSV file (`python -m bot export`), written a page of rows at a time."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from typing import TextIO
 
 from handlers.report_rows import EXPORT_COLUMNS
 
-__all__ = ["write_csv"]
+__all__ = ["csv_writer"]
 
 
-def write_csv(rows: list[dict[str, object]], out: TextIO) -> None:
+def csv_writer(out: TextIO) -> csv.DictWriter[str]:
+    """A writer of export rows to ``out``, the header already written."""
     writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    return writer

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from core.indicators import Indicator
+from core.periods import Period
 from core.text import slug
 from core.units import COMMUNE, DISTRICT, NEW_COMMUNE, VILLAGE, Unit
 from locales.translator import Translator
 
-__all__ = ["area_file_name", "count_label", "indicator_name", "unit_label"]
+__all__ = ["area_file_name", "count_label", "indicator_name", "period_label", "unit_label"]
 
 
 def unit_label(t: Translator, unit: Unit) -> str:
@@ -26,6 +27,16 @@ def unit_label(t: Translator, unit: Unit) -> str:
 
 def indicator_name(t: Translator, indicator: Indicator) -> str:
     return indicator.name(t.locale)
+
+
+def period_label(t: Translator, period: Period) -> str:
+    """'giai đoạn 2026–2030' for a period of whole years; else its own name."""
+    whole_years = (period.start.month, period.start.day, period.end.month, period.end.day)
+    if whole_years == (1, 1, 12, 31):
+        return t.gettext("giai đoạn {first}–{last}").format(
+            first=period.start.year, last=period.end.year
+        )
+    return period.name
 
 
 def count_label(t: Translator, indicator: Indicator, count: int) -> str:

@@ -53,31 +53,33 @@ def describe_error(
             "Tin nhắn trống, chưa có gì để ghi. Hãy gửi báo cáo, ví dụ: {example}"
         ).format(example=example)
     if error.code == ErrorCode.UNKNOWN_INDICATOR:
-        what = (
-            t.gettext("Chưa hiểu «{text}» là báo cáo việc gì.").format(text=fragment)
-            if fragment
-            else t.gettext("Chưa hiểu bạn báo cáo việc gì.")
-        )
-        return (
-            what
-            + " "
-            + t.gettext(
+        return _quoting(
+            fragment,
+            t.gettext("Chưa hiểu «{text}» là báo cáo việc gì."),
+            t.gettext("Chưa hiểu bạn báo cáo việc gì."),
+            t.gettext(
                 "Hãy ghi rõ một trong ba việc: nhà ở hoàn thành, hộ thoát nghèo, đào tạo nghề."
                 " Ví dụ: {housing}; {graduated}; {training}"
-            ).format(**examples)
+            ).format(**examples),
+        )
+    if error.code == ErrorCode.NOT_DONE:
+        return _quoting(
+            fragment,
+            t.gettext("«{text}» là việc chưa xong nên chưa được ghi."),
+            t.gettext("Tin này chỉ báo việc chưa xong nên chưa được ghi."),
+            t.gettext(
+                "Bot chỉ ghi những việc đã hoàn thành: khi xong, hãy báo lại, ví dụ: {housing};"
+                " {household}; {training}"
+            ).format(**examples),
         )
     if error.code == ErrorCode.MISSING_COUNT:
-        what = (
-            t.gettext("Thiếu số lượng trong «{text}».").format(text=fragment)
-            if fragment
-            else t.gettext("Thiếu số lượng.")
-        )
-        return (
-            what
-            + " "
-            + t.gettext(
+        return _quoting(
+            fragment,
+            t.gettext("Thiếu số lượng trong «{text}»."),
+            t.gettext("Thiếu số lượng."),
+            t.gettext(
                 "Hãy ghi rõ bao nhiêu, ví dụ: {housing}; {graduated}; hoặc ghi tên hộ: {household}"
-            ).format(**examples)
+            ).format(**examples),
         )
     if error.code == ErrorCode.INVALID_COUNT:
         return t.gettext(
@@ -138,6 +140,11 @@ def describe_error(
             )
         )
     return t.gettext("Chưa hiểu báo cáo. Ví dụ: {example}").format(example=example)
+
+
+def _quoting(fragment: str, quoted: str, plain: str, advice: str) -> str:
+    """What was not understood, quoting the sender's words when there are any; then advice."""
+    return (quoted.format(text=fragment) if fragment else plain) + " " + advice
 
 
 def _any_village(units: UnitDirectory, scope: str | None = None) -> str:

@@ -124,6 +124,10 @@ async def copy_sqlite_to_postgres(source_path: Path, url: str, *, where: str) ->
 
 async def _copy_table(source: sqlite3.Connection, target: Any, table: str) -> None:
     columns = _columns(source, table)
+    # Rows a migration itself wrote (e.g. the shipped programme periods): the source has its
+    # own, perhaps changed since. The target had none of its own (it was checked empty).
+    if await target.fetchval(f"SELECT EXISTS (SELECT 1 FROM {table})"):
+        await target.execute(f"DELETE FROM {table}")
     try:
         for rows in _batches(source, table, columns):
             await target.copy_records_to_table(table, records=rows, columns=columns)

@@ -148,6 +148,7 @@ async def test_xuat_sends_a_workbook_of_the_area(
     admin: Chat, leader: Chat, cadre: Chat, engine: Engine
 ) -> None:
     await admin.say("/chitieu nhà 100 xã Sơn Vĩ 31/12/2026")
+    await admin.say("/chitieu nhà 1733 huyện Mèo Vạc 31/12/2026")
     await cadre.say("xong nhà hộ Giàng Seo Chứ")
     xa_phin = await as_person(engine, "0912000004")
     await xa_phin.say("xong 5 nhà")
@@ -177,7 +178,7 @@ async def test_xuat_sends_a_workbook_of_the_area(
     district = [c.value for c in summary[2]]
     assert district[:4] == ["Nhà ở hoàn thành", "huyện Mèo Vạc", 6, 1733]
     assert district[4] == pytest.approx(6 / 1733)
-    assert district[5:8] == [6, 6, datetime(2025, 12, 31)]
+    assert district[5:8] == [6, 6, datetime(2026, 12, 31)]
     assert district[9] == "chậm"
     assert summary["A2"].font.b
     assert (summary["C2"].number_format, summary["E2"].number_format) == ("#,##0", "0.00%")
@@ -238,7 +239,7 @@ async def test_a_commune_leaders_workbook_holds_only_the_communes_reports(
     assert [r[3] for r in reports] == ["Xà Phìn"]
     summary = _sheet_rows(reply.attachment.content, "Tổng hợp")[1:]
     units = {r[1] for r in summary}
-    assert units == {"xã Sơn Vĩ", "xã Thượng Phùng (cũ)", "xã Sơn Vĩ (cũ)"}
+    assert units == {"xã Sơn Vĩ", "xã Thượng Phùng (cũ)", "xã Xín Cái (cũ)", "xã Sơn Vĩ (cũ)"}
     assert 9 not in {r[2] for r in summary}
 
 

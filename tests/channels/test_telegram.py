@@ -116,9 +116,9 @@ async def test_the_same_message_delivered_twice_is_stored_once(
 
 async def test_a_leader_sees_progress_in_vietnamese_formats(telegram: TelegramHarness) -> None:
     await telegram.share_contact(CADRE_USER, "0912000003")
-    await telegram.send(CADRE_USER, "xong 2 nhà")
+    await telegram.send(CADRE_USER, "xong 2 nhà ngày 5/5/2025")
     await telegram.share_contact(LEADER_USER, "0912000002")
-    replies = await telegram.send(LEADER_USER, "/tiendo")
+    replies = await telegram.send(LEADER_USER, "/tiendo 2021-2025")
     assert "2/1.733 nhà (0,12%)" in replies[0]
     assert "huyện Mèo Vạc" in replies[0]
 

@@ -20,6 +20,8 @@ SUBCOMMANDS = [
     "import-roster",
     "import-tasks",
     "import-targets",
+    "import-periods",
+    "import-indicators",
     "reminders",
     "export",
     "parse",
@@ -61,7 +63,9 @@ def test_without_a_token_run_explains_and_opens_the_demo_console(
     assert "TELEGRAM_BOT_TOKEN" in out
     assert "@BotFather" in out
     assert "Đã ghi nhận" in out
-    assert "2/1.733 nhà" in out
+    # The demo runs in the current period (2026–2030), which has no target yet: no "chậm".
+    assert "Nhà ở hoàn thành: 2 nhà (chưa có chỉ tiêu)" in out
+    assert "chậm" not in out
     assert (tmp_path / "data" / "demo.sqlite3").exists()
 
 
@@ -150,7 +154,7 @@ def test_import_units_refuses_to_orphan_people_and_reports(
     _, out = run_console(
         monkeypatch, capsys, ["console", "--db", db, "--as", "0912000002"], "/tiendo\n"
     )
-    assert "2/1.733 nhà" in out  # nothing changed
+    assert "Nhà ở hoàn thành: 2 nhà" in out  # nothing changed
 
 
 def test_export_writes_every_report_as_csv(

@@ -143,6 +143,7 @@ def test_stored_and_printed_codes_keep_their_spelling() -> None:
     assert list(ErrorCode) == [  # in the order of precedence of the spec
         "empty",
         "unknown_indicator",
+        "not_done",
         "invalid_date",
         "unknown_village",
         "ambiguous_village",

@@ -10,9 +10,10 @@ import pytest
 
 import bot
 from bot.reference import load_units_csv
-from core.parser import parse_report, word_key
+from core.parser import parse_report
 from core.parsing import ParseError, ParseOk
 from core.units import VILLAGE
+from core.wording import word_key
 
 UNITS = load_units_csv(Path(bot.__file__).parent / "data" / "units.csv")
 CODE = {u.name: u.code for u in UNITS if u.level == VILLAGE}

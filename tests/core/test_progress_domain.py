@@ -10,6 +10,7 @@ import pytest
 
 from core.indicators import DEFAULT_INDICATORS
 from core.models import Target
+from core.periods import DEFAULT_PERIODS
 from core.programme import parse_programme_csv
 from core.progress import (
     AreaTarget,
@@ -131,7 +132,7 @@ def test_a_current_commune_on_the_old_map_splits_into_its_former_communes(
     units: UnitDirectory,
 ) -> None:
     groups = area_groups(units, units["n:son-vi"], merged=False)
-    assert [u.name for u, _ in groups] == ["Thượng Phùng", "Sơn Vĩ"]
+    assert [u.name for u, _ in groups] == ["Thượng Phùng", "Xín Cái", "Sơn Vĩ"]
     assert "v:xa-phin" in dict((u.code, v) for u, v in groups)["c:thuong-phung"]
     villages = area_groups(units, units["n:son-vi"], merged=True)
     assert all(u.level == VILLAGE for u, _ in villages)
@@ -254,10 +255,34 @@ def test_a_targets_file_is_read_whole(units: UnitDirectory) -> None:
         "training,thôn Sà Lủng,40,2026-12-31,\n"
         "thoát nghèo,xã cũ Thượng Phùng,30,2027-06-30,0\n"
     )
-    assert parse_targets_csv(text, units, DEFAULT_INDICATORS) == [
-        Target("housing", "n:son-vi", 1200, date(2026, 12, 31), 15),
-        Target("training", "v:sa-lung", 40, date(2026, 12, 31), 0),
-        Target("graduated", "c:thuong-phung", 30, date(2027, 6, 30), 0),
+    assert parse_targets_csv(text, units, DEFAULT_INDICATORS, DEFAULT_PERIODS) == [
+        Target("housing", "n:son-vi", 1200, date(2026, 12, 31), 15, "2026-2030"),
+        Target("training", "v:sa-lung", 40, date(2026, 12, 31), 0, "2026-2030"),
+        Target("graduated", "c:thuong-phung", 30, date(2027, 6, 30), 0, "2026-2030"),
+    ]
+
+
+def test_a_targets_period_is_named_or_the_one_holding_the_deadline(units: UnitDirectory) -> None:
+    text = (
+        "indicator,unit,value,deadline,period\n"
+        "nhà,xã Sơn Vĩ,100,31/12/2025,\n"
+        "nhà,xã Sơn Vĩ,300,30/06/2030,2026–2030\n"
+    )
+    found = parse_targets_csv(text, units, DEFAULT_INDICATORS, DEFAULT_PERIODS)
+    assert [(t.value, t.period) for t in found] == [(100, "2021-2025"), (300, "2026-2030")]
+    bad = (
+        "indicator,unit,value,deadline,period\n"
+        "nhà,xã Sơn Vĩ,100,31/12/2026,2021-2025\n"
+        "nhà,xã Sơn Vĩ,100,31/12/2026,2031-2035\n"
+        "nhà,xã Sơn Vĩ,100,31/12/2036,\n"
+    )
+    with pytest.raises(TableError) as error:
+        parse_targets_csv(bad, units, DEFAULT_INDICATORS, DEFAULT_PERIODS)
+    assert error.value.problems == [
+        "line 2: deadline 2026-12-31 is outside period 2021-2025",
+        "line 3: period '2031-2035' is unknown (known: 2021-2025, 2026-2030)",
+        "line 4: no period holds the deadline 2036-12-31 (known: 2021-2025, 2026-2030);"
+        " add a period column or import the period first",
     ]
 
 
@@ -272,7 +297,7 @@ def test_a_targets_file_names_every_bad_line(units: UnitDirectory) -> None:
         "nha,xa Son Vi,7,31/12/2026\n"
     )
     with pytest.raises(TableError) as error:
-        parse_targets_csv(text, units, DEFAULT_INDICATORS)
+        parse_targets_csv(text, units, DEFAULT_INDICATORS, DEFAULT_PERIODS)
     assert [p.split(":")[0] for p in error.value.problems] == [
         "line 3",
         "line 4",
@@ -282,4 +307,4 @@ def test_a_targets_file_names_every_bad_line(units: UnitDirectory) -> None:
     ]
     assert "same target as line 2" in error.value.problems[-1]
     with pytest.raises(TableError, match="missing columns: deadline"):
-        parse_targets_csv("indicator,unit,value\n", units, DEFAULT_INDICATORS)
+        parse_targets_csv("indicator,unit,value\n", units, DEFAULT_INDICATORS, DEFAULT_PERIODS)

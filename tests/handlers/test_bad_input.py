@@ -99,12 +99,14 @@ async def _engine(folder: Path, translators: dict[str, Translator]) -> tuple[Sql
     return store, await build_engine(store, settings, translators=translators, clock=clock)
 
 
-def _check_replies(replies: list[Reply]) -> str:
+def _check_replies(replies: list[Reply], text: str) -> str:
+    # A word the sender typed may be echoed back ("Không tìm thấy xã hoặc thôn «None»").
+    leaks = [leak for leak in LEAKS if leak not in text]
     for reply in replies:
         assert reply.text.strip()
         reply.text.encode("utf-8")  # sendable: no lone surrogate echoed back
         assert APOLOGY not in reply.text
-        assert not any(leak in reply.text for leak in LEAKS), reply.text
+        assert not any(leak in reply.text for leak in leaks), reply.text
     return "\n".join(r.text for r in replies)
 
 
@@ -126,7 +128,7 @@ def test_any_text_from_anyone_gets_a_clear_answer(
     def check(text: str, who: str) -> None:
         before = len(loop.run_until_complete(store.reports.all()))
         replies = loop.run_until_complete(chats[who].send(text))
-        answer = _check_replies(replies)
+        answer = _check_replies(replies, text)
         assert replies, "a text message always gets an answer"
         after = len(loop.run_until_complete(store.reports.all()))
         if len(text) > MAX_TEXT_LENGTH:
@@ -144,10 +146,10 @@ def test_any_text_from_anyone_gets_a_clear_answer(
 async def test_hostile_text_from_a_cadre_and_an_admin(
     cadre: Chat, admin: Chat, engine: Engine, text: str
 ) -> None:
-    answer = _check_replies(await cadre.send(text))
+    answer = _check_replies(await cadre.send(text), text)
     reports = await engine.store.reports.all()
     assert bool(reports) == (RECORDED in answer)
-    _check_replies(await admin.send(text))
+    _check_replies(await admin.send(text), text)
 
 
 async def test_the_length_limit_is_polite_and_changes_nothing(cadre: Chat, engine: Engine) -> None:

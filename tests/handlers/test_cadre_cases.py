@@ -78,7 +78,7 @@ async def test_a_leader_fixes_a_cadres_typo_and_the_cadre_sees_the_new_total(
     assert "20 nhà → 2 nhà" in reply
     assert "ngày 25/11/2026" in reply  # the day of the work is kept
     progress = await leader.say("/tiendo")
-    assert "2/1.733 nhà" in progress
+    assert "Nhà ở hoàn thành: 2 nhà (chưa có chỉ tiêu)" in progress
 
 
 async def test_an_english_speaker_corrects_and_reads_the_changes_in_english(

@@ -22,6 +22,7 @@ TODAY = date(2026, 11, 26)  # the FakeClock's local day
 BAD_REPORTS = {
     "empty": ("   ", None, "trống"),
     "unknown_indicator": ("xong 2 nhà, 5 cái ghế", "5 cái ghế", "việc gì"),
+    "not_done": ("đang làm móng 2 nhà", "đang làm móng 2 nhà", "chưa xong"),
     "invalid_date": ("ngày 31/02 xong 2 nhà", "31/02", "ngày phải có thật"),
     "unknown_village": ("thôn Lũng Táo xong 2 nhà", "Lũng Táo", "Không tìm thấy thôn"),
     "ambiguous_village": ("thôn Pả Vi xong 2 nhà", "Pả Vi", "nhiều thôn"),

@@ -37,9 +37,10 @@ async def test_chitieu_lists_the_targets_inside_a_unit(admin: Chat) -> None:
     await admin.say("/chitieu nhà 10 thôn Xà Phìn")
     await admin.say("/chitieu nhà 10 thôn Sà Lủng")
     text = await admin.say("/chitieu xã Sơn Vĩ")
-    assert text.startswith("Chỉ tiêu trong xã Sơn Vĩ:")
+    assert text.startswith("Chỉ tiêu trong xã Sơn Vĩ, giai đoạn 2026–2030:")
     assert "• Đào tạo nghề, xã Sơn Vĩ: 300 người, hạn 31/12/2026" in text
-    assert "• Nhà ở hoàn thành, thôn Xà Phìn: 10 nhà, hạn 31/12/2025" in text
+    # Without a deadline a target is for the current period, due at its end.
+    assert "• Nhà ở hoàn thành, thôn Xà Phìn: 10 nhà, hạn 31/12/2030" in text
     assert "Sà Lủng" not in text
     assert "• Nhà ở hoàn thành, huyện Mèo Vạc" not in text
 
@@ -88,7 +89,9 @@ def test_import_targets_sets_all_lines_or_none(
     assert main(["console", "--db", db, "--as", "0912000001"]) == 0
     out = capsys.readouterr().out
     assert "Nhà ở hoàn thành: 20/300 nhà (6,67%)" in out  # the baseline counts as achieved
-    assert "Chỉ tiêu trong thôn Xà Phìn:\nCách đặt" in out  # the good line of the bad file: not set
+    assert (
+        "Chỉ tiêu trong thôn Xà Phìn, giai đoạn 2026–2030:\nCách đặt" in out
+    )  # the good line of the bad file: not set
     assert main(["import-targets", str(tmp_path / "none.csv"), "--db", db]) == 2
 
 
@@ -105,7 +108,9 @@ def test_export_writes_the_districts_workbook(
     assert "Wrote the summary and 1 reports" in capsys.readouterr().out
     workbook = load_workbook(out)
     summary = [r for r in workbook["Tổng hợp"].iter_rows(min_row=2, values_only=True)]
-    assert summary[0][:4] == ("Nhà ở hoàn thành", "huyện Mèo Vạc", 3, 1733)
+    # The current period (2026–2030) has no target yet: done, and no judgement.
+    assert summary[0][:4] == ("Nhà ở hoàn thành", "huyện Mèo Vạc", 3, None)
+    assert summary[0][9] == "chưa có chỉ tiêu"
     assert summary[2][:3] == ("Nhà ở hoàn thành", "xã Sơn Vĩ", 3)
     assert len([r for r in summary if r[0] == "Nhà ở hoàn thành"]) == 1 + 6
     assert workbook["Báo cáo"].max_row == 2

@@ -42,16 +42,18 @@ async def test_the_district_view_lists_every_current_commune_with_its_figures(
     await cadre.say("xong 2 nhà")
     await xa_phin.say("xong 5 nhà")
     text = await leader.say("/tiendo")
-    assert text.startswith("Tiến độ huyện Mèo Vạc đến thứ Năm, 26/11/2026:")
+    assert text.startswith("Tiến độ huyện Mèo Vạc, giai đoạn 2026–2030, đến thứ Năm, 26/11/2026:")
     assert "Theo 6 xã hiện nay. Theo xã cũ: /tiendo cu" in text
-    assert "Nhà ở hoàn thành: 7/1.733 nhà (0,4%)" in text
+    # The shipped targets end with 2025: the current period has none yet, and says so.
+    assert "Giai đoạn 2026–2030 chưa có chỉ tiêu cho địa bàn này" in text
+    assert "Nhà ở hoàn thành: 7 nhà (chưa có chỉ tiêu)" in text
     assert "7 ngày qua: +7 nhà; 28 ngày qua: +7 nhà" in text
     for line in ("• Mèo Vạc: 2", "• Sơn Vĩ: 5", "• Tát Ngà: 0", "• Niêm Sơn: 0"):
         assert line in text
-    # The programme's deadline (31/12/2025) has passed: an unmet target is behind.
-    assert "— chậm (hạn 31/12/2025)." in text
+    assert "chậm" not in text
     assert "Ít nhất (thôn chưa có chỉ tiêu):" in text
     assert "/tiendo muctieu" in text
+    assert "Giai đoạn khác: /tiendo 2021-2025" in text
 
 
 async def test_a_projection_that_meets_the_deadline_is_on_track(
@@ -95,16 +97,16 @@ async def test_the_villages_furthest_behind_are_named_by_share_of_their_target(
 async def test_old_and_new_commune_names_drill_down(leader: Chat, xa_phin: Chat) -> None:
     await xa_phin.say("xong 3 nhà")
     old = await leader.say("/tiendo Thượng Phùng")
-    assert old.startswith("Tiến độ xã Thượng Phùng (cũ) đến")
+    assert old.startswith("Tiến độ xã Thượng Phùng (cũ), giai đoạn 2026–2030, đến")
     assert "Nay thuộc xã Sơn Vĩ." in old
     assert "• Xà Phìn: 3" in old
     assert "Mé Lầu" not in old  # a village of the former commune Sơn Vĩ
     new = await leader.say("/tiendo xã Sơn Vĩ")
-    assert "Gồm các xã cũ: Thượng Phùng, Sơn Vĩ." in new
+    assert "Gồm các xã cũ: Thượng Phùng, Xín Cái, Sơn Vĩ." in new
     assert "• Mé Lầu: 0" in new
     assert "Theo xã cũ: /tiendo xã Sơn Vĩ cu" in new
     split = await leader.say("/tiendo xã Sơn Vĩ cu")
-    assert "Theo 2 xã trước 7/2025. Theo xã hiện nay: /tiendo xã Sơn Vĩ" in split
+    assert "Theo 3 xã trước 7/2025. Theo xã hiện nay: /tiendo xã Sơn Vĩ" in split
     assert "• Thượng Phùng: 3" in split
     assert "• Sơn Vĩ: 0" in split
     village = await leader.say("/tiendo thon xa phin")
@@ -119,7 +121,7 @@ async def test_the_old_map_groups_the_district_by_its_18_former_communes(
     assert "Theo 18 xã trước 7/2025. Theo xã hiện nay: /tiendo" in text
     assert "• Thượng Phùng: 3" in text
     assert "• Thị trấn Mèo Vạc: 0" in text
-    assert "Nhà ở hoàn thành: 3/1.733 nhà" in text  # the same total on either map
+    assert "Nhà ở hoàn thành: 3 nhà" in text  # the same total on either map
 
 
 async def test_a_commune_leader_never_sees_another_communes_figures(
@@ -128,7 +130,7 @@ async def test_a_commune_leader_never_sees_another_communes_figures(
     await cadre.say("xong 40 nhà")  # Sà Lủng, in commune Mèo Vạc
     await xa_phin.say("xong 3 nhà")
     own = await son_vi_leader.say("/tiendo")
-    assert own.startswith("Tiến độ xã Sơn Vĩ đến")
+    assert own.startswith("Tiến độ xã Sơn Vĩ, giai đoạn 2026–2030, đến")
     assert "Nhà ở hoàn thành: 3 nhà" in own
     assert "40" not in own
     assert "Sà Lủng" not in own
@@ -157,7 +159,8 @@ async def test_unknown_and_ambiguous_names_get_a_clear_answer(leader: Chat) -> N
 
 
 async def test_programme_goals_show_baseline_and_target(leader: Chat, cadre: Chat) -> None:
-    await cadre.say("xong 2 nhà")
+    await cadre.say("xong 2 nhà ngày 15/12/2025")  # the goals are those of 2021–2025
+    await cadre.say("xong 3 nhà")  # 2026: not counted against them
     text = await leader.say("/tiendo muctieu")
     assert "Mục tiêu của Chương trình giảm nghèo bền vững đến 31/12/2025:" in text
     assert "• Tỷ lệ hộ nghèo (giảm bình quân ≥ 6 điểm %/năm): ≤ 5,99%; mốc 29,99% năm 2021" in text
@@ -168,7 +171,10 @@ async def test_programme_goals_show_baseline_and_target(leader: Chat, cadre: Cha
     assert "Thôn đạt chuẩn nông thôn mới: ≥ 22" in text
 
 
-async def test_english_speakers_get_the_same_view_in_english(leader: Chat, cadre: Chat) -> None:
+async def test_english_speakers_get_the_same_view_in_english(
+    admin: Chat, leader: Chat, cadre: Chat
+) -> None:
+    await admin.say("/chitieu nhà 1733 huyện Mèo Vạc 31/12/2030")
     await cadre.say("xong 2 nhà")
     await leader.say("/ngonngu en")
     text = await leader.say("/tiendo")
@@ -176,7 +182,7 @@ async def test_english_speakers_get_the_same_view_in_english(leader: Chat, cadre
     assert "By 6 current communes." in text
     assert "Last 7 days: +2 houses; last 28 days: +2 houses" in text
     # 1.731 left at 2 per 28 days: 24.234 days.
-    assert "Projected completion: Thursday, 02/04/2093 — behind (deadline 31/12/2025)." in text
+    assert "Projected completion: Thursday, 02/04/2093 — behind (deadline 31/12/2030)." in text
 
 
 async def test_cadres_may_not_ask_for_progress_charts_or_exports(cadre: Chat) -> None:
@@ -251,4 +257,4 @@ async def test_an_ambiguous_name_lists_the_units_it_may_mean(twin_villages: Engi
     )
     commune = await as_person(twin_villages, "0912000012")
     own = await commune.say("/tiendo thôn Trùng")  # only one of them is in the area
-    assert own.startswith("Tiến độ thôn Trùng Trên đến")
+    assert own.startswith("Tiến độ thôn Trùng Trên, giai đoạn 2026–2030, đến")

@@ -104,3 +104,17 @@ def test_every_setting_is_documented_in_env_example() -> None:
         if "=" in line and not line.startswith("#")
     }
     assert {name.upper() for name in Settings.model_fields} == keys
+
+
+def test_whole_numbers_are_written_as_babel_writes_them() -> None:
+    """Whole numbers take a fast path (hundreds per /tiendo): it must agree with Babel."""
+    from babel.numbers import format_decimal
+
+    from locales.translator import load_translators
+
+    values = [0, 7, -7, 999, 1000, 1733, -1733, 17_196, 1_000_000, -123_456_789, 10**15]
+    for language, translator in load_translators().items():
+        for value in values:
+            assert translator.number(value) == format_decimal(value, locale=language)
+    assert load_translators()["vi"].number(1733) == "1.733"
+    assert load_translators()["vi"].number(2.5) == "2,5"  # not whole: Babel's way

@@ -7,6 +7,7 @@ import io
 import json
 import warnings
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -284,6 +285,9 @@ async def test_stopping_ends_a_running_broadcast(
         return answer
 
     monkeypatch.setattr(request, "do_request", stop_after_first_send)
+    # One send at a time, so that "the message in flight" is one message (with several in
+    # flight, those finish: tests/scheduler/test_fanout.py).
+    app.jobs.service.policy = replace(app.jobs.service.policy, in_flight=1)
     clock.now = MONDAY
     await app.jobs.weekly()
     await stopping[0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 from pathlib import Path
@@ -51,9 +52,9 @@ async def test_daily_totals_of_the_whole_district_and_of_a_commune_agree_with_th
 async def test_reports_of_some_villages_only(store: SqliteStore) -> None:
     await _report(store, "v:sa-lung", "housing", 2, TODAY)
     await _report(store, "v:xa-phin", "housing", 5, TODAY)
-    found = await store.reports.in_villages(["v:xa-phin", "v:me-lau"])
+    found = [r async for page in store.reports.pages(["v:xa-phin", "v:me-lau"]) for r in page]
     assert [(r.village, r.count) for r in found] == [("v:xa-phin", 5)]
-    assert await store.reports.in_villages([]) == []
+    assert [page async for page in store.reports.pages([])] == []
 
 
 async def test_setting_many_targets_is_all_or_nothing(store: SqliteStore) -> None:
@@ -64,7 +65,7 @@ async def test_setting_many_targets_is_all_or_nothing(store: SqliteStore) -> Non
         await store.targets.set_many([good, bad], actor_id=None, at=AT)
     assert await store.targets.all() == before
     await store.targets.set_many([good], actor_id=None, at=AT)
-    assert good in await store.targets.all()
+    assert replace(good, period="2026-2030") in await store.targets.all()
 
 
 async def test_migration_4_fills_the_district_days_from_the_village_days(tmp_path: Path) -> None:
@@ -108,3 +109,31 @@ async def test_progress_reads_aggregates_and_never_the_reports(
     assert any("village_totals" in s for s in statements)
     scans = [s for s in statements if re.search(r"\b(FROM|JOIN)\s+reports\b", s, re.IGNORECASE)]
     assert scans == []
+
+
+async def test_migration_8_puts_each_existing_target_in_the_period_of_its_deadline(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.sqlite3"
+    folder = resources.files("storage") / "migrations"
+    with sqlite3.connect(path) as conn:
+        # Every schema before the periods came.
+        scripts = sorted(f.name for f in folder.iterdir() if f.name.endswith(".sql"))
+        for name in scripts[: scripts.index("0008_periods_indicators.sql")]:
+            conn.executescript((folder / name).read_text("utf-8"))
+        conn.executemany(
+            "INSERT INTO targets (indicator, unit, value, deadline, baseline) VALUES (?,?,?,?,?)",
+            [
+                ("housing", "d:meo-vac", 1733, "2025-12-31", 0),
+                ("housing", "n:son-vi", 9, "2027-06-30", 2),
+            ],
+        )
+        conn.execute("PRAGMA user_version = 7")
+    conn.close()
+    store = await open_store(path)
+    try:
+        found = {(t.unit, t.period, t.baseline) for t in await store.targets.all()}
+        assert found == {("d:meo-vac", "2021-2025", 0), ("n:son-vi", "2026-2030", 2)}
+        assert [p.code for p in await store.periods.load()] == ["2021-2025", "2026-2030"]
+    finally:
+        await store.close()

@@ -174,13 +174,19 @@ async def test_a_household_graduates_once(backend: Store) -> None:
     assert await backend.reports.totals([SA_LUNG]) == {"graduated": 1}
 
 
-async def test_targets_are_set_and_replaced(backend: Store) -> None:
+async def test_targets_are_set_and_replaced_within_their_period(backend: Store) -> None:
     target = Target("housing", "d:meo-vac", 1733, date(2025, 12, 31))
     await backend.targets.set(target, actor_id=None, at=AT)
     await backend.targets.set(
-        Target("housing", "d:meo-vac", 1800, date(2026, 12, 31)), actor_id=None, at=AT
+        Target("housing", "d:meo-vac", 1800, date(2025, 6, 30)), actor_id=None, at=AT
     )
-    assert [t.value for t in await backend.targets.all()] == [1800]
+    assert [(t.value, t.period) for t in await backend.targets.all()] == [(1800, "2021-2025")]
+    # The same indicator and unit in the next period is another target.
+    await backend.targets.set(
+        Target("housing", "d:meo-vac", 900, date(2030, 12, 31)), actor_id=None, at=AT
+    )
+    assert [t.value for t in await backend.targets.all("2026-2030")] == [900]
+    assert [t.value for t in await backend.targets.all("2021-2025")] == [1800]
 
 
 async def test_photos_are_kept_once_linked_within_limits_and_located(backend: Store) -> None:
@@ -214,3 +220,30 @@ async def test_photos_are_kept_once_linked_within_limits_and_located(backend: St
     assert await backend.evidence.group("album:1", ids[:1], AT) == ids[:1]
     assert await backend.evidence.group("album:1", ids, AT) == ids[:1]
     assert await backend.evidence.known_group("album:2") is None
+
+
+async def test_reports_are_listed_a_page_at_a_time_oldest_first(backend: Store) -> None:
+    who = await reporter(backend)
+    for number in range(5):
+        village = SA_LUNG if number % 2 == 0 else XA_PHIN
+        await backend.reports.add(
+            [item(count=number + 1, village=village)],
+            reporter_id=who,
+            received_at=AT,
+            source=f"m{number}",
+        )
+    (first,) = (
+        await backend.reports.add([item()], reporter_id=who, received_at=AT, source="x")
+    ).reports
+    await backend.reports.cancel(first.id, actor_id=who, at=AT)
+
+    pages = [page async for page in backend.reports.pages(size=2)]
+    assert [len(p) for p in pages] == [2, 2, 2]
+    assert [r.count for p in pages for r in p] == [1, 2, 3, 4, 5, 2]  # cancelled ones too
+    assert pages[-1][-1].status is ReportStatus.CANCELLED
+    of_xa_phin = [p[0].count async for p in backend.reports.pages([XA_PHIN], size=1)]
+    assert of_xa_phin == [2, 4]
+    assert [p async for p in backend.reports.pages([])] == []
+    assert await backend.reports.count() == 6
+    assert await backend.reports.count([XA_PHIN]) == 2
+    assert await backend.reports.count([]) == 0

@@ -40,9 +40,9 @@ from bot.channels.telegram.updates import CHANNEL, inbound_from_update, lane_key
 from core.evidence import MAX_PHOTO_BYTES
 from core.models import InboxEntry
 from core.ports import Inbox
-from handlers import Engine
+from handlers import Engine, Reply
 
-__all__ = ["TelegramInbox", "answer_update"]
+__all__ = ["TelegramInbox", "answer_update", "replies_to"]
 
 logger = logging.getLogger(__name__)
 
@@ -56,11 +56,8 @@ PRUNE_EVERY = timedelta(hours=1)
 Item = tuple[int, Update | None]  # update_id, and the update (None: it could not be read)
 
 
-async def answer_update(bot: Bot, engine: Engine, update: Update) -> None:
-    """Answer one update: the engine decides, the replies go back to its chat.
-
-    Raises when the replies could not be sent, so the caller can try again or give up.
-    """
+async def replies_to(bot: Bot, engine: Engine, update: Update) -> tuple[int, list[Reply]] | None:
+    """What the engine answers to an update, and the chat it goes to (None: nothing to say)."""
     if update.callback_query is not None:
         try:
             await update.callback_query.answer()
@@ -70,13 +67,22 @@ async def answer_update(bot: Bot, engine: Engine, update: Update) -> None:
     inbound = inbound_from_update(update)
     chat = update.effective_chat
     if inbound is None or chat is None:
-        return
+        return None
     message = update.message or update.edited_message
     if message is not None and update.edited_message is None:
         limit = engine.photos.max_bytes if engine.photos else MAX_PHOTO_BYTES
         inbound = await with_media(bot, message, inbound, max_bytes=limit)
-    replies = await engine.handle(inbound)
-    await send_replies(bot, chat.id, replies)
+    return chat.id, await engine.handle(inbound)
+
+
+async def answer_update(bot: Bot, engine: Engine, update: Update) -> None:
+    """Answer one update: the engine decides, the replies go back to its chat.
+
+    Raises when the replies could not be sent, so the caller can try again or give up.
+    """
+    answer = await replies_to(bot, engine, update)
+    if answer is not None:
+        await send_replies(bot, *answer)
 
 
 def _transient(error: BaseException) -> bool:
@@ -172,9 +178,15 @@ class TelegramInbox:
         update_id, update = item
         failed = True
         attempt = 0
+        # Decided once: a failed send is tried again, the work behind it (a workbook) is not.
+        decided = False
+        answer: tuple[int, list[Reply]] | None = None
         while update is not None:
             try:
-                await answer_update(self.bot, self.engine, update)
+                if not decided:
+                    answer, decided = await replies_to(self.bot, self.engine, update), True
+                if answer is not None:
+                    await send_replies(self.bot, *answer)
                 failed = False
                 break
             except Exception as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import warnings
 from datetime import timedelta
 
@@ -18,9 +19,11 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
 from core.outbox import Delivery, DeliveryStatus
-from handlers import Reply
+from handlers import Attachment, Reply
 
-__all__ = ["TelegramSender", "send_replies", "split_text"]
+__all__ = ["TelegramSender", "send_replies", "split_text", "too_large"]
+
+logger = logging.getLogger(__name__)
 
 
 def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
@@ -59,26 +62,36 @@ async def send_replies(bot: Bot, chat_id: int, replies: list[Reply]) -> None:
                 resize_keyboard=True,
             )
         if reply.attachment is not None:
-            attachment = reply.attachment
-            if attachment.is_image:
-                await bot.send_photo(
-                    chat_id,
-                    attachment.content,
-                    caption=reply.text[:1024] or None,
-                    filename=attachment.filename,
-                )
-            else:
-                await bot.send_document(
-                    chat_id,
-                    attachment.content,
-                    caption=reply.text[:1024] or None,
-                    filename=attachment.filename,
-                )
+            await _send_file(bot, chat_id, reply.text, reply.attachment)
             continue
         parts = split_text(reply.text)
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
             await bot.send_message(chat_id, part, reply_markup=markup if last else None)
+
+
+def too_large(error: TelegramError) -> bool:
+    """Telegram refused a request for its size (HTTP 413): sending it again cannot help."""
+    message = error.message.lower()
+    return "(413)" in message or "too large" in message
+
+
+async def _send_file(bot: Bot, chat_id: int, text: str, attachment: Attachment) -> None:
+    send = bot.send_photo if attachment.is_image else bot.send_document
+    try:
+        await send(
+            chat_id,
+            attachment.content,
+            caption=text[:1024] or None,
+            filename=attachment.filename,
+        )
+    except TelegramError as error:
+        if not too_large(error):
+            raise
+        # Not a passing error: the same file would be refused again. Say so instead.
+        logger.warning("Telegram refused a %d-byte file as too large", len(attachment.content))
+        if attachment.refused:
+            await bot.send_message(chat_id, attachment.refused)
 
 
 def _seconds(error: RetryAfter) -> float:

@@ -1,0 +1,212 @@
+"""A generated province for the scale figures: 2,000 villages in 200 former (100 current)
+communes, 500 cadres, targets on every village, and any number of reports bulk-loaded as
+the bot would have stored them (aggregates included).
+
+Scenarios: /tiendo of the whole area, /xuat of it (peak memory, longest event-loop stall),
+the CSV export (peak memory). Each runs in its own child process (bench/run.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import resource
+import statistics
+import tempfile
+import time
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from bot.app import build_engine
+from bot.settings import Settings
+from core.models import Role, Target
+from core.units import parse_units_csv
+from handlers import Inbound
+from storage import SqliteStore, open_store
+
+VILLAGES = 2_000
+COMMUNES = 200
+START = datetime(2026, 11, 26, 1, 0, tzinfo=UTC)
+INDICATORS = ("housing", "graduated", "training")
+CADRES = 500
+TELEGRAM_LIMIT = 50 * 1_048_576
+
+Sizes = dict[str, int]
+
+
+def units_csv() -> str:
+    lines = ["level,name,parent,current_commune,aliases,note", "district,Tỉnh Thử,Việt Nam,,,"]
+    for c in range(COMMUNES):
+        lines.append(f"commune,Xã Cũ {c:03d},Tỉnh Thử,Xã Mới {c // 2:03d},,")
+    for v in range(VILLAGES):
+        c = v % COMMUNES
+        lines.append(f"village,Thôn Bản {v:04d},Xã Cũ {c:03d},Xã Mới {c // 2:03d},,")
+    return "\n".join(lines) + "\n"
+
+
+def settings(folder: Path) -> Settings:
+    return Settings(_env_file=None, database_url=f"sqlite:///{folder / 'province.sqlite3'}")  # type: ignore[call-arg]
+
+
+async def _fill(store: SqliteStore, count: int, villages: list[str]) -> None:
+    conn = store.db.connection
+    await conn.execute("BEGIN")
+    batch: list[tuple[object, ...]] = []
+    for i in range(count):
+        day = (date(2026, 11, 26) - timedelta(days=i % 700)).isoformat()
+        household = f"Hộ Giàng Seo {i % 9973}" if i % 3 == 1 else None
+        batch.append(
+            (
+                INDICATORS[i % 3],
+                1 + i % 9,
+                villages[(i * 7919) % len(villages)],
+                household,
+                day,
+                (START - timedelta(minutes=i % 100_000)).isoformat(),
+                2 + i % CADRES,
+                "cancelled" if i % 50 == 0 else "active",
+            )
+        )
+        if len(batch) == 50_000:
+            await _insert(conn, batch)
+            batch = []
+    await _insert(conn, batch)
+    active = "FROM reports WHERE status = 'active'"
+    await conn.execute(
+        "INSERT INTO village_totals (village, indicator, total)"
+        f" SELECT village, indicator, SUM(count) {active} GROUP BY village, indicator"
+    )
+    await conn.execute(
+        "INSERT INTO village_daily (village, indicator, day, total) SELECT village, indicator,"
+        f" done_on, SUM(count) {active} GROUP BY village, indicator, done_on"
+    )
+    await conn.execute(
+        "INSERT INTO indicator_daily (indicator, day, total)"
+        f" SELECT indicator, done_on, SUM(count) {active} GROUP BY indicator, done_on"
+    )
+    await conn.execute("COMMIT")
+
+
+async def _insert(conn: Any, rows: list[tuple[object, ...]]) -> None:
+    await conn.executemany(
+        "INSERT INTO reports (indicator, count, village, household, done_on, received_at,"
+        " reporter_id, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+
+
+@contextlib.asynccontextmanager
+async def province(reports: int) -> AsyncIterator[tuple[Path, SqliteStore]]:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        store = await open_store(folder / "province.sqlite3")
+        try:
+            units = parse_units_csv(units_csv())
+            await store.units.replace(units, actor_id=None, at=START)
+            villages = [v.code for v in units.villages]
+            deadline = date(2027, 12, 31)
+            targets = [Target("housing", v, 10 + i % 40, deadline) for i, v in enumerate(villages)]
+            await store.targets.set_many(targets, actor_id=None, at=START)
+            roster = [("Lãnh đạo", "84912000002", Role.LEADER, "d:tinh-thu")]
+            roster += [
+                (f"Cán bộ {i}", f"8491300{i:04d}", Role.CADRE, villages[i % len(villages)])
+                for i in range(CADRES)
+            ]
+            await store.people.upsert_roster(roster, actor_id=None, at=START)
+            await store.people.link(1, "bench", "leader", START)
+            await _fill(store, reports, villages)
+            yield folder, store
+        finally:
+            await store.close()
+
+
+class _Clock:
+    """5 s per reading: a leader asking again and again stays under the per-person limit."""
+
+    def __init__(self) -> None:
+        self.now = START
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(seconds=5)
+        return self.now
+
+
+def _ask(text: str, number: int) -> Inbound:
+    return Inbound("bench", "leader", START, text=text, message_id=str(number))
+
+
+async def tiendo(sizes: Sizes, reports: int) -> float:
+    """Median ms of the district /tiendo over 2,000 villages."""
+    async with province(reports) as (folder, store):
+        engine = await build_engine(store, settings(folder), clock=_Clock())
+        timings = []
+        for i in range(sizes["repeat"]):
+            started = time.perf_counter()
+            replies = await engine.handle(_ask("/tiendo", i))
+            timings.append((time.perf_counter() - started) * 1000)
+            if not replies or "Nhà ở" not in replies[0].text:
+                raise RuntimeError(f"unexpected /tiendo answer: {replies}")
+    return statistics.median(timings)
+
+
+async def tiendo_province_small(sizes: Sizes) -> dict[str, float]:
+    return {"tiendo_ms_province_10k": await tiendo(sizes, sizes["province_small"])}
+
+
+async def tiendo_province_large(sizes: Sizes) -> dict[str, float]:
+    return {"tiendo_ms_province_1m": await tiendo(sizes, sizes["province_large"])}
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+
+
+async def _watch(stalls: list[float], stop: asyncio.Event, every: float = 0.01) -> None:
+    """How late the event loop wakes a task that asked to sleep ``every`` seconds."""
+    loop = asyncio.get_running_loop()
+    while not stop.is_set():
+        asked = loop.time()
+        await asyncio.sleep(every)
+        stalls.append(loop.time() - asked - every)
+
+
+async def xuat(sizes: Sizes) -> dict[str, float]:
+    """/xuat of the whole province through the engine, with Telegram's 50 MB limit."""
+    async with province(sizes["export"]) as (folder, store):
+        engine = await build_engine(store, settings(folder), clock=_Clock())
+        engine.file_limits = {"bench": TELEGRAM_LIMIT}
+        before = _peak_mb()
+        stalls: list[float] = []
+        stop = asyncio.Event()
+        watcher = asyncio.create_task(_watch(stalls, stop))
+        started = time.perf_counter()
+        replies = await engine.handle(_ask("/xuat", 1))
+        elapsed = time.perf_counter() - started
+        stop.set()
+        await watcher
+        files = [r.attachment for r in replies if r.attachment is not None]
+        if not files:
+            raise RuntimeError(f"no file in the /xuat answer: {[r.text for r in replies]}")
+        return {
+            "xuat_seconds": elapsed,
+            "xuat_files": len(files),
+            "xuat_mb": sum(len(f.content) for f in files) / 1_048_576,
+            "xuat_peak_mb": _peak_mb(),
+            "xuat_peak_before_mb": before,
+            "xuat_max_stall_s": max(stalls),
+        }
+
+
+async def csv_export(sizes: Sizes) -> dict[str, float]:
+    """`python -m bot export --format csv` of the whole province, in this process."""
+    from bot.cli.data import _export_csv
+
+    async with province(sizes["export"]) as (folder, _store):
+        before = _peak_mb()
+        with (folder / "out.csv").open("w", encoding="utf-8") as file:
+            started = time.perf_counter()
+            await _export_csv(settings(folder), file)
+            elapsed = time.perf_counter() - started
+        return {"csv_seconds": elapsed, "csv_peak_mb": _peak_mb(), "csv_peak_before_mb": before}
