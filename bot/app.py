@@ -20,6 +20,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.channels import Channel
+from bot.channels.files import PublishedFiles
+from bot.channels.http import HttpServer
 from bot.channels.shared import Sharing
 from bot.exports import RENDERERS
 from bot.photos import prepare_photo
@@ -157,7 +159,10 @@ async def open_app(
 
 
 def build_channels(app: App) -> list[Channel]:
-    """Every messenger configured in the settings (none: the caller offers the console)."""
+    """Every messenger configured in the settings (none: the caller offers the console).
+
+    All webhooks and the file links share one HTTP server on WEBHOOK_LISTEN:WEBHOOK_PORT.
+    """
     settings = app.settings
     channels: list[Channel] = []
     # PostgreSQL: other bot processes may share the database, its inbox and its roles.
@@ -170,16 +175,14 @@ def build_channels(app: App) -> list[Channel]:
         if app.store.shared
         else None
     )
+    http = HttpServer(settings.webhook_listen, settings.webhook_port)
     if settings.telegram_bot_token is not None:
         from bot.channels.telegram.channel import TelegramChannel, Webhook
 
         webhook = None
         if settings.webhook_url and settings.webhook_secret is not None:
             webhook = Webhook(
-                url=settings.webhook_url,
-                secret=settings.webhook_secret.get_secret_value(),
-                listen=settings.webhook_listen,
-                port=settings.webhook_port,
+                url=settings.webhook_url, secret=settings.webhook_secret.get_secret_value()
             )
         channels.append(
             TelegramChannel(
@@ -190,9 +193,43 @@ def build_channels(app: App) -> list[Channel]:
                 base_url=settings.telegram_api_base_url,
                 webhook=webhook,
                 sharing=sharing,
+                http=http,
+            )
+        )
+    if settings.zalo_tokens:
+        from bot.channels.zalo.channel import ZaloChannel, ZaloWebhook
+
+        files = None
+        if settings.public_base_url:
+            files = PublishedFiles(
+                _data_dir(settings) / "public_files", settings.public_base_url, clock=app.clock
+            )
+            files.serve_on(http)
+        zalo_hook = None
+        if settings.zalo_webhook_url and settings.zalo_webhook_secret is not None:
+            zalo_hook = ZaloWebhook(
+                settings.zalo_webhook_url, settings.zalo_webhook_secret.get_secret_value()
+            )
+        channels.append(
+            ZaloChannel(
+                settings.zalo_tokens,
+                engine=app.engine,
+                inbox=app.store.inbox,
+                clock=app.clock,
+                base_url=settings.zalo_api_base_url,
+                webhook=zalo_hook,
+                http=http,
+                files=files,
             )
         )
     return channels
+
+
+def _data_dir(settings: Settings) -> Path:
+    """Where files beside the database go (the working directory's data/ for PostgreSQL)."""
+    if is_postgres(settings.database_url):
+        return Path("data")
+    return sqlite_path(settings.database_url).parent
 
 
 def reminder_jobs(app: App, channels: Sequence[Channel]) -> ReminderJobs:

@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 __all__ = ["Settings", "is_postgres", "sqlite_path"]
 
 _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+_ZALO_TOKEN = re.compile(r"[0-9]+:[^\s,]+")
 
 
 class Settings(BaseSettings):
@@ -46,8 +47,25 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
+    # Zalo Bot Platform: one token or several, comma-separated (a free bot serves ~50 users).
+    zalo_bot_token: SecretStr | None = None
+    zalo_api_base_url: str = "https://bot-api.zaloplatforms.com/bot"
+    # Zalo webhook mode: set both; otherwise the Zalo bots poll.
+    zalo_webhook_url: str | None = None
+    zalo_webhook_secret: SecretStr | None = None
+    # Where the bot's HTTP server is reachable from outside (links to charts and workbooks).
+    public_base_url: str | None = None
 
-    @field_validator("telegram_bot_token", "webhook_secret", mode="before")
+    @field_validator(
+        "telegram_bot_token",
+        "webhook_secret",
+        "webhook_url",
+        "zalo_bot_token",
+        "zalo_webhook_url",
+        "zalo_webhook_secret",
+        "public_base_url",
+        mode="before",
+    )
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -60,6 +78,44 @@ class Settings(BaseSettings):
         if value is not None and not _SECRET.fullmatch(value.get_secret_value()):
             raise ValueError("WEBHOOK_SECRET must be 1-256 characters of A-Z a-z 0-9 _ -")
         return value
+
+    @field_validator("zalo_bot_token")
+    @classmethod
+    def _zalo_tokens(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        tokens = [part.strip() for part in value.get_secret_value().split(",")]
+        if not all(_ZALO_TOKEN.fullmatch(token) for token in tokens):
+            raise ValueError(
+                "ZALO_BOT_TOKEN must be one or more tokens of the form 123456789:secret,"
+                " separated by commas"
+            )
+        if len(set(tokens)) != len(tokens):
+            raise ValueError("ZALO_BOT_TOKEN lists the same token twice")
+        return SecretStr(",".join(tokens))
+
+    @field_validator("zalo_webhook_secret")
+    @classmethod
+    def _zalo_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        # Zalo's rule for secret_token; checked at start-up, never echoed.
+        if value is not None and not 8 <= len(value.get_secret_value()) <= 256:
+            raise ValueError("ZALO_WEBHOOK_SECRET must be 8-256 characters")
+        return value
+
+    @property
+    def zalo_tokens(self) -> list[str]:
+        """Every configured Zalo bot token (none: Zalo is off)."""
+        if self.zalo_bot_token is None:
+            return []
+        return self.zalo_bot_token.get_secret_value().split(",")
+
+    def secrets(self) -> list[str]:
+        """Values that must never appear in a log line."""
+        values = [*self.zalo_tokens]
+        for secret in (self.telegram_bot_token, self.webhook_secret, self.zalo_webhook_secret):
+            if secret is not None:
+                values.append(secret.get_secret_value())
+        return values
 
     @field_validator("timezone")
     @classmethod

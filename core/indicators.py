@@ -31,6 +31,8 @@ class Indicator:
     unit_en_plural: str
     # A count of a named household (housing, graduation) can be reported only once.
     per_household: bool = False
+    # Reports of it wait for a commune leader's approval (/duyet) and show evidence.
+    needs_approval: bool = False
     # The keyword itself says the work is done ("thoát nghèo", "học nghề"): words of work
     # not finished that come after it do not make the item unfinished.
     keyword_is_done: bool = False
@@ -92,6 +94,7 @@ DEFAULT_INDICATORS = IndicatorSet.of(
             unit_en="house",
             unit_en_plural="houses",
             per_household=True,
+            needs_approval=True,
         ),
         Indicator(
             code="graduated",
@@ -133,8 +136,9 @@ INDICATOR_COLUMNS = ("code", "name_vi", "name_en", "unit_vi", "unit_en", "keywor
 
 
 def parse_indicators_csv(text: str, known: IndicatorSet) -> list[Indicator]:
-    """Indicators from a table (code, name_vi, name_en, unit_vi, unit_en, keywords, household),
-    or TableError naming every bad line.
+    """Indicators from a table (code, name_vi, name_en, unit_vi, unit_en, keywords, household,
+    and optionally approval: yes/no, kept as it was when left out), or TableError naming
+    every bad line.
 
     Keywords are separated by '|' and compared folded (case and diacritics ignored); one that
     another indicator already has is refused, naming that indicator. A line with a known code
@@ -173,6 +177,11 @@ def parse_indicators_csv(text: str, known: IndicatorSet) -> list[Indicator]:
         if household not in _YES | _NO:
             problems.append(f"line {line}: household {row['household']!r} is not yes or no")
             continue
+        approval = fold(row.get("approval", ""))
+        if approval and approval not in _YES | _NO:
+            problems.append(f"line {line}: approval {row['approval']!r} is not yes or no")
+            continue
+        earlier = known.get(row["code"])
         singular, _, plural = row["unit_en"].partition("|")
         indicator = Indicator(
             code=row["code"],
@@ -183,6 +192,9 @@ def parse_indicators_csv(text: str, known: IndicatorSet) -> list[Indicator]:
             unit_en=singular.strip(),
             unit_en_plural=plural.strip() or singular.strip() + "s",
             per_household=household in _YES,
+            needs_approval=approval in _YES
+            if approval
+            else bool(earlier and earlier.needs_approval),
         )
         codes.add(indicator.code)
         clashes = [(k, owners[fold(k)]) for k in keywords if fold(k) in owners]

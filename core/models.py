@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from core.evidence import Review
+
 __all__ = [
     "AddedReports",
     "AuditEvent",
@@ -63,6 +65,7 @@ class StoredReport:
     reporter_id: int
     status: ReportStatus
     source: str | None = None  # channel message key, for de-duplication
+    review: Review | None = None  # None: its indicator needs no approval
 
 
 @dataclass(frozen=True, slots=True)

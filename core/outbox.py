@@ -72,6 +72,9 @@ class DeliveryStatus(StrEnum):
     BLOCKED = "blocked"  # e.g. Telegram's Forbidden: do not try again
     RETRY = "retry"  # a passing failure (network, flood control): try again later
     UNREACHABLE = "unreachable"  # no address on this channel: retrying will not help
+    # The channel cannot send for now (e.g. Zalo's monthly quota is spent): try again after
+    # ``retry_after``; not counted as an attempt, so nothing is given up while it lasts.
+    PAUSED = "paused"
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,11 +5,11 @@ Every method is one atomic unit of work. A backend must pass tests/test_storage_
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
-from core.evidence import AttachResult, Location, PreparedPhoto, StoredPhoto
+from core.evidence_ports import EvidenceStore, ReviewStore
 from core.models import (
     AddedReports,
     AuditEvent,
@@ -38,6 +38,7 @@ __all__ = [
     "PendingStore",
     "PeopleStore",
     "ReportStore",
+    "ReviewStore",
     "RosterEntry",
     "Store",
     "TaskStore",
@@ -128,6 +129,7 @@ class ReportStore(ReportListing, Protocol):
         source: str | None,
         text_key: str | None = None,
         once_per_household: Collection[str] = (),
+        needs_approval: Collection[str] = (),
     ) -> AddedReports:
         """Store the items of one message, all or none, and return them with the running
         totals of their (village, indicator) pairs as this write left them.
@@ -137,7 +139,7 @@ class ReportStore(ReportListing, Protocol):
         names a household (folded) that already has an active report of the same indicator
         in the same village, for the indicator codes in ``once_per_household`` (checked
         inside the transaction). ``text_key`` is a digest of the message text, for
-        ``repeated``.
+        ``repeated``. Items of the indicators in ``needs_approval`` await approval.
         """
         ...
 
@@ -167,10 +169,13 @@ class ReportStore(ReportListing, Protocol):
         actor_id: int,
         at: datetime,
         once_per_household: Collection[str] = (),
+        needs_approval: Collection[str] = (),
     ) -> tuple[StoredReport, StoredReport] | None:
         """Give an active report new values (totals follow, an event records before and
         after); returns (before, after), or None when it is unknown or not active.
-        Raises HouseholdTaken like ``add`` (the report itself does not count)."""
+        Raises HouseholdTaken like ``add`` (the report itself does not count). A changed
+        report of an indicator in ``needs_approval`` awaits approval again; a rejected one
+        is sent back for approval (and into the totals) even unchanged."""
         ...
 
     async def by_source(self, source: str) -> list[StoredReport]:
@@ -198,49 +203,6 @@ class ReportStore(ReportListing, Protocol):
         """Active totals per (village, indicator) of the work done from ``first`` to ``last``
         (both included): what a programme period counts. Reads the daily aggregates."""
         ...
-
-
-class EvidenceStore(Protocol):
-    """Photos of reports (each stored once, by content hash), albums, report locations."""
-
-    async def attach(
-        self,
-        report_ids: Sequence[int],
-        photos: Sequence[PreparedPhoto],
-        *,
-        actor_id: int | None,
-        at: datetime,
-        per_report: int,
-        total_cap: int | None = None,
-    ) -> AttachResult:
-        """Link photos to reports in one transaction (at most ``per_report`` each, events
-        recorded); nothing when the photos would take the total beyond ``total_cap`` bytes."""
-        ...
-
-    async def counts(self, report_ids: Collection[int]) -> dict[int, int]: ...
-    async def photos(self, report_id: int) -> list[StoredPhoto]: ...
-    def each(self) -> AsyncIterator[StoredPhoto]: ...  # all, by report, a page at a time
-
-    async def latest_reports(self, reporter_id: int, since: datetime) -> list[int]:
-        """The active reports of this person's latest report message received since."""
-        ...
-
-    async def set_location(
-        self,
-        report_ids: Collection[int],
-        location: Location,
-        *,
-        source: str,
-        actor_id: int | None,
-        at: datetime,
-        replace: bool,
-    ) -> int: ...
-    async def locations(self, report_ids: Collection[int]) -> dict[int, Location]: ...
-    async def group(self, key: str, report_ids: Sequence[int], at: datetime) -> list[int]:
-        """The reports of an album: the first call for a key sets them, later ones read them."""
-        ...
-
-    async def known_group(self, key: str) -> list[int] | None: ...
 
 
 class PendingStore(Protocol):
@@ -367,6 +329,8 @@ class Store(Protocol):
     def pending(self) -> PendingStore: ...
     @property
     def evidence(self) -> EvidenceStore: ...
+    @property
+    def reviews(self) -> ReviewStore: ...
     async def close(self) -> None: ...
 
 

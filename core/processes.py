@@ -52,6 +52,12 @@ class Inbox(Protocol):
         """The next update id to ask the channel for; None before the first update."""
         ...
 
+    async def keep(self, channel: str, key: str, value: str | None) -> None:
+        """Keep a small, durable piece of a channel's state (None: forget it); ``kept`` reads
+        it. E.g. the numbered options a Zalo chat was last offered."""
+
+    async def kept(self, channel: str, key: str) -> str | None: ...
+
     async def prune(self, channel: str, before: datetime) -> int:
         """Forget processed updates received before ``before``; returns how many."""
         ...

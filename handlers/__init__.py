@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from handlers import (
     admin,
+    approval,
     corrections,
     evidence,
     export,
@@ -40,6 +41,7 @@ def build_router() -> Router:
         progress,
         export,
         admin,
+        approval,
         tasks,
         corrections,
         reports,

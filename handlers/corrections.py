@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 
+from core.evidence import Review
 from core.models import PendingKind, ReportStatus, StoredReport
 from core.parser import parse_report
 from core.parsing import ErrorCode, ParseError, ParseOk, ParseResult
@@ -20,7 +21,12 @@ from core.ports import HouseholdTaken
 from core.text import fold
 from handlers.context import Context
 from handlers.messages import Choice, Reply
-from handlers.report_flow import ask_village, household_conflict, once_per_household
+from handlers.report_flow import (
+    ask_village,
+    household_conflict,
+    needing_approval,
+    once_per_household,
+)
 from handlers.router import Router
 from handlers.views.labels import count_label, indicator_name
 from handlers.views.report_errors import describe_error
@@ -208,6 +214,7 @@ async def fix_report(
             actor_id=person.id,
             at=ctx.now,
             once_per_household=once_per_household(ctx),
+            needs_approval=needing_approval(ctx),
         )
     except HouseholdTaken as taken:
         return [await household_taken(ctx, taken.report)]
@@ -224,6 +231,8 @@ async def fix_report(
         ]
     lines = [ctx._("Đã sửa báo cáo số {id}:").format(id=after.id), *_changes(ctx, before, after)]
     lines.append(ctx._("Bây giờ:") + "\n• " + report_line(ctx, after))
+    if after.review == Review.AWAITING and before.review != Review.AWAITING:
+        lines.append(ctx._("Báo cáo đã được gửi lại để lãnh đạo xã duyệt."))
     lines += await totals_lines(
         ctx, [(before.village, before.indicator), (after.village, after.indicator)]
     )

@@ -21,7 +21,7 @@ from core.text import fold
 from core.units import UnitDirectory
 from handlers.context import Context
 from handlers.messages import Inbound, Reply
-from handlers.registration import registration_prompt
+from handlers.registration import looks_like_invite, registration_prompt
 from handlers.router import Route, Router
 from locales.translator import Translator
 
@@ -167,7 +167,7 @@ class Engine:
             return []
         if not may_run(person, route.permission):
             if person is None:
-                return [registration_prompt(t)]
+                return [registration_prompt(t, can_share_contact=message.can_share_contact)]
             return [
                 Reply(
                     t.gettext(
@@ -195,4 +195,7 @@ class Engine:
             return self.router.commands.get(name) or self.router.commands.get("_unknown")
         if message.text is None:
             return self.router.commands.get("_unsupported")
+        if ctx.person is None and looks_like_invite(text):
+            ctx.args = text  # an invite code alone registers, as /dangky CODE does
+            return self.router.commands.get("dangky")
         return self.router.text

@@ -18,13 +18,16 @@ from core.evidence import (
     PhotoProblem,
     PhotoRejected,
     PreparedPhoto,
+    Review,
 )
 from core.models import ReportStatus, Role
 from core.outbox import OutboxMessage
+from core.parsing import ReportItem
 from core.permissions import may_change_report
+from core.ports import HouseholdTaken
 from handlers.context import Context
 from handlers.messages import Photo, Reply
-from handlers.report_flow import submit
+from handlers.report_flow import needing_approval, once_per_household, submit
 from handlers.router import Router
 from handlers.views.reports import report_ids_in
 
@@ -139,6 +142,7 @@ async def _attach(
             ids, located[0], source="exif", actor_id=ctx.person.id, at=ctx.now, replace=False
         )
     done = None
+    resent = await _resubmit(ctx, ids) if result.added else []
     if result.added or result.known:
         done = (
             ctx._("Đã gắn các ảnh vào báo cáo số {numbers}.")
@@ -149,6 +153,10 @@ async def _attach(
                 len(prepared),
             )
         ).format(n=len(prepared), numbers=_numbers(ids))
+    if done is not None and resent:
+        done += "\n" + ctx._("Báo cáo số {numbers} đã được gửi lại để lãnh đạo xã duyệt.").format(
+            numbers=_numbers(resent)
+        )
     trouble = []
     if result.over_limit:
         trouble.append(
@@ -157,6 +165,33 @@ async def _attach(
             )
         )
     return done, trouble
+
+
+async def _resubmit(ctx: Context, ids: Sequence[int]) -> list[int]:
+    """New evidence sends a rejected report back for approval, unchanged."""
+    assert ctx.person is not None
+    resent = []
+    for report_id in ids:
+        report = await ctx.store.reports.get(report_id)
+        if report is None or report.review != Review.REJECTED:
+            continue
+        item = ReportItem(
+            report.indicator, report.count, report.village, report.household, report.done_on
+        )
+        try:
+            changed = await ctx.store.reports.correct(
+                report.id,
+                item,
+                actor_id=ctx.person.id,
+                at=ctx.now,
+                once_per_household=once_per_household(ctx),
+                needs_approval=needing_approval(ctx),
+            )
+        except HouseholdTaken:
+            continue  # another report of the household counts now: /sua says so
+        if changed is not None:
+            resent.append(report_id)
+    return resent
 
 
 @router.on_media("report")

@@ -22,6 +22,7 @@ def _guide(ctx: Context) -> str:
         ctx._("• hôm qua xong 1 nhà"),
         "",
         ctx._("/sua SỐ NỘI_DUNG — sửa báo cáo; /huy SỐ — hủy báo cáo"),
+        ctx._("Gửi ảnh kèm báo cáo (hoặc ngay sau báo cáo) làm minh chứng."),
         ctx._("/nhiemvu — nhiệm vụ của thôn"),
         ctx._("/ngonngu en|vi — đổi ngôn ngữ"),
     ]
@@ -35,7 +36,12 @@ def _guide(ctx: Context) -> str:
             ),
             ctx._("/tiendo bieudo — biểu đồ; /xuat — tệp Excel (thêm tên xã, «cu» như trên)"),
             ctx._("/tiendo muctieu — các mục tiêu khác của chương trình (tỷ lệ, nông thôn mới)"),
+            ctx._(
+                "/tiendo 2021-2025 — kết quả cuối cùng của giai đoạn trước; /xuat 2021-2025 —"
+                " báo cáo tổng kết theo năm"
+            ),
             ctx._("/giao THÔN CHỈ_TIÊU SỐ HẠN — giao nhiệm vụ, ví dụ: /giao Sà Lủng nhà 5 31/12"),
+            ctx._("/duyet — duyệt các báo cáo chờ duyệt; /tuchoi SỐ LÝ_DO — từ chối một báo cáo"),
         ]
     if person is not None and person.role == Role.ADMIN:
         lines += [
@@ -52,7 +58,7 @@ async def start(ctx: Context) -> list[Reply]:
             Reply(
                 ctx._("Xin chào! Đây là bot báo cáo tiến độ giảm nghèo bền vững của huyện Mèo Vạc.")
             ),
-            registration_prompt(ctx.t),
+            registration_prompt(ctx.t, can_share_contact=ctx.message.can_share_contact),
         ]
     return [Reply(ctx._("Xin chào {name}!").format(name=ctx.person.name) + "\n" + _guide(ctx))]
 
@@ -60,7 +66,7 @@ async def start(ctx: Context) -> list[Reply]:
 @router.command("huongdan")
 async def guide(ctx: Context) -> list[Reply]:
     if ctx.person is None:
-        return [registration_prompt(ctx.t)]
+        return [registration_prompt(ctx.t, can_share_contact=ctx.message.can_share_contact)]
     return [Reply(_guide(ctx))]
 
 

@@ -37,6 +37,9 @@ class Inbound:
     choice: str | None = None  # data of a pressed button
     reply_to_text: str | None = None  # text of the bot message this one replies to
     edited: bool = False
+    # False where the messenger has no "share my phone number" button (Zalo): people then
+    # register with an invite code only.
+    can_share_contact: bool = True
     photos: tuple[Photo, ...] = ()  # with ``text`` as their caption, if any
     album: str | None = None  # photos sent together share it (Telegram's media_group_id)
     location: Location | None = None  # a shared location

@@ -12,7 +12,7 @@ from handlers.messages import Reply
 from handlers.router import Router
 from locales.translator import Translator
 
-__all__ = ["registration_prompt", "router"]
+__all__ = ["INVITE_VALID", "looks_like_invite", "new_invite_code", "registration_prompt", "router"]
 
 router = Router()
 
@@ -21,7 +21,25 @@ INVITE_LENGTH = 6
 INVITE_VALID = timedelta(days=7)
 
 
-def registration_prompt(t: Translator) -> Reply:
+def new_invite_code() -> str:
+    return "".join(secrets.choice(INVITE_ALPHABET) for _ in range(INVITE_LENGTH))
+
+
+def looks_like_invite(text: str) -> bool:
+    """A message that is an invite code alone (how people register where there is no phone
+    button): 6 characters of the codes' alphabet, in any case."""
+    code = text.strip().upper()
+    return len(code) == INVITE_LENGTH and all(char in INVITE_ALPHABET for char in code)
+
+
+def registration_prompt(t: Translator, *, can_share_contact: bool = True) -> Reply:
+    if not can_share_contact:
+        return Reply(
+            t.gettext(
+                "Bạn chưa đăng ký. Hãy gửi mã mời mà cán bộ quản trị đã cho bạn, ví dụ:"
+                " K7P2QX (hoặc /dangky K7P2QX). Chưa có mã thì hãy xin cán bộ quản trị."
+            )
+        )
     return Reply(
         t.gettext(
             "Bạn chưa đăng ký. Hãy bấm nút «Chia sẻ số điện thoại» bên dưới,"
@@ -100,7 +118,7 @@ async def create_invite(ctx: Context) -> list[Reply]:
             )
         ]
     assert ctx.person is not None
-    code = "".join(secrets.choice(INVITE_ALPHABET) for _ in range(INVITE_LENGTH))
+    code = new_invite_code()
     expires = ctx.now + INVITE_VALID
     # A redelivered /moi gets the code made the first time, not a second one.
     invite = await ctx.store.people.add_invite(

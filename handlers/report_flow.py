@@ -27,6 +27,7 @@ __all__ = [
     "REPEAT_WINDOW",
     "ask_village",
     "home_village",
+    "needing_approval",
     "once_per_household",
     "submit",
     "text_key",
@@ -52,6 +53,10 @@ def home_village(ctx: Context) -> str:
 
 def once_per_household(ctx: Context) -> frozenset[str]:
     return frozenset(i.code for i in ctx.indicators if i.per_household)
+
+
+def needing_approval(ctx: Context) -> frozenset[str]:
+    return frozenset(i.code for i in ctx.indicators if i.needs_approval)
 
 
 def outside_scope(ctx: Context, items: tuple[ReportItem, ...]) -> Reply | None:
@@ -200,6 +205,7 @@ async def submit(
             source=source,
             text_key=digest,
             once_per_household=once_per_household(ctx),
+            needs_approval=needing_approval(ctx),
         )
     except HouseholdTaken as taken:
         return [await household_taken(ctx, taken.report)]

@@ -205,6 +205,15 @@ async def _record(
             item.id, blocked=True, attempts=attempts, error=result.error or "blocked", at=now
         )
         report.blocked += 1
+    elif result.status == DeliveryStatus.PAUSED:
+        # Not an attempt: the channel cannot send for now (a spent quota); nothing is given up.
+        await outbox.mark_retry(
+            item.id,
+            attempts=item.attempts,
+            next_attempt_at=now + timedelta(seconds=result.retry_after or 3600),
+            error=result.error or "paused",
+        )
+        report.retried += 1
     elif result.status == DeliveryStatus.UNREACHABLE or attempts >= policy.max_attempts:
         await outbox.mark_given_up(
             item.id,

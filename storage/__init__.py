@@ -20,6 +20,7 @@ from storage.outbox import SqlOutboxStore
 from storage.pending import SqlPendingStore
 from storage.people import SqlPeopleStore
 from storage.reports import SqlReportStore
+from storage.reviews import SqlReviewStore
 from storage.sql import Database, DatabaseUnavailable, SchemaTooNew, StoreError
 from storage.targets import SqlPeriodStore, SqlTargetStore
 from storage.tasks import SqlTaskStore
@@ -51,6 +52,7 @@ class SqlStore:
         self.outbox = SqlOutboxStore(db)
         self.pending = SqlPendingStore(db)
         self.evidence = SqlEvidenceStore(db)
+        self.reviews = SqlReviewStore(db)
         self.inbox = SqlInbox(db)
         self.audit = SqlAuditLog(db)
         self.leases: Leases = db  # try_hold: a role (polling a token) for one process

@@ -30,6 +30,10 @@ _CLAIMABLE = (
 )
 
 
+def _kept_key(channel: str, key: str) -> str:
+    return f"{channel}.kept.{key}"
+
+
 class SqlInbox:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -110,6 +114,23 @@ class SqlInbox:
             "SELECT value FROM meta WHERE key = ?", (_offset_key(channel),)
         )
         return int(row["value"]) if row else None
+
+    async def keep(self, channel: str, key: str, value: str | None) -> None:
+        async with self._db.transaction() as conn:
+            if value is None:
+                await conn.execute("DELETE FROM meta WHERE key = ?", (_kept_key(channel, key),))
+            else:
+                await conn.execute(
+                    "INSERT INTO meta (key, value) VALUES (?, ?)"
+                    " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    (_kept_key(channel, key), value),
+                )
+
+    async def kept(self, channel: str, key: str) -> str | None:
+        row = await self._db.fetchone(
+            "SELECT value FROM meta WHERE key = ?", (_kept_key(channel, key),)
+        )
+        return str(row["value"]) if row else None
 
     async def prune(self, channel: str, before: datetime) -> int:
         # Payloads hold message texts (personal data): keep them only as long as useful.

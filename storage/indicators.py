@@ -11,7 +11,7 @@ from storage.sql import Database, record_event
 
 __all__ = ["SqlIndicatorStore"]
 
-_COLUMNS = "code, name_vi, name_en, unit_vi, unit_en, unit_en_plural, keywords, household"
+_COLUMNS = "code, name_vi, name_en, unit_vi, unit_en, unit_en_plural, keywords, household, approval"
 
 
 class SqlIndicatorStore:
@@ -31,6 +31,7 @@ class SqlIndicatorStore:
                     unit_en=r["unit_en"],
                     unit_en_plural=r["unit_en_plural"],
                     per_household=bool(r["household"]),
+                    needs_approval=bool(r["approval"]),
                 )
                 for r in rows
             ]
@@ -57,14 +58,15 @@ class SqlIndicatorStore:
                     indicator.unit_en_plural,
                     "|".join(indicator.keywords),
                     1 if indicator.per_household else 0,
+                    1 if indicator.needs_approval else 0,
                 )
                 await conn.execute(
                     f"INSERT INTO indicators ({_COLUMNS}, position)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET"
                     " name_vi = excluded.name_vi, name_en = excluded.name_en,"
                     " unit_vi = excluded.unit_vi, unit_en = excluded.unit_en,"
                     " unit_en_plural = excluded.unit_en_plural, keywords = excluded.keywords,"
-                    " household = excluded.household",
+                    " household = excluded.household, approval = excluded.approval",
                     (*values, position),
                 )
                 position += before is None

@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Collection
 from datetime import date, datetime
 
+from core.evidence import Review
 from core.models import ReportStatus, StoredReport
 from storage.sql import Database, Row
 
 __all__ = ["COLUMNS", "ReportListing", "report_of"]
 
 COLUMNS = (
-    "id, indicator, count, village, household, done_on, received_at, reporter_id, status, source"
+    "id, indicator, count, village, household, done_on, received_at, reporter_id, status, source,"
+    " review"
 )
 
 
@@ -27,6 +29,7 @@ def report_of(row: Row) -> StoredReport:
         reporter_id=row["reporter_id"],
         status=ReportStatus(row["status"]),
         source=row["source"],
+        review=Review(row["review"]) if row["review"] else None,
     )
 
 

@@ -7,6 +7,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
+from core.evidence import Review
 from core.models import AddedReports, ReportStatus, StoredReport
 from core.parsing import ReportItem
 from core.ports import HouseholdTaken
@@ -14,6 +15,8 @@ from core.text import fold
 from storage.report_pages import COLUMNS as _COLUMNS
 from storage.report_pages import ReportListing
 from storage.report_pages import report_of as _report
+from storage.report_rows import COUNTED, bump_totals
+from storage.report_rows import snapshot as _snapshot
 from storage.sql import Connection, Database, record_event
 from storage.totals import daily_totals, period_totals
 
@@ -21,57 +24,14 @@ __all__ = ["SqlReportStore"]
 
 _INSERT = (
     "INSERT INTO reports (indicator, count, village, household, household_key, done_on,"
-    " received_at, reporter_id, source, text_key)"
+    " received_at, reporter_id, source, text_key, review, review_since)"
 )
 # Typed: PostgreSQL cannot infer a parameter's type from an INSERT … SELECT.
 _TYPED_VALUES = (
     " SELECT CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS TEXT),"
     " CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS TEXT),"
-    " CAST(? AS TEXT)"
+    " CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT)"
 )
-
-
-async def bump_totals(conn: Connection, village: str, indicator: str, day: date, delta: int) -> int:
-    """Keep the aggregates in step with reports; every change of a report's count goes here.
-
-    Returns the village's running total of the indicator after the change.
-    """
-    # Sent together: aiosqlite runs them in order, and one round trip is saved.
-    village_total, _, _ = await asyncio.gather(
-        conn.fetchall(
-            "INSERT INTO village_totals (village, indicator, total) VALUES (?, ?, ?)"
-            " ON CONFLICT (village, indicator)"
-            " DO UPDATE SET total = village_totals.total + excluded.total"
-            " RETURNING total",
-            (village, indicator, delta),
-        ),
-        conn.execute(
-            "INSERT INTO village_daily (village, indicator, day, total) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (village, indicator, day)"
-            " DO UPDATE SET total = village_daily.total + excluded.total",
-            (village, indicator, day.isoformat(), delta),
-        ),
-        conn.execute(
-            "INSERT INTO indicator_daily (indicator, day, total) VALUES (?, ?, ?)"
-            " ON CONFLICT (indicator, day)"
-            " DO UPDATE SET total = indicator_daily.total + excluded.total",
-            (indicator, day.isoformat(), delta),
-        ),
-    )
-    (row,) = village_total
-    return int(row[0])
-
-
-def _snapshot(report: StoredReport) -> dict[str, object]:
-    """What the history keeps of a report's state."""
-    return {
-        "indicator": report.indicator,
-        "count": report.count,
-        "village": report.village,
-        "household": report.household,
-        "date": report.done_on.isoformat(),
-        "status": report.status.value,
-    }
 
 
 async def _active(conn: Connection, report_id: int) -> StoredReport | None:
@@ -86,7 +46,7 @@ def _household_query(
 ) -> tuple[str, tuple[object, ...]]:
     return (
         f"SELECT {_COLUMNS} FROM reports WHERE indicator = ? AND household_key = ?"
-        " AND village = ? AND status = 'active' AND id <> ? ORDER BY id LIMIT 1",
+        f" AND village = ? AND {COUNTED} AND id <> ? ORDER BY id LIMIT 1",
         (indicator, fold(household), village, -1 if besides is None else besides),
     )
 
@@ -143,11 +103,13 @@ class SqlReportStore(ReportListing):
         source: str | None,
         text_key: str | None = None,
         once_per_household: Collection[str] = (),
+        needs_approval: Collection[str] = (),
     ) -> AddedReports:
         stored: list[StoredReport] = []
         totals: dict[tuple[str, str], int] = {}
         async with self._db.transaction() as conn:
             for item in items:
+                review = Review.AWAITING if item.indicator in needs_approval else None
                 values = (
                     item.indicator,
                     item.count,
@@ -159,10 +121,13 @@ class SqlReportStore(ReportListing):
                     reporter_id,
                     source,
                     text_key,
+                    review.value if review else None,
+                    received_at.isoformat() if review else None,
                 )
                 if stored or source is None:
                     row = await conn.fetchone(
-                        _INSERT + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", values
+                        _INSERT + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                        values,
                     )
                 else:
                     # Stored only if the message is not: checked in the same statement, under
@@ -188,6 +153,7 @@ class SqlReportStore(ReportListing):
                     reporter_id=reporter_id,
                     status=ReportStatus.ACTIVE,
                     source=source,
+                    review=review,
                 )
                 if item.household and item.indicator in once_per_household:
                     taken = await _household(
@@ -236,7 +202,10 @@ class SqlReportStore(ReportListing):
             await conn.execute(
                 "UPDATE reports SET status = ? WHERE id = ?", (after.status.value, report_id)
             )
-            await bump_totals(conn, before.village, before.indicator, before.done_on, -before.count)
+            if before.review != Review.REJECTED:  # a rejected one left the totals already
+                await bump_totals(
+                    conn, before.village, before.indicator, before.done_on, -before.count
+                )
             await record_event(
                 conn,
                 entity="report",
@@ -257,6 +226,7 @@ class SqlReportStore(ReportListing):
         actor_id: int,
         at: datetime,
         once_per_household: Collection[str] = (),
+        needs_approval: Collection[str] = (),
     ) -> tuple[StoredReport, StoredReport] | None:
         async with self._db.transaction() as conn:
             before = await _active(conn, report_id)
@@ -276,11 +246,16 @@ class SqlReportStore(ReportListing):
                 household=item.household,
                 done_on=item.date,
             )
-            if after == before:
+            rejected = before.review == Review.REJECTED
+            if after == before and not rejected:
                 return before, after
+            # A changed report is reviewed again; a rejected one is sent back even unchanged.
+            after = replace(
+                after, review=Review.AWAITING if item.indicator in needs_approval else None
+            )
             await conn.execute(
                 "UPDATE reports SET indicator = ?, count = ?, village = ?, household = ?,"
-                " household_key = ?, done_on = ? WHERE id = ?",
+                " household_key = ?, done_on = ?, review = ?, review_since = ? WHERE id = ?",
                 (
                     after.indicator,
                     after.count,
@@ -288,10 +263,15 @@ class SqlReportStore(ReportListing):
                     after.household,
                     fold(after.household) if after.household else None,
                     after.done_on.isoformat(),
+                    after.review.value if after.review else None,
+                    at.isoformat() if after.review else None,
                     report_id,
                 ),
             )
-            await bump_totals(conn, before.village, before.indicator, before.done_on, -before.count)
+            if not rejected:
+                await bump_totals(
+                    conn, before.village, before.indicator, before.done_on, -before.count
+                )
             await bump_totals(conn, after.village, after.indicator, after.done_on, after.count)
             await record_event(
                 conn,

@@ -91,6 +91,26 @@ def bot_env(api_base_url: str, **extra: str) -> dict[str, str]:
     return env
 
 
+def zalo_env(api_base_url: str, tokens: str, database_url: str, **extra: str) -> dict[str, str]:
+    """Only Zalo: ZALO_BOT_TOKEN, ZALO_API_BASE_URL and DATABASE_URL (and ``extra``)."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.upper().endswith("_PROXY")
+        and not key.startswith(
+            ("TELEGRAM_", "WEBHOOK_", "DATABASE_", "RATE_LIMIT", "ZALO_", "PUBLIC_BASE")
+        )
+    }
+    env.update(
+        PYTHONPATH=str(ROOT),
+        ZALO_BOT_TOKEN=tokens,
+        ZALO_API_BASE_URL=api_base_url,
+        DATABASE_URL=database_url,
+        **extra,
+    )
+    return env
+
+
 class Bots:
     """Starts bot processes; every one still running is killed at the end of the test."""
 

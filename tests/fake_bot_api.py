@@ -21,7 +21,7 @@ import tornado.web
 
 from tests.fakes import BOT_ID, BOT_USERNAME
 
-__all__ = ["FakeBotApi", "Sent", "free_port"]
+__all__ = ["FakeBotApi", "LocalApi", "Sent", "free_port"]
 
 _TEXT_FIELDS = {"text", "caption", "url", "secret_token", "callback_query_id"}
 
@@ -39,27 +39,21 @@ class Sent:
     text: str
 
 
-class FakeBotApi:
-    def __init__(self, token: str) -> None:
-        self.token = token
+class LocalApi:
+    """A stand-in HTTP API on 127.0.0.1: started, stopped, and waited on by tests."""
+
+    def __init__(self) -> None:
         self.port = 0
-        self.queue: list[dict[str, Any]] = []  # updates not confirmed yet
-        self.delivered: list[int] = []  # update ids, each time getUpdates returned them
-        self.sent: list[Sent] = []
-        self.calls: list[tuple[str, dict[str, Any]]] = []
-        self.fail_with: tuple[int, str] | None = None
-        self._ids = itertools.count(1000)
-        self._message_ids = itertools.count(1)
         self._changed = asyncio.Event()
         self._closing = False
         self._server: tornado.httpserver.HTTPServer | None = None
 
-    # --- test side ---
+    def routes(self) -> list[Any]:
+        raise NotImplementedError
 
     async def start(self) -> None:
-        app = tornado.web.Application([(r"/bot([^/]+)/(\w+)", _Handler, {"api": self})])
         self.port = free_port()
-        self._server = tornado.httpserver.HTTPServer(app)
+        self._server = tornado.httpserver.HTTPServer(tornado.web.Application(self.routes()))
         self._server.listen(self.port, address="127.0.0.1")
 
     async def stop(self) -> None:
@@ -72,16 +66,6 @@ class FakeBotApi:
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/bot"
-
-    def push(self, payload: dict[str, Any]) -> int:
-        """Queue one update for the bot (update_id is added); returns its update_id."""
-        update_id = next(self._ids)
-        self.queue.append({"update_id": update_id, **payload})
-        self._notify()
-        return update_id
-
-    def method_calls(self, method: str) -> list[dict[str, Any]]:
-        return [params for name, params in self.calls if name == method]
 
     async def wait_for(self, condition: Callable[[], bool], within: float, what: str) -> None:
         """Wait until ``condition()`` holds after some request; fail after ``within`` s."""
@@ -99,6 +83,34 @@ class FakeBotApi:
 
     def _notify(self) -> None:
         self._changed.set()
+
+
+class FakeBotApi(LocalApi):
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+        self.queue: list[dict[str, Any]] = []  # updates not confirmed yet
+        self.delivered: list[int] = []  # update ids, each time getUpdates returned them
+        self.sent: list[Sent] = []
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.fail_with: tuple[int, str] | None = None
+        self._ids = itertools.count(1000)
+        self._message_ids = itertools.count(1)
+
+    # --- test side ---
+
+    def routes(self) -> list[Any]:
+        return [(r"/bot([^/]+)/(\w+)", _Handler, {"api": self})]
+
+    def push(self, payload: dict[str, Any]) -> int:
+        """Queue one update for the bot (update_id is added); returns its update_id."""
+        update_id = next(self._ids)
+        self.queue.append({"update_id": update_id, **payload})
+        self._notify()
+        return update_id
+
+    def method_calls(self, method: str) -> list[dict[str, Any]]:
+        return [params for name, params in self.calls if name == method]
 
     # --- bot side ---
 

@@ -7,9 +7,9 @@ import asyncio
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable, Hashable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-__all__ = ["Lanes", "wait_any"]
+__all__ = ["Lanes", "done_event", "unless_stopped", "wait_any"]
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +24,25 @@ async def wait_any(*events: asyncio.Event, at_most: float | None = None) -> None
     finally:
         for waiter in waiters:
             waiter.cancel()
+
+
+def done_event(task: asyncio.Future[Any]) -> asyncio.Event:
+    """An event set when ``task`` is done (to wait for it or a stop, whichever comes first)."""
+    event = asyncio.Event()
+    task.add_done_callback(lambda _: event.set())
+    return event
+
+
+async def unless_stopped(work: Awaitable[T], stop: asyncio.Event) -> asyncio.Future[T] | None:
+    """Run ``work`` until it is done (returned, to read its result) or ``stop`` is set
+    (then it is cancelled: None)."""
+    task = asyncio.ensure_future(work)
+    await wait_any(stop, done_event(task))
+    if not task.done():
+        task.cancel()
+        await asyncio.wait({task})
+        return None
+    return task
 
 
 class Lanes(Generic[T]):

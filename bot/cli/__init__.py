@@ -24,6 +24,7 @@ from bot.cli.data import (
     cmd_import_tasks,
     cmd_import_units,
 )
+from bot.cli.invites import cmd_invites
 from bot.cli.migrate import cmd_migrate_db
 from bot.cli.parse import cmd_parse
 from bot.cli.reminders import cmd_reminders, moment
@@ -147,6 +148,15 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--since", metavar="DATE", help="only from this local date (YYYY-MM-DD)")
     audit.set_defaults(func=cmd_audit)
 
+    invites = command(
+        "invites",
+        "Write a fresh invite code (valid 7 days) for every roster person not registered on"
+        " any channel yet: name, phone, unit, code, as an Excel workbook to hand out.",
+    )
+    invites.add_argument("--unit", help="only people of this unit (code or name)")
+    invites.add_argument("--out", required=True, metavar="FILE.xlsx")
+    invites.set_defaults(func=cmd_invites)
+
     backup = command("backup", "Copy the database consistently, even while the bot runs.")
     backup.add_argument("--out", required=True, metavar="FILE", help="where to write the copy")
     backup.set_defaults(func=cmd_backup)
@@ -177,8 +187,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         print(f"Configuration error (.env or environment):\n{problems}", file=sys.stderr)
         return 2
-    secret = settings.telegram_bot_token
-    setup_logging([secret.get_secret_value()] if secret else [])
+    setup_logging(settings.secrets())
     try:
         code: int = args.func(args)
     except (CatalogError, StoreError) as error:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bot.app import open_app
 from bot.cli.common import db_exists, db_name, missing_db, settings_of
-from bot.demo import is_demo_or_empty, seed_demo
+from bot.demo import is_demo_or_empty, seed_demo, seed_demo_reviews
 from bot.reference import missing_villages_hint
 from bot.settings import Settings
 
@@ -22,17 +22,19 @@ DEMO_DB = Path("data/demo.sqlite3")
 DEMO_CADRE = "0912000003"
 
 SETUP_GUIDE = """\
-No TELEGRAM_BOT_TOKEN is configured, so the bot cannot connect to Telegram.
-Chưa cấu hình TELEGRAM_BOT_TOKEN nên bot chưa kết nối được Telegram.
+No TELEGRAM_BOT_TOKEN or ZALO_BOT_TOKEN is configured, so the bot reaches no messenger.
+Chưa cấu hình ZALO_BOT_TOKEN hay TELEGRAM_BOT_TOKEN nên bot chưa kết nối được Zalo/Telegram.
 
 To connect it / Để kết nối:
   1. In Telegram, talk to @BotFather, send /newbot and copy the token it gives you.
   2. Copy .env.example to .env and put the token there:  TELEGRAM_BOT_TOKEN=123456:ABC...
+     For Zalo: in Zalo open "Zalo Bot Manager" → Tạo bot; put the token Zalo sends you in
+     .env as ZALO_BOT_TOKEN=... (README: "Zalo").
   3. Run the same command again.
 
 Meanwhile, here is the local console on a demo database ({db}).
 You are the cadre of thôn Sà Lủng. Try:  xong 2 nhà   ·   /huongdan
-Switch person with  :as 0912000002  (district leader, try /tiendo) or :as 0912000001 (admin).
+Switch person with  :as 0912000002  (district leader, try /tiendo, /duyet) or :as 0912000001.
 Quit with :q or Ctrl-D.
 """
 
@@ -46,21 +48,21 @@ async def _console(settings: Settings, phone: str, *, demo: bool = False) -> int
     async with open_app(settings) as app:
         if demo and new:
             await seed_demo(app.store, now=app.clock())
+            await seed_demo_reviews(app.store, now=app.clock())
         channel = ConsoleChannel(
             app.engine, read_line=sys.stdin.readline, output=sys.stdout, out_dir=Path("exports")
         )
         if not await channel.become(phone):
             return 2
         if hint := missing_villages_hint(app.engine.units):
-            logger.warning("%s", hint)
-            print(hint)
+            print(hint)  # the console is the admin's terminal: said once, not also logged
         await channel.run()
         return 0
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     settings = settings_of(args)
-    if settings.telegram_bot_token is None:
+    if settings.telegram_bot_token is None and not settings.zalo_tokens:
         path = Path(args.db) if args.db else DEMO_DB
         print(SETUP_GUIDE.format(db=path))
         return asyncio.run(

@@ -204,7 +204,8 @@ def _block(ctx: Context, line: IndicatorProgress, data: AreaProgress) -> list[st
         )
     if outlook := _outlook(ctx, line):
         lines.append(outlook)
-    if data.villages > 1 and (line.achieved or line.target is not None):
+    # The villages with the least done say nothing while nothing at all was done.
+    if data.villages > 1 and (line.behind_by_share or line.achieved):
         behind = "; ".join(_standing(ctx, s) for s in line.behind)
         if not line.behind_by_share:
             lines.append(

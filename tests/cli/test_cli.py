@@ -27,13 +27,20 @@ SUBCOMMANDS = [
     "parse",
     "audit",
     "backup",
+    "invites",
 ]
 
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)  # no .env of the developer's, data/ lands in tmp
-    for key in ("TELEGRAM_BOT_TOKEN", "DATABASE_URL", "DEFAULT_LOCALE", "TIMEZONE"):
+    for key in (
+        "TELEGRAM_BOT_TOKEN",
+        "ZALO_BOT_TOKEN",
+        "DATABASE_URL",
+        "DEFAULT_LOCALE",
+        "TIMEZONE",
+    ):
         monkeypatch.delenv(key, raising=False)
 
 
@@ -58,13 +65,16 @@ def test_every_subcommand_has_help_with_db(
 def test_without_a_token_run_explains_and_opens_the_demo_console(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    code, out = run_console(monkeypatch, capsys, ["run"], "xong 2 nhà\n:as 0912000002\n/tiendo\n")
+    script = "xong 2 nhà\n:as 0912000002\n/tiendo\n/duyet\n"
+    code, out = run_console(monkeypatch, capsys, ["run"], script)
     assert code == 0
     assert "TELEGRAM_BOT_TOKEN" in out
     assert "@BotFather" in out
     assert "Đã ghi nhận" in out
     # The demo runs in the current period (2026–2030), which has no target yet: no "chậm".
-    assert "Nhà ở hoàn thành: 2 nhà (chưa có chỉ tiêu)" in out
+    # Its two houses awaiting approval count until a leader rejects them.
+    assert "Nhà ở hoàn thành: 4 nhà (chưa có chỉ tiêu)" in out
+    assert "3 báo cáo đang chờ" in out
     assert "chậm" not in out
     assert (tmp_path / "data" / "demo.sqlite3").exists()
 

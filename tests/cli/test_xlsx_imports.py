@@ -159,3 +159,24 @@ def test_the_start_hint_names_the_communes_without_villages() -> None:
     assert hint.startswith("Chưa có danh sách thôn của 7/18 xã: Tả Lủng, Pải Lủng,")
     assert "python -m bot import-units" in hint
     assert "Xín Cái" not in hint  # its villages ship now
+
+
+def test_the_console_tells_the_admin_until_every_commune_has_villages(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    assert main(["console", "--db", db, "--as", "0912000001"]) == 0
+    out = capsys.readouterr().out
+    assert "Chưa có danh sách thôn của 7/18 xã: Tả Lủng, Pải Lủng, Lũng Chinh," in out
+    assert "python -m bot import-units DANH_SACH.xlsx" in out
+    shipped = (Path(__file__).parents[2] / "bot" / "data" / "units.csv").read_text("utf-8")
+    rows: list[list[object]] = [r[:5] for r in csv.reader(io.StringIO(shipped))]
+    for commune in ("Tả Lủng", "Pải Lủng", "Lũng Chinh", "Sủng Máng", "Cán Chu Phìn"):
+        rows.append(["village", f"Thôn Một {commune}", commune, "", ""])
+    rows.append(["village", "Thôn Một Nậm Ban", "Nậm Ban", "Tát Ngà", ""])
+    rows.append(["village", "Thôn Một Niêm Tòng", "Niêm Tòng", "Niêm Sơn", ""])
+    assert main(["import-units", str(_xlsx(tmp_path / "all.xlsx", rows)), "--db", db]) == 0
+    capsys.readouterr()
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    assert main(["console", "--db", db, "--as", "0912000001"]) == 0
+    assert "Chưa có danh sách thôn" not in capsys.readouterr().out

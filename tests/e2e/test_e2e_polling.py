@@ -98,3 +98,5 @@ async def test_reports_survive_sigkill_and_sigterm_stored_once_answered_at_least
     for run in bots.runs:
         assert TOKEN not in run.output()
         assert TOKEN.split(":", 1)[1] not in run.output()
+    # At start, the log tells the admin which communes have no villages yet.
+    assert "WARNING bot.runner: Chưa có danh sách thôn của 7/18 xã" in first.output()

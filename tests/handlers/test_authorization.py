@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import pytest
 
+from core.evidence import Location
 from core.models import Person, Role
 from core.permissions import COMMAND_ROLES, may_report_for, may_run, may_view
 from core.units import UnitDirectory
@@ -38,6 +39,7 @@ EXPECTED: dict[str, frozenset[Role | None]] = {
     "tiendo": LEADERS,
     "xuat": LEADERS,
     "giao": LEADERS,
+    "duyet": LEADERS,
     "moi": ADMINS,
     "chitieu": ADMINS,
 }
@@ -89,6 +91,9 @@ def _routes() -> list[tuple[str, Route, Inbound]]:
     if router.contact is not None:
         contact = inbound(contact_phone="0912000003", contact_is_own=True)
         routes.append(("contact", router.contact, contact))
+    if router.media is not None:
+        located = inbound(location=Location(23.2, 105.4), message_id="1")
+        routes.append(("photo or location", router.media, located))
     return routes
 
 
@@ -116,6 +121,8 @@ async def test_the_engine_lets_in_exactly_the_expected_roles(
         engine.router.text = Route(reached, engine.router.text.permission)
     if engine.router.contact is not None:
         engine.router.contact = Route(reached, engine.router.contact.permission)
+    if engine.router.media is not None:
+        engine.router.media = Route(reached, engine.router.media.permission)
 
     sender = "stranger"
     if role is not None:

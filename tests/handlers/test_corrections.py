@@ -6,6 +6,7 @@ import json
 import re
 from typing import Any
 
+from core.evidence import Review
 from core.models import ReportStatus, Role
 from handlers import Engine
 from storage import SqliteStore
@@ -36,7 +37,7 @@ async def aggregates_match_reports(store: SqliteStore) -> None:
     expected_totals: dict[tuple[str, str], int] = {}
     expected_daily: dict[tuple[str, str, str], int] = {}
     for report in await store.reports.all():
-        if report.status != ReportStatus.ACTIVE:
+        if report.status != ReportStatus.ACTIVE or report.review == Review.REJECTED:
             continue
         key = (report.village, report.indicator)
         expected_totals[key] = expected_totals.get(key, 0) + report.count

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
 
 from bot.app import build_engine
+from bot.exports import RENDERERS
 from bot.imports import import_indicators
 from bot.settings import Settings
+from core.render import ChartPanel, ChartRenderer, WorkbookRenderer
 from core.tables import TableError
 from locales.translator import Translator
 from storage import SqliteStore
@@ -23,6 +27,25 @@ INDICATORS = (
     "insurance,Thẻ bảo hiểm y tế,Health insurance cards,thẻ,card|cards,"
     "thẻ bảo hiểm y tế|thẻ bhyt,no\n"
 )
+
+
+class _ChartTitles:
+    """The real renderers, keeping the titles of the chart's panels."""
+
+    def __init__(self) -> None:
+        self.titles: list[str] = []
+
+    @property
+    def chart(self) -> ChartRenderer:
+        def draw(title: str, panels: Sequence[ChartPanel], **options: Any) -> bytes:
+            self.titles = [p.title for p in panels]
+            return RENDERERS.chart(title, panels, **options)
+
+        return draw
+
+    @property
+    def workbook(self) -> WorkbookRenderer:
+        return RENDERERS.workbook
 
 
 async def _engine_with_imports(
@@ -59,6 +82,17 @@ async def test_an_imported_indicator_is_reported_and_shown_everywhere(
     workbook = load_workbook(io.BytesIO(reply.attachment.content))
     names = {row[0] for row in workbook["Tổng hợp"].iter_rows(min_row=2, values_only=True)}
     assert {"Nhà tiêu hợp vệ sinh", "Thẻ bảo hiểm y tế"} <= names
+    engine.renderers = _ChartTitles()
+    (chart,) = await leader.send("/tiendo bieudo xã Mèo Vạc")
+    assert chart.attachment is not None
+    assert chart.attachment.is_image
+    assert engine.renderers.titles == [
+        "Nhà ở hoàn thành",
+        "Hộ thoát nghèo",
+        "Đào tạo nghề",
+        "Nhà tiêu hợp vệ sinh",
+        "Thẻ bảo hiểm y tế",
+    ]
     # A task of the imported indicator, and its progress, as for the shipped ones.
     assert "/nhiemvu" in await leader.say("/giao Sà Lủng nhà tiêu 8 31/12")
     assert "Nhà tiêu hợp vệ sinh: 5/8 cái" in await cadre.say("/nhiemvu")  # done today count

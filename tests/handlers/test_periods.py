@@ -9,9 +9,13 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
+from bot.app import build_engine
+from bot.settings import Settings
 from core.periods import DEFAULT_PERIODS, Period, PeriodSet
 from handlers import Engine
-from tests.conftest import CADRE_XA_PHIN, Chat, as_person
+from locales.translator import Translator
+from storage import SqliteStore
+from tests.conftest import CADRE_XA_PHIN, LEADER, Chat, as_person
 from tests.fakes import FakeClock
 
 
@@ -139,3 +143,16 @@ async def test_an_ended_period_gets_a_closing_workbook_by_year(
     by_unit = {r[1]: r for r in rows if r[0] == "Nhà ở hoàn thành"}
     assert by_unit["xã Mèo Vạc"][3:] == (13, None, None, 0, 0, 0, 3, 10, "chưa có chỉ tiêu")
     assert by_unit["xã Sơn Vĩ"][9] == 5
+
+
+async def test_a_period_not_started_yet_says_so(
+    store: SqliteStore, settings: Settings, translators: dict[str, Translator], clock: FakeClock
+) -> None:
+    later = Period("2031-2035", "Giai đoạn 2031–2035", date(2031, 1, 1), date(2035, 12, 31))
+    await store.periods.set_many([later], actor_id=None, at=clock())
+    engine = await build_engine(store, settings, translators=translators, clock=clock)
+    leader = await as_person(engine, LEADER)
+    text = await leader.say("/tiendo 2031-2035")
+    assert text.startswith("huyện Mèo Vạc, giai đoạn 2031–2035 (chưa bắt đầu):")
+    assert "chậm" not in text
+    assert "/tiendo 2031-2035" not in await leader.say("/tiendo")  # only periods begun are offered

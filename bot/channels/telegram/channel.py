@@ -12,12 +12,13 @@ from telegram import Update
 from telegram.ext import AIORateLimiter, ExtBot
 from telegram.request import BaseRequest, HTTPXRequest
 
+from bot.channels.http import HttpServer
 from bot.channels.lanes import wait_any
 from bot.channels.shared import Sharing
 from bot.channels.telegram.inbox import TelegramInbox
 from bot.channels.telegram.sender import TelegramSender
 from bot.channels.telegram.updates import CHANNEL
-from bot.channels.telegram.webhook import WebhookServer, webhook_path
+from bot.channels.telegram.webhook import route_webhook, webhook_path
 from core.ports import Inbox
 from handlers import Engine
 
@@ -30,8 +31,6 @@ logger = logging.getLogger(__name__)
 class Webhook:
     url: str
     secret: str
-    listen: str
-    port: int
 
 
 class TelegramChannel:
@@ -49,6 +48,7 @@ class TelegramChannel:
         clock: Callable[[], datetime],
         base_url: str = "https://api.telegram.org/bot",
         webhook: Webhook | None = None,
+        http: HttpServer | None = None,
         request: BaseRequest | None = None,
         rate_limit: bool = True,
         sharing: Sharing | None = None,
@@ -68,7 +68,10 @@ class TelegramChannel:
         )
         self.sender = TelegramSender(self.bot)
         self.inbox = TelegramInbox(self.bot, engine, inbox, clock=clock, sharing=sharing)
+        if webhook is not None and http is None:
+            raise ValueError("Telegram's webhook mode needs the HTTP server")
         self.webhook = webhook
+        self.http = http
 
     async def start(self) -> None:
         """Check the token (getMe) and queue what was recorded but not answered."""
@@ -82,17 +85,18 @@ class TelegramChannel:
             await self.inbox.poll(stop)
             return
         hook = self.webhook
-        server = WebhookServer(self.inbox, path=webhook_path(hook.url), secret=hook.secret)
+        assert self.http is not None
+        route_webhook(self.http, self.inbox, path=webhook_path(hook.url), secret=hook.secret)
         # Listen first: Telegram may call as soon as the webhook is set.
-        server.start(hook.listen, hook.port)
+        self.http.hold()
         try:
             await self.bot.set_webhook(
                 hook.url, secret_token=hook.secret, allowed_updates=Update.ALL_TYPES
             )
-            logger.info("webhook set; listening on %s:%d", hook.listen, hook.port)
+            logger.info("webhook set; listening on %s:%d", self.http.listen, self.http.port)
             await wait_any(stop)
         finally:
-            await server.stop()
+            await self.http.release()
 
     async def close(self, grace: float) -> None:
         """Stop taking updates; let those being answered finish within ``grace`` seconds."""

@@ -18,7 +18,6 @@ import json
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
 
 from telegram import Bot, Update
 from telegram.error import (
@@ -32,7 +31,7 @@ from telegram.error import (
     TimedOut,
 )
 
-from bot.channels.lanes import Lanes, wait_any
+from bot.channels.lanes import Lanes, unless_stopped, wait_any
 from bot.channels.shared import Claimer, Sharing, while_holding
 from bot.channels.telegram.photos import with_media
 from bot.channels.telegram.sender import send_replies
@@ -229,17 +228,14 @@ class TelegramInbox:
             await self.lanes.wait_below(MAX_BACKLOG, stop)
             if stop.is_set():
                 break
-            fetch = asyncio.ensure_future(
+            fetch = await unless_stopped(
                 bot.get_updates(
                     offset=offset, timeout=POLL_TIMEOUT, allowed_updates=Update.ALL_TYPES
-                )
+                ),
+                stop,
             )
-            await wait_any(stop, _done_event(fetch))
-            if not fetch.done():
-                # Nothing of this poll was recorded, so nothing of it is acknowledged either.
-                fetch.cancel()
-                await asyncio.wait({fetch})
-                break
+            if fetch is None:
+                break  # nothing of this poll was recorded, so nothing of it is acknowledged
             try:
                 updates = fetch.result()
             except InvalidToken:
@@ -269,9 +265,3 @@ class TelegramInbox:
 def _lane(key: object) -> str:
     """A lane key as stored: ('user', 42) → 'user:42'."""
     return ":".join(map(str, key)) if isinstance(key, tuple) else str(key)
-
-
-def _done_event(task: asyncio.Future[Any]) -> asyncio.Event:
-    event = asyncio.Event()
-    task.add_done_callback(lambda _: event.set())
-    return event

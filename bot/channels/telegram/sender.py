@@ -18,6 +18,7 @@ from telegram.constants import MessageLimit
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.channels.text import split_text as split_lines
 from core.outbox import Delivery, DeliveryStatus
 from handlers import Attachment, Reply
 
@@ -28,24 +29,7 @@ logger = logging.getLogger(__name__)
 
 def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
     """Split at line breaks so that no part exceeds Telegram's limit."""
-    parts: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            if current:
-                parts.append(current)
-                current = ""
-            parts.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            parts.append(current)
-            current = line
-        else:
-            current = candidate
-    if current or not parts:
-        parts.append(current)
-    return parts
+    return split_lines(text, limit)
 
 
 async def send_replies(bot: Bot, chat_id: int, replies: list[Reply]) -> None:

@@ -14,18 +14,17 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-import tornado.httpserver
 import tornado.web
 from telegram import Update
 
+from bot.channels.http import HttpServer
 from bot.channels.telegram.inbox import TelegramInbox
 
-__all__ = ["SECRET_HEADER", "WebhookServer", "webhook_path"]
+__all__ = ["SECRET_HEADER", "route_webhook", "webhook_path"]
 
 logger = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 (a header name)
-MAX_BODY = 1024 * 1024  # Telegram's updates are a few kilobytes
 
 
 def webhook_path(url: str) -> str:
@@ -65,19 +64,6 @@ class _UpdateHandler(tornado.web.RequestHandler):
             logger.error("webhook request failed: %s", typ.__name__ if typ else "?")
 
 
-class WebhookServer:
-    def __init__(self, inbox: TelegramInbox, *, path: str, secret: str) -> None:
-        self.app = tornado.web.Application(
-            [(re.escape(path), _UpdateHandler, {"inbox": inbox, "secret": secret.encode()})]
-        )
-        self.server: tornado.httpserver.HTTPServer | None = None
-
-    def start(self, listen: str, port: int) -> None:
-        self.server = tornado.httpserver.HTTPServer(self.app, max_body_size=MAX_BODY)
-        self.server.listen(port, address=listen)
-
-    async def stop(self) -> None:
-        if self.server is not None:
-            self.server.stop()
-            await self.server.close_all_connections()
-            self.server = None
+def route_webhook(server: HttpServer, inbox: TelegramInbox, *, path: str, secret: str) -> None:
+    """Telegram's updates arrive at ``path`` of the process's HTTP server."""
+    server.route(re.escape(path), _UpdateHandler, inbox=inbox, secret=secret.encode())

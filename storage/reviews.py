@@ -1,0 +1,122 @@
+"""Approval of reports: awaiting, approved or rejected (out of the totals); shared SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import replace
+from datetime import datetime
+
+from core.evidence import Review, ReviewInfo
+from core.models import StoredReport
+from storage.report_pages import COLUMNS
+from storage.report_pages import report_of as report_row
+from storage.report_rows import bump_totals, snapshot
+from storage.sql import Database, record_event
+
+__all__ = ["SqlReviewStore"]
+
+
+def _marks(values: Collection[object]) -> str:
+    return ", ".join("?" * len(values))
+
+
+class SqlReviewStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def awaiting(self, villages: Collection[str]) -> list[StoredReport]:
+        codes = sorted(set(villages))
+        if not codes:
+            return []
+        rows = await self._db.fetchall(
+            f"SELECT {COLUMNS} FROM reports WHERE review = 'awaiting' AND status = 'active'"
+            f" AND village IN ({_marks(codes)}) ORDER BY review_since, id",
+            codes,
+        )
+        return [report_row(r) for r in rows]
+
+    async def decide(
+        self,
+        report_id: int,
+        review: Review,
+        *,
+        reviewer_id: int,
+        at: datetime,
+        reason: str | None = None,
+    ) -> StoredReport | None:
+        if review == Review.AWAITING:
+            raise ValueError("a decision approves or rejects")
+        async with self._db.transaction() as conn:
+            rows = await conn.fetchall(
+                f"SELECT {COLUMNS} FROM reports WHERE id = ? AND status = 'active'"
+                " AND review = 'awaiting'",
+                (report_id,),
+            )
+            if not rows:
+                return None
+            before = report_row(next(iter(rows)))
+            after = replace(before, review=review)
+            await conn.execute(
+                "UPDATE reports SET review = ?, reviewed_by = ?, reviewed_at = ?,"
+                " review_reason = ? WHERE id = ?",
+                (review.value, reviewer_id, at.isoformat(), reason, report_id),
+            )
+            if review == Review.REJECTED:
+                await bump_totals(
+                    conn, before.village, before.indicator, before.done_on, -before.count
+                )
+            await record_event(
+                conn,
+                entity="report",
+                entity_id=report_id,
+                action=review.value,
+                actor_id=reviewer_id,
+                at=at,
+                before=snapshot(before),
+                after={**snapshot(after), "reason": reason},
+            )
+        return after
+
+    async def infos(self, report_ids: Collection[int]) -> dict[int, ReviewInfo]:
+        ids = sorted(set(report_ids))
+        if not ids:
+            return {}
+        rows = await self._db.fetchall(
+            "SELECT id, review, review_since, reviewed_by, reviewed_at, review_reason"
+            f" FROM reports WHERE review IS NOT NULL AND id IN ({_marks(ids)})",
+            ids,
+        )
+        return {
+            r["id"]: ReviewInfo(
+                review=Review(r["review"]),
+                since=datetime.fromisoformat(r["review_since"]) if r["review_since"] else None,
+                reviewer_id=r["reviewed_by"],
+                reviewed_at=datetime.fromisoformat(r["reviewed_at"]) if r["reviewed_at"] else None,
+                reason=r["review_reason"],
+            )
+            for r in rows
+        }
+
+    async def approved_totals(self, villages: Collection[str]) -> dict[str, int]:
+        codes = sorted(set(villages))
+        if not codes:
+            return {}
+        rows = await self._db.fetchall(
+            "SELECT indicator, SUM(count) AS total FROM reports WHERE review = 'approved'"
+            f" AND status = 'active' AND village IN ({_marks(codes)}) GROUP BY indicator",
+            codes,
+        )
+        return {r["indicator"]: r["total"] for r in rows}
+
+    async def summary(self, villages: Collection[str]) -> tuple[int, datetime | None]:
+        codes = sorted(set(villages))
+        if not codes:
+            return 0, None
+        row = await self._db.fetchone(
+            "SELECT COUNT(*), MIN(review_since) FROM reports WHERE review = 'awaiting'"
+            f" AND status = 'active' AND village IN ({_marks(codes)})",
+            codes,
+        )
+        if row is None or not row[0]:
+            return 0, None
+        return int(row[0]), datetime.fromisoformat(row[1]) if row[1] else None
