@@ -41,8 +41,10 @@ def test_the_postgresql_bench_runs_on_a_tiny_size(tmp_path: Path) -> None:
     postgres_url()  # skipped without PostgreSQL
     out = tmp_path / "results.json"
     result = subprocess.run(
-        [sys.executable, "bench/postgres.py", "--messages", "60", "--reports", "600"]
-        + ["--raw", "20", "--out", str(out)],
+        [
+            *(sys.executable, "bench/postgres.py", "--messages", "60", "--reports", "600"),
+            *("--raw", "20", "--out", str(out)),
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
