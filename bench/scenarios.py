@@ -316,13 +316,55 @@ async def fanout(sizes: Sizes) -> dict[str, float]:
     return {"reminder_fanout_rate": report.sent / elapsed / rate, "reminder_limit_per_s": rate}
 
 
+async def ingest_suite(sizes: Sizes) -> dict[str, float]:
+    from bench.ingest_paths import suite
+
+    return await suite(sizes)
+
+
+async def province_build(sizes: Sizes) -> dict[str, float]:
+    from bench.province import build
+
+    return await build(sizes)
+
+
+async def tiendo_province(sizes: Sizes) -> dict[str, float]:
+    from bench.province import tiendo_province as run
+
+    return await run(sizes)
+
+
+async def xuat(sizes: Sizes) -> dict[str, float]:
+    from bench.province import xuat as run
+
+    return await run(sizes)
+
+
+async def csv_export(sizes: Sizes) -> dict[str, float]:
+    from bench.province import csv_export as run
+
+    return await run(sizes)
+
+
+async def fanout_rtt(sizes: Sizes) -> dict[str, float]:
+    from bench.network import fanout_rtt as run
+
+    return await run(sizes)
+
+
 METRICS: dict[str, Callable[[Sizes], Any]] = {
     "parse": parse,
     "raw_insert": raw_insert,
     "ingest": ingest,
+    "ingest_suite": ingest_suite,
     "tiendo_small": tiendo_small,
     "tiendo_large": tiendo_large,
     "fanout": fanout,
+    "fanout_rtt": fanout_rtt,
+    "province_build": province_build,
+    "tiendo_province": tiendo_province,
+    "xuat": xuat,
+    "csv_export": csv_export,
 }
 
 

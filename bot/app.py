@@ -220,6 +220,7 @@ def build_channels(app: App) -> list[Channel]:
                 webhook=zalo_hook,
                 http=http,
                 files=files,
+                lock_dir=_data_dir(settings),
             )
         )
     return channels

@@ -11,7 +11,7 @@ from telegram.error import InvalidToken
 
 from bot.app import build_channels, open_app, reminder_jobs
 from bot.channels import Channel
-from bot.channels.zalo.channel import ZaloTokenRefused
+from bot.channels.zalo.channel import ZaloBotBusy, ZaloTokenRefused
 from bot.reference import missing_villages_hint
 from bot.settings import Settings
 from storage import StoreError
@@ -28,7 +28,7 @@ STOP_GRACE = 25.0
 def run(settings: Settings) -> int:
     try:
         asyncio.run(serve(settings))
-    except ZaloTokenRefused as error:
+    except (ZaloTokenRefused, ZaloBotBusy) as error:
         logger.error("%s", error)
         return 1
     except InvalidToken:

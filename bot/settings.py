@@ -8,7 +8,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.triggers.cron import CronTrigger
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["Settings", "is_postgres", "sqlite_path"]
@@ -101,6 +101,13 @@ class Settings(BaseSettings):
         if value is not None and not 8 <= len(value.get_secret_value()) <= 256:
             raise ValueError("ZALO_WEBHOOK_SECRET must be 8-256 characters")
         return value
+
+    @model_validator(mode="after")
+    def _zalo_webhook_pair(self) -> Settings:
+        # Half a webhook configuration would silently poll: say so instead.
+        if bool(self.zalo_webhook_url) != (self.zalo_webhook_secret is not None):
+            raise ValueError("ZALO_WEBHOOK_URL and ZALO_WEBHOOK_SECRET go together: set both")
+        return self
 
     @property
     def zalo_tokens(self) -> list[str]:

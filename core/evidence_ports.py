@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Collection, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from core.evidence import (
@@ -87,8 +87,15 @@ class ReviewStore(Protocol):
         """The review of each of these reports that needs one."""
         ...
 
-    async def approved_totals(self, villages: Collection[str]) -> dict[str, int]:
-        """Approved totals per indicator over the villages (active reports only)."""
+    async def approved_totals(
+        self, villages: Collection[str], first: date | None = None, last: date | None = None
+    ) -> dict[str, int]:
+        """Approved totals per indicator over the villages (active reports only), of the
+        work done from ``first`` to ``last`` (both included) when given."""
+        ...
+
+    async def waiting_by_village(self) -> dict[str, tuple[int, datetime]]:
+        """Per village with reports awaiting approval: how many, and since when the oldest."""
         ...
 
     async def summary(self, villages: Collection[str]) -> tuple[int, datetime | None]:

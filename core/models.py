@@ -12,6 +12,7 @@ from core.evidence import Review
 __all__ = [
     "AddedReports",
     "AuditEvent",
+    "FailedUpdate",
     "InboxEntry",
     "Invite",
     "Pending",
@@ -132,3 +133,15 @@ class InboxEntry:
     update_id: int
     payload: str  # the update as JSON, as the channel delivered it
     lane: str | None = None  # updates of one lane (one person) are handled in order
+
+
+@dataclass(frozen=True, slots=True)
+class FailedUpdate:
+    """An update that could not be read or answered, kept for an admin to look at."""
+
+    channel: str
+    update_id: int
+    payload: str
+    received_at: datetime
+    failed_at: datetime | None
+    reason: str | None

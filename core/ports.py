@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from core.evidence_ports import EvidenceStore, ReviewStore
+from core.inbox_port import Inbox
 from core.models import (
     AddedReports,
     AuditEvent,
@@ -21,7 +22,7 @@ from core.models import (
 )
 from core.outbox import Address, OutboxItem, OutboxMessage
 from core.parsing import ReportItem
-from core.processes import Inbox, Leases
+from core.processes import Leases
 from core.programme_ports import IndicatorStore, PeriodStore, TargetStore
 from core.report_listing import ReportListing
 from core.tasks import NewTask, Task, TaskProgress

@@ -23,7 +23,15 @@ from core.render import EXCEL_MAX_ROWS, ColumnKind, Renderers, Sheet
 from core.units import Unit, UnitDirectory
 from handlers.area import load_progress
 from handlers.closing import closing_sheet, closing_title
-from handlers.report_rows import EXPORT_COLUMNS, PAGE_SIZE, RowMaker, pages_in_thread, row_maker
+from handlers.report_rows import (
+    EXPORT_COLUMNS,
+    PAGE_SIZE,
+    Evidence,
+    RowMaker,
+    evidence_pages,
+    pages_in_thread,
+    row_maker,
+)
 from handlers.views.labels import unit_label
 from locales.translator import Translator
 
@@ -106,6 +114,11 @@ def _report_headers(t: Translator) -> list[str]:
         "reported_by": t.gettext("Người báo cáo"),
         "received_at": t.gettext("Thời điểm nhận"),
         "status": t.gettext("Trạng thái"),
+        "review": t.gettext("Tình trạng duyệt"),
+        "reviewed_by": t.gettext("Người duyệt"),
+        "reviewed_at": t.gettext("Thời điểm duyệt"),
+        "review_reason": t.gettext("Lý do từ chối"),
+        "photos": t.gettext("Số ảnh"),
     }
     return [headers[c] for c in EXPORT_COLUMNS]
 
@@ -119,14 +132,25 @@ class _ReportValues:
         self.make = make
         self.period = period
         self.status = {"active": t.gettext("còn hiệu lực"), "cancelled": t.gettext("đã hủy")}
+        self.review = {
+            "": t.gettext("không cần duyệt"),
+            "awaiting": t.gettext("chờ duyệt"),
+            "approved": t.gettext("đã duyệt"),
+            "rejected": t.gettext("bị từ chối"),
+        }
         self.names: Mapping[str, str] = {i.code: i.name(t.locale) for i in indicators}
 
-    def rows(self, pages: Iterator[list[StoredReport]]) -> Iterator[list[object]]:
+    def rows(self, pages: Iterator[list[tuple[StoredReport, Evidence]]]) -> Iterator[list[object]]:
         for page in pages:
-            for report in page:
+            for report, evidence in page:
                 if not self.period.holds(report.done_on):
                     continue  # another period's work: not what this workbook counts
-                values = self.make(report)
+                values = self.make(report, evidence)
+                values["review"] = self.review.get(str(values["review"]), values["review"])
+                reviewed = str(values["reviewed_at"])
+                values["reviewed_at"] = (
+                    datetime.fromisoformat(reviewed).replace(tzinfo=None) if reviewed else None
+                )
                 values["indicator"] = self.names.get(str(values["indicator"]), values["indicator"])
                 values["status"] = self.status.get(str(values["status"]), values["status"])
                 values["date"] = date.fromisoformat(str(values["date"]))
@@ -163,6 +187,8 @@ async def write_area_workbook(
     report_kinds: list[ColumnKind | None] = [None] * len(EXPORT_COLUMNS)
     report_kinds[EXPORT_COLUMNS.index("date")] = ColumnKind.DATE
     report_kinds[EXPORT_COLUMNS.index("received_at")] = ColumnKind.DATETIME
+    report_kinds[EXPORT_COLUMNS.index("reviewed_at")] = ColumnKind.DATETIME
+    report_kinds[EXPORT_COLUMNS.index("photos")] = ColumnKind.COUNT
     count, percent, day = ColumnKind.COUNT, ColumnKind.PERCENT, ColumnKind.DATE
     title = t.gettext("Tiến độ {unit} đến {date}").format(
         unit=unit_label(t, unit), date=t.short_date(today)
@@ -173,7 +199,7 @@ async def write_area_workbook(
         title = closing_title(t, unit, period)
     loop = asyncio.get_running_loop()
     stop = threading.Event()
-    pages = store.reports.pages(villages, size=PAGE_SIZE)
+    pages = evidence_pages(store, store.reports.pages(villages, size=PAGE_SIZE))
 
     def build() -> list[int]:
         # On a worker thread: the pages are read on the loop, one ahead of the writing.

@@ -16,6 +16,7 @@ from core.progress import (
 )
 from core.render import MAX_BARS, ChartPanel
 from core.units import DISTRICT, Unit
+from handlers.approval_progress import approval_lines
 from handlers.area import load_progress, parse_query, resolve_area, take_period
 from handlers.context import Context
 from handlers.messages import Attachment, Reply
@@ -56,7 +57,9 @@ async def progress(ctx: Context) -> list[Reply]:
     )
     if query.mode == CHART:
         return [await _chart(ctx, unit, data)]
-    return [Reply(render_progress(ctx, unit, data, period))]
+    text = render_progress(ctx, unit, data, period)
+    review = await approval_lines(ctx, unit, data, period)
+    return [Reply("\n".join([text, *review]) if review else text)]
 
 
 async def _chart(ctx: Context, unit: Unit, data: AreaProgress) -> Reply:

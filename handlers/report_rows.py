@@ -11,14 +11,24 @@ import asyncio
 import threading
 from collections.abc import AsyncIterator, Collection, Iterator, Mapping
 from concurrent.futures import Future
+from dataclasses import dataclass
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+from core.evidence import ReviewInfo
 from core.models import StoredReport
 from core.ports import Store
 from core.units import UnitDirectory
 
-__all__ = ["EXPORT_COLUMNS", "PAGE_SIZE", "RowMaker", "export_pages", "pages_in_thread"]
+__all__ = [
+    "EXPORT_COLUMNS",
+    "PAGE_SIZE",
+    "Evidence",
+    "RowMaker",
+    "evidence_pages",
+    "export_pages",
+    "pages_in_thread",
+]
 
 T = TypeVar("T")
 
@@ -36,7 +46,31 @@ EXPORT_COLUMNS = (
     "reported_by",
     "received_at",
     "status",
+    "review",  # awaiting, approved, rejected; empty: the indicator needs no approval
+    "reviewed_by",
+    "reviewed_at",
+    "review_reason",
+    "photos",
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What a report's row shows beside the report: its review and its number of photos."""
+
+    review: ReviewInfo | None = None
+    photos: int = 0
+
+
+async def evidence_pages(
+    store: Store, pages: AsyncIterator[list[StoredReport]]
+) -> AsyncIterator[list[tuple[StoredReport, Evidence]]]:
+    """Each page of reports with their reviews and photo counts (two queries a page)."""
+    async for page in pages:
+        ids = [r.id for r in page]
+        infos = await store.reviews.infos(ids)
+        counts = await store.evidence.counts(ids)
+        yield [(r, Evidence(infos.get(r.id), counts.get(r.id, 0))) for r in page]
 
 
 class RowMaker:
@@ -62,8 +96,10 @@ class RowMaker:
             self._places[code] = place
         return place
 
-    def __call__(self, report: StoredReport) -> dict[str, object]:
+    def __call__(self, report: StoredReport, evidence: Evidence = Evidence()) -> dict[str, object]:
         village, commune, before = self._place(report.village)
+        review = evidence.review
+        reviewed_at = review.reviewed_at if review else None
         return {
             "report_id": report.id,
             "indicator": report.indicator,
@@ -76,6 +112,17 @@ class RowMaker:
             "reported_by": self.people.get(report.reporter_id, report.reporter_id),
             "received_at": report.received_at.astimezone(self.tz).isoformat(timespec="seconds"),
             "status": report.status.value,
+            "review": review.review.value if review else "",
+            "reviewed_by": (
+                self.people.get(review.reviewer_id, review.reviewer_id)
+                if review and review.reviewer_id is not None
+                else ""
+            ),
+            "reviewed_at": (
+                reviewed_at.astimezone(self.tz).isoformat(timespec="seconds") if reviewed_at else ""
+            ),
+            "review_reason": (review.reason or "") if review else "",
+            "photos": evidence.photos,
         }
 
 
@@ -93,8 +140,8 @@ async def export_pages(
 ) -> AsyncIterator[list[dict[str, object]]]:
     """Every report, or those of ``villages`` (an area's export), as rows, a page at a time."""
     make = await row_maker(store, units, tz)
-    async for reports in store.reports.pages(villages, size=size):
-        yield [make(r) for r in reports]
+    async for page in evidence_pages(store, store.reports.pages(villages, size=size)):
+        yield [make(report, evidence) for report, evidence in page]
 
 
 async def _next_page(pages: AsyncIterator[T]) -> tuple[T] | None:

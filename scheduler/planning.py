@@ -9,7 +9,7 @@ overdue tasks.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo
@@ -57,6 +57,8 @@ class WeekFacts:
     last_report_at: Mapping[int, datetime]  # person id → latest report received (UTC)
     done_in_window: Mapping[tuple[str, str], int]  # (village, indicator) → done in the window
     reporting_villages: frozenset[str]  # villages that reported during the window
+    # village → (reports awaiting approval, since when the oldest waits, UTC)
+    awaiting: Mapping[str, tuple[int, datetime]] = field(default_factory=dict)
 
     @property
     def today(self) -> date:
@@ -207,4 +209,15 @@ def leader_digest(facts: WeekFacts, t: Translator, scope: Unit, cadre_villages: 
             )
     else:
         lines.append(t.gettext("Không có nhiệm vụ nào quá hạn."))
+    waiting = [facts.awaiting[c] for c in codes if c in facts.awaiting]
+    if waiting:
+        count = sum(n for n, _ in waiting)
+        oldest = min(since for _, since in waiting).astimezone(facts.tz).date()
+        lines.append(
+            t.ngettext(
+                "{n} báo cáo chờ duyệt, lâu nhất từ {date}: gửi /duyet để duyệt.",
+                "{n} báo cáo chờ duyệt, lâu nhất từ {date}: gửi /duyet để duyệt.",
+                count,
+            ).format(n=t.number(count), date=t.short_date(oldest))
+        )
     return "\n".join(lines)

@@ -74,6 +74,7 @@ class ReminderService:
             reporting_villages=frozenset(
                 await self.store.activity.reporting_villages(since, until)
             ),
+            awaiting=await self.store.reviews.waiting_by_village(),
         )
 
     async def plan(self, now: datetime | None = None) -> list[OutboxMessage]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import UTC, datetime, timedelta
 
-from core.models import InboxEntry
+from core.models import FailedUpdate, InboxEntry
 from storage.sql import Database
 
 __all__ = ["SqlInbox"]
@@ -102,12 +102,40 @@ class SqlInbox:
                 (channel, *ids),
             )
 
-    async def finish(self, channel: str, update_id: int, *, at: datetime, failed: bool) -> None:
+    async def finish(
+        self, channel: str, update_id: int, *, at: datetime, failed: bool, reason: str | None = None
+    ) -> None:
         async with self._db.transaction() as conn:
             await conn.execute(
-                "UPDATE inbox SET status = ?, processed_at = ? WHERE channel = ? AND update_id = ?",
-                ("failed" if failed else "done", at.isoformat(), channel, update_id),
+                "UPDATE inbox SET status = ?, processed_at = ?, reason = ?"
+                " WHERE channel = ? AND update_id = ?",
+                (
+                    "failed" if failed else "done",
+                    at.isoformat(),
+                    reason if failed else None,
+                    channel,
+                    update_id,
+                ),
             )
+
+    async def failed(self, channel: str | None = None) -> list[FailedUpdate]:
+        where, params = ("", ()) if channel is None else (" AND channel = ?", (channel,))
+        rows = await self._db.fetchall(
+            "SELECT channel, update_id, payload, received_at, processed_at, reason FROM inbox"
+            f" WHERE status = 'failed'{where} ORDER BY received_at, channel, update_id",
+            params,
+        )
+        return [
+            FailedUpdate(
+                channel=r["channel"],
+                update_id=r["update_id"],
+                payload=r["payload"],
+                received_at=datetime.fromisoformat(r["received_at"]),
+                failed_at=datetime.fromisoformat(r["processed_at"]) if r["processed_at"] else None,
+                reason=r["reason"],
+            )
+            for r in rows
+        ]
 
     async def offset(self, channel: str) -> int | None:
         row = await self._db.fetchone(
@@ -132,10 +160,14 @@ class SqlInbox:
         )
         return str(row["value"]) if row else None
 
-    async def prune(self, channel: str, before: datetime) -> int:
+    async def prune(
+        self, channel: str, before: datetime, *, failed_before: datetime | None = None
+    ) -> int:
         # Payloads hold message texts (personal data): keep them only as long as useful.
+        failed = (failed_before or before).isoformat()
         async with self._db.transaction() as conn:
             return await conn.execute(
-                "DELETE FROM inbox WHERE channel = ? AND status <> 'pending' AND received_at < ?",
-                (channel, before.isoformat()),
+                "DELETE FROM inbox WHERE channel = ? AND ("
+                "(status = 'done' AND received_at < ?) OR (status = 'failed' AND received_at < ?))",
+                (channel, before.isoformat(), failed),
             )

@@ -1,14 +1,16 @@
-"""A report's snapshot in the history, and the aggregates kept in step with its count."""
+"""A report's snapshot in the history, and the aggregates kept in step with its count and
+its review."""
 
 from __future__ import annotations
 
 import asyncio
-from datetime import date
+from datetime import date, datetime
 
-from core.models import StoredReport
+from core.evidence import Review
+from core.models import ReportStatus, StoredReport
 from storage.sql import Connection
 
-__all__ = ["COUNTED", "bump_totals", "snapshot"]
+__all__ = ["COUNTED", "bump_totals", "snapshot", "track_review"]
 
 # Reports that count in the totals: active, and not rejected by a reviewer.
 COUNTED = "status = 'active' AND (review IS NULL OR review <> 'rejected')"
@@ -56,3 +58,43 @@ def snapshot(report: StoredReport) -> dict[str, object]:
         "status": report.status.value,
         "review": report.review.value if report.review else None,
     }
+
+
+def _approved(report: StoredReport | None) -> bool:
+    return (
+        report is not None
+        and report.status == ReportStatus.ACTIVE
+        and report.review == Review.APPROVED
+    )
+
+
+async def track_review(
+    conn: Connection,
+    report_id: int,
+    before: StoredReport | None,
+    after: StoredReport,
+    since: datetime,
+) -> None:
+    """Keep the approval aggregates in step with a report's change from ``before`` (None:
+    new) to ``after``: approved counts by day, and the queue of reports awaiting approval."""
+    if _approved(before):
+        assert before is not None
+        await _bump_approved(conn, before, -before.count)
+    if _approved(after):
+        await _bump_approved(conn, after, after.count)
+    if before is not None and before.review == Review.AWAITING:
+        await conn.execute("DELETE FROM review_queue WHERE report_id = ?", (report_id,))
+    if after.status == ReportStatus.ACTIVE and after.review == Review.AWAITING:
+        await conn.execute(
+            "INSERT INTO review_queue (report_id, village, since) VALUES (?, ?, ?)",
+            (report_id, after.village, since.isoformat()),
+        )
+
+
+async def _bump_approved(conn: Connection, report: StoredReport, delta: int) -> None:
+    await conn.execute(
+        "INSERT INTO approved_daily (village, indicator, day, total) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (village, indicator, day)"
+        " DO UPDATE SET total = approved_daily.total + excluded.total",
+        (report.village, report.indicator, report.done_on.isoformat(), delta),
+    )

@@ -15,7 +15,7 @@ from core.text import fold
 from storage.report_pages import COLUMNS as _COLUMNS
 from storage.report_pages import ReportListing
 from storage.report_pages import report_of as _report
-from storage.report_rows import COUNTED, bump_totals
+from storage.report_rows import COUNTED, bump_totals, track_review
 from storage.report_rows import snapshot as _snapshot
 from storage.sql import Connection, Database, record_event
 from storage.totals import daily_totals, period_totals
@@ -174,6 +174,8 @@ class SqlReportStore(ReportListing):
                     ),
                 )
                 totals[item.village, item.indicator] = total
+                if review is not None:
+                    await track_review(conn, report.id, None, report, received_at)
                 stored.append(report)
         return AddedReports(stored, totals)
 
@@ -216,6 +218,7 @@ class SqlReportStore(ReportListing):
                 before=_snapshot(before),
                 after=_snapshot(after),
             )
+            await track_review(conn, report_id, before, after, at)
             return after
 
     async def correct(
@@ -283,6 +286,7 @@ class SqlReportStore(ReportListing):
                 before=_snapshot(before),
                 after=_snapshot(after),
             )
+            await track_review(conn, report_id, before, after, at)
             return before, after
 
     async def get(self, report_id: int) -> StoredReport | None:

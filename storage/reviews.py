@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 
 from core.evidence import Review, ReviewInfo
 from core.models import StoredReport
 from storage.report_pages import COLUMNS
 from storage.report_pages import report_of as report_row
-from storage.report_rows import bump_totals, snapshot
+from storage.report_rows import bump_totals, snapshot, track_review
 from storage.sql import Database, record_event
 
 __all__ = ["SqlReviewStore"]
@@ -61,6 +61,7 @@ class SqlReviewStore:
                 " review_reason = ? WHERE id = ?",
                 (review.value, reviewer_id, at.isoformat(), reason, report_id),
             )
+            await track_review(conn, report_id, before, after, at)
             if review == Review.REJECTED:
                 await bump_totals(
                     conn, before.village, before.indicator, before.done_on, -before.count
@@ -97,24 +98,32 @@ class SqlReviewStore:
             for r in rows
         }
 
-    async def approved_totals(self, villages: Collection[str]) -> dict[str, int]:
+    async def approved_totals(
+        self, villages: Collection[str], first: date | None = None, last: date | None = None
+    ) -> dict[str, int]:
         codes = sorted(set(villages))
         if not codes:
             return {}
+        span = (first or date.min, last or date.max)
         rows = await self._db.fetchall(
-            "SELECT indicator, SUM(count) AS total FROM reports WHERE review = 'approved'"
-            f" AND status = 'active' AND village IN ({_marks(codes)}) GROUP BY indicator",
-            codes,
+            "SELECT indicator, SUM(total) AS total FROM approved_daily"
+            f" WHERE village IN ({_marks(codes)}) AND day >= ? AND day <= ? GROUP BY indicator",
+            (*codes, *(d.isoformat() for d in span)),
         )
-        return {r["indicator"]: r["total"] for r in rows}
+        return {r["indicator"]: int(r["total"]) for r in rows if r["total"]}
+
+    async def waiting_by_village(self) -> dict[str, tuple[int, datetime]]:
+        rows = await self._db.fetchall(
+            "SELECT village, COUNT(*) AS n, MIN(since) AS since FROM review_queue GROUP BY village"
+        )
+        return {r["village"]: (int(r["n"]), datetime.fromisoformat(r["since"])) for r in rows}
 
     async def summary(self, villages: Collection[str]) -> tuple[int, datetime | None]:
         codes = sorted(set(villages))
         if not codes:
             return 0, None
         row = await self._db.fetchone(
-            "SELECT COUNT(*), MIN(review_since) FROM reports WHERE review = 'awaiting'"
-            f" AND status = 'active' AND village IN ({_marks(codes)})",
+            f"SELECT COUNT(*), MIN(since) FROM review_queue WHERE village IN ({_marks(codes)})",
             codes,
         )
         if row is None or not row[0]:

@@ -2,7 +2,8 @@
 
 getUpdates follows Telegram: an offset confirms (forgets) every update below it, and a
 request with nothing to return waits up to its ``timeout`` for new updates. sendMessage and
-friends are recorded; any other method answers ok. ``fail_with`` makes every call fail.
+friends are recorded; any other method answers ok. ``fail_with`` makes every call fail;
+``garbage`` holds raw bodies for the next getUpdates answers.
 """
 
 from __future__ import annotations
@@ -94,6 +95,8 @@ class FakeBotApi(LocalApi):
         self.sent: list[Sent] = []
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.fail_with: tuple[int, str] | None = None
+        # Raw bodies the next getUpdates calls answer with, one each (malformed JSON …).
+        self.garbage: list[bytes] = []
         self._ids = itertools.count(1000)
         self._message_ids = itertools.count(1)
 
@@ -124,6 +127,8 @@ class FakeBotApi(LocalApi):
         self._notify()
         if self.fail_with is None and token != self.token:
             return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
+        if method == "getUpdates" and self.garbage:
+            return 200, self.garbage.pop(0)
         updates = await self._get_updates(params) if method == "getUpdates" else []
         if self.fail_with is not None:
             code, description = self.fail_with
@@ -176,7 +181,7 @@ class _Handler(tornado.web.RequestHandler):
         code, body = await self.api.answer(token, method, self._params())
         self.set_status(code)
         self.set_header("Content-Type", "application/json")
-        self.write(json.dumps(body))
+        self.write(body if isinstance(body, bytes) else json.dumps(body))
 
     get = post
 

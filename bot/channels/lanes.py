@@ -4,6 +4,7 @@ parallel."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable, Hashable
@@ -47,14 +48,23 @@ async def unless_stopped(work: Awaitable[T], stop: asyncio.Event) -> asyncio.Fut
 
 class Lanes(Generic[T]):
     """Items with the same key are handled one at a time, in the order they were put;
-    at most ``concurrency`` items are handled at once overall.
+    at most ``concurrency`` lanes are being handled at once overall.
 
     A person's messages depend on each other (register, then report; set a target, then
     change it), so each person gets a lane; different people do not wait for each other.
+    ``handle`` gets the items of a lane that are waiting when it starts, in order, at most
+    ``batch`` of them: a person who sent several messages can be answered in one.
     """
 
-    def __init__(self, handle: Callable[[T], Awaitable[None]], *, concurrency: int) -> None:
+    def __init__(
+        self,
+        handle: Callable[[list[T]], Awaitable[None]],
+        *,
+        concurrency: int,
+        batch: int = 1,
+    ) -> None:
         self._handle = handle
+        self._batch = max(batch, 1)
         self._queues: dict[Hashable, deque[T]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._slots = asyncio.Semaphore(concurrency)
@@ -85,13 +95,15 @@ class Lanes(Generic[T]):
                 async with self._slots:
                     if self.closing.is_set():
                         break
+                    items = list(itertools.islice(queue, self._batch))
                     try:
-                        await self._handle(queue[0])
+                        await self._handle(items)
                     except Exception:
-                        # The item stays recorded as unprocessed and is retried at the next start.
+                        # The items stay recorded as unprocessed; retried at the next start.
                         logger.exception("processing an update failed")
-                queue.popleft()
-                self._backlog -= 1
+                for _ in items:
+                    queue.popleft()
+                self._backlog -= len(items)
                 self._progress.set()
         finally:
             # No await between the last emptiness check and this: a concurrent put() either

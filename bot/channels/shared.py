@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.channels.lanes import wait_any
+from core.inbox_port import Inbox
 from core.models import InboxEntry
-from core.processes import Inbox, Leases
+from core.processes import Leases
 
 __all__ = ["Claimer", "Sharing", "while_holding"]
 

@@ -1,7 +1,7 @@
 """`python -m bot …`: run the bot, the console, and the offline admin tasks.
 
 One module per command group: ``chat`` (run, console, seed-demo), ``data`` (imports, export,
-audit, backup), ``reminders``, ``parse``; this module only defines the arguments.
+audit, backup), ``reminders``, ``parse``, ``inbox``; this module only defines the arguments.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from bot.cli.data import (
     cmd_import_tasks,
     cmd_import_units,
 )
+from bot.cli.inbox import cmd_inbox
 from bot.cli.invites import cmd_invites
 from bot.cli.migrate import cmd_migrate_db
 from bot.cli.parse import cmd_parse
@@ -129,6 +130,11 @@ def build_parser() -> argparse.ArgumentParser:
         " as an Excel workbook (--format xlsx --out FILE.xlsx).",
     )
     export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    export.add_argument(
+        "--photos",
+        metavar="DIR",
+        help="write every report's photos into DIR instead, named by report number",
+    )
     export.add_argument("--out", metavar="FILE")
     export.add_argument(
         "--pre-2025",
@@ -147,6 +153,15 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--entity", help="only this kind: report, person, invite, target, units")
     audit.add_argument("--since", metavar="DATE", help="only from this local date (YYYY-MM-DD)")
     audit.set_defaults(func=cmd_audit)
+
+    inbox = command(
+        "inbox",
+        "List the updates that could not be read or answered (kind, time, reason); their"
+        " content (names, texts) only with --show.",
+    )
+    inbox.add_argument("--failed", action="store_true", help="list the failed updates")
+    inbox.add_argument("--show", action="store_true", help="also print each update as received")
+    inbox.set_defaults(func=cmd_inbox)
 
     invites = command(
         "invites",

@@ -12,6 +12,7 @@ from typing import TextIO
 from bot.app import open_app
 from bot.audit import format_events
 from bot.cli.common import db_exists, db_name, db_path, missing_db, settings_of
+from bot.exports.photos import write_photos
 from bot.exports.table import csv_writer
 from bot.imports import (
     CsvImport,
@@ -135,6 +136,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     settings = settings_of(args)
     if missing_db(settings):
         return 2
+    if args.photos:
+        return _export_photos(settings, Path(args.photos))
     if args.format == "xlsx":
         if not args.out:
             print("An Excel file needs --out FILE.xlsx", file=sys.stderr)
@@ -161,6 +164,20 @@ def cmd_export(args: argparse.Namespace) -> int:
             return 2
     else:
         asyncio.run(_export_csv(settings, sys.stdout))
+    return 0
+
+
+def _export_photos(settings: Settings, folder: Path) -> int:
+    async def run() -> int:
+        async with open_app(settings) as app:
+            return await write_photos(app.store.evidence, folder)
+
+    try:
+        written = asyncio.run(run())
+    except OSError as error:
+        print(f"Cannot write the photos into {folder}: {error}", file=sys.stderr)
+        return 2
+    print(f"Wrote {written} photos to {folder}")
     return 0
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from telegram import Update
@@ -20,6 +20,8 @@ from core.models import InboxEntry
 from handlers import Engine
 from storage import SqliteStore
 from tests.fakes import FakeClock, OfflineRequest, offline_bot
+
+T = TypeVar("T")
 
 # --- storage ---
 
@@ -65,6 +67,14 @@ async def test_acknowledged_writes_are_durable(store: SqliteStore) -> None:
 # --- lanes ---
 
 
+def _one_at_a_time(handle: Callable[[T], Awaitable[None]]) -> Callable[[list[T]], Awaitable[None]]:
+    async def each(items: list[T]) -> None:
+        (item,) = items  # batch=1: one item at a time
+        await handle(item)
+
+    return each
+
+
 async def test_lanes_keep_each_persons_order_and_bound_concurrency() -> None:
     running, most, done = 0, 0, []
     gate, busy = asyncio.Event(), asyncio.Event()
@@ -79,7 +89,7 @@ async def test_lanes_keep_each_persons_order_and_bound_concurrency() -> None:
         done.append(item)
         running -= 1
 
-    lanes: Lanes[tuple[str, int]] = Lanes(handle, concurrency=2)
+    lanes: Lanes[tuple[str, int]] = Lanes(_one_at_a_time(handle), concurrency=2)
     for number in range(3):
         for person in "abc":
             lanes.put(person, (person, number))
@@ -104,7 +114,7 @@ async def test_closing_lanes_finishes_what_runs_and_leaves_the_rest() -> None:
         await release.wait()
         done.append(item)
 
-    lanes: Lanes[int] = Lanes(handle, concurrency=4)
+    lanes: Lanes[int] = Lanes(_one_at_a_time(handle), concurrency=4)
     for item in range(5):
         lanes.put("a", item)
     await started.wait()
@@ -127,7 +137,7 @@ async def test_an_item_that_does_not_finish_in_the_grace_time_is_cancelled() -> 
             cancelled.set()
             raise
 
-    lanes: Lanes[int] = Lanes(handle, concurrency=1)
+    lanes: Lanes[int] = Lanes(_one_at_a_time(handle), concurrency=1)
     lanes.put("a", 1)
     await asyncio.sleep(0)
     await lanes.close(grace=0)
@@ -231,10 +241,10 @@ async def test_a_restart_processes_what_was_recorded_in_order(
     inbox = TelegramInbox(bot, engine, store.inbox, clock=clock)
     assert await inbox.resume() == 4
     await inbox.lanes.wait_below(1, asyncio.Event())
-    texts = [c.text for c in request_double.sent]
-    assert "Bạn đã đăng ký" in texts[0]  # registered before the reports were read
-    assert "2 nhà" in texts[1]
-    assert "Tổng thôn Sà Lủng: nhà ở hoàn thành 5 nhà" in texts[2]
+    # The three waited together: answered together, in their order.
+    text = "\n".join(c.text for c in request_double.sent)
+    registered = text.index("Bạn đã đăng ký")  # registered before the reports were read
+    assert registered < text.index("2 nhà") < text.index("nhà ở hoàn thành 5 nhà")
     assert await _statuses(store) == {1: "done", 2: "done", 3: "done", 4: "failed"}
 
 
@@ -250,3 +260,62 @@ def test_one_persons_updates_share_a_lane() -> None:
     del channel["from"]
     assert lane_key(update({"channel_post": channel})) == ("chat", -7)
     assert lane_key(update({})) == ("update", 9)
+
+
+# --- bursts ---
+
+
+async def test_several_waiting_messages_are_answered_in_one_reply(
+    bot: ExtBot[None],
+    engine: Engine,
+    store: SqliteStore,
+    clock: FakeClock,
+    request_double: FlakyRequest,
+) -> None:
+    """Monday morning: a cadre sends three reports before the bot got to the first."""
+    contact = {"phone_number": "0912000003", "first_name": "A", "user_id": 7001}
+    inbox = TelegramInbox(bot, engine, store.inbox, clock=clock)
+    await inbox.accept([_update(bot, 1, 7001, contact=contact)])
+    await inbox.lanes.wait_below(1, asyncio.Event())
+    request_double.calls.clear()
+
+    burst = [
+        _update(bot, 2, 7001, text="xong 2 nhà"),
+        _update(bot, 3, 7001, text="đào tạo nghề 12 người"),
+        _update(bot, 4, 7001, text="xong 1 nhà"),
+        _update(bot, 5, 7002, text="/start"),  # someone else: answered apart
+    ]
+    await inbox.accept(burst)
+    await inbox.lanes.wait_below(1, asyncio.Event())
+
+    to_cadre = [c for c in request_double.sent if c.params["chat_id"] == 7001]
+    assert len(to_cadre) == 1
+    (answer,) = to_cadre
+    first, second, third = (answer.text.index(s) for s in ("2 nhà", "12 người", "1 nhà"))
+    assert first < second < third
+    assert "nhà ở hoàn thành 3 nhà" in answer.text  # the running total after all three
+    assert [c.params["chat_id"] for c in request_double.sent].count(7002) >= 1
+    assert len(await store.reports.all()) == 3
+    assert set((await _statuses(store)).values()) == {"done"}
+
+
+async def test_a_question_with_buttons_in_a_burst_keeps_its_buttons(
+    bot: ExtBot[None],
+    engine: Engine,
+    store: SqliteStore,
+    clock: FakeClock,
+    request_double: FlakyRequest,
+) -> None:
+    contact = {"phone_number": "0912000002", "first_name": "L", "user_id": 7002}
+    inbox = TelegramInbox(bot, engine, store.inbox, clock=clock)
+    await inbox.accept([_update(bot, 1, 7002, contact=contact)])
+    await inbox.lanes.wait_below(1, asyncio.Event())
+    request_double.calls.clear()
+    await inbox.accept(
+        [_update(bot, 2, 7002, text="/ngonngu"), _update(bot, 3, 7002, text="/tiendo")]
+    )
+    await inbox.lanes.wait_below(1, asyncio.Event())
+    sent = request_double.sent
+    with_buttons = [c for c in sent if c.params.get("reply_markup")]
+    assert len(with_buttons) == 1  # the language question, not merged into the progress
+    assert len(sent) == 2

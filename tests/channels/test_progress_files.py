@@ -311,6 +311,11 @@ async def test_the_workbook_of_an_empty_area_still_opens(leader: Chat) -> None:
             "Người báo cáo",
             "Thời điểm nhận",
             "Trạng thái",
+            "Tình trạng duyệt",
+            "Người duyệt",
+            "Thời điểm duyệt",
+            "Lý do từ chối",
+            "Số ảnh",
         )
     ]
     assert date(2026, 11, 26).isoformat() in reply.attachment.filename

@@ -119,9 +119,14 @@ async def test_outbox_delivery_maps_zalo_errors(
     assert (await sender.deliver("not-an-address", "x")).status == DeliveryStatus.UNREACHABLE
 
 
-async def test_a_spent_quota_pauses_the_bot_until_it_returns(
-    zalo: ZaloHarness, clock: FakeClock, caplog: pytest.LogCaptureFixture
+async def test_a_spent_quota_pauses_the_bot_until_it_returns_and_admins_are_told(
+    zalo: ZaloHarness, engine: Engine, clock: FakeClock, caplog: pytest.LogCaptureFixture
 ) -> None:
+    from core.phones import normalize_phone
+
+    admin = await engine.store.people.by_phone(normalize_phone("0912000001"))
+    assert admin is not None
+    await engine.store.people.link(admin.id, "telegram", "7001", clock())
     sender = zalo.channel.sender
     address = f"{ZBOT}:{CADRE}"
     zalo.api.quota()
@@ -133,6 +138,14 @@ async def test_a_spent_quota_pauses_the_bot_until_it_returns(
     # Paused: nothing is sent (nor counted against the quota) while the hour lasts.
     assert (await sender.deliver(address, "Nhắc việc")).status == DeliveryStatus.PAUSED
     assert len(zalo.api.calls) == calls
+    clock.advance(minutes=61)
+    assert (await sender.deliver(address, "Nhắc việc")).status == DeliveryStatus.PAUSED
+    # The admin is told once (on the channel they use), not at every hourly try.
+    notices = [item for item in await engine.store.outbox.all() if item.kind == "zalo-quota"]
+    assert [(n.recipient, n.to) for n in notices] == [(admin.id, None)]
+    assert "hết hạn mức" in notices[0].text
+    addresses = await engine.store.people.addresses([admin.id])
+    assert addresses[admin.id].channel == "telegram"
     zalo.api.recover()
     clock.advance(minutes=61)
     assert (await sender.deliver(address, "Nhắc việc")).status == DeliveryStatus.OK
@@ -186,7 +199,7 @@ async def test_reminders_reach_a_zalo_cadre_through_the_outbox(
     zalo.api.quota()
     report = await send()
     assert report.sent == 0
-    (item,) = await store.outbox.all()
+    (item,) = [item for item in await store.outbox.all() if item.kind == "reminder"]
     assert (item.status.value, item.attempts) == ("pending", 0)  # paused, not given up
     zalo.api.recover()
     clock.advance(hours=2)
@@ -195,3 +208,18 @@ async def test_reminders_reach_a_zalo_cadre_through_the_outbox(
     parts = zalo.api.texts(CADRE)[1:]
     assert len(parts) == 2
     assert "\n".join(parts) == text
+
+
+async def test_one_process_serves_a_bot(zalo: ZaloHarness, tmp_path: Path) -> None:
+    from bot.channels.zalo.channel import ZaloBotBusy
+
+    first = await zalo.restart(lock_dir=tmp_path / "locks")
+    await first.start()
+    second = zalo.new_channel(lock_dir=tmp_path / "locks")
+    with pytest.raises(ZaloBotBusy):
+        await second.start()
+    await second.close(1)
+    await first.close(1)
+    third = zalo.new_channel(lock_dir=tmp_path / "locks")
+    await third.start()  # the lock went with the first process
+    await third.close(1)

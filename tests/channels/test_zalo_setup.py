@@ -39,8 +39,10 @@ def test_several_zalo_tokens_and_defaults() -> None:
     [
         ({"zalo_bot_token": "no-colon-secret"}, "ZALO_BOT_TOKEN"),
         ({"zalo_bot_token": f"{A},{A}"}, "twice"),
-        ({"zalo_webhook_secret": "short"}, "8-256"),
-        ({"zalo_webhook_secret": "x" * 257}, "8-256"),
+        ({"zalo_webhook_secret": "short", "zalo_webhook_url": "https://x.vn/z"}, "8-256"),
+        ({"zalo_webhook_url": "https://x.vn/z"}, "go together"),
+        ({"zalo_webhook_secret": "long-enough-secret"}, "go together"),
+        ({"zalo_webhook_secret": "x" * 257, "zalo_webhook_url": "https://x.vn/z"}, "8-256"),
     ],
 )
 def test_bad_zalo_settings_are_clear_errors_that_do_not_echo_them(
@@ -54,7 +56,11 @@ def test_bad_zalo_settings_are_clear_errors_that_do_not_echo_them(
 
 
 def test_every_zalo_token_is_masked_in_logs() -> None:
-    configured = settings(zalo_bot_token=f"{A},{B}", zalo_webhook_secret="webhook-secret")
+    configured = settings(
+        zalo_bot_token=f"{A},{B}",
+        zalo_webhook_secret="webhook-secret",
+        zalo_webhook_url="https://x.vn/z",
+    )
     record = logging.LogRecord(
         "bot",
         logging.ERROR,

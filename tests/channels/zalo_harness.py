@@ -36,6 +36,7 @@ class ZaloHarness:
         files: PublishedFiles | None = None,
         tokens: list[str] | None = None,
         backoff: Callable[[float], float] | None = None,
+        lock_dir: Path | None = None,
     ) -> ZaloChannel:
         return ZaloChannel(
             tokens or [ZTOKEN],
@@ -47,6 +48,7 @@ class ZaloHarness:
             http=http,
             files=files,
             backoff=backoff,
+            lock_dir=lock_dir,
         )
 
     async def restart(self, **options: Any) -> ZaloChannel:

@@ -30,6 +30,15 @@ def test_bench_runs_on_a_tiny_size_and_writes_every_metric(tmp_path: Path) -> No
         "tiendo_ms_1m",
         "parse_per_s",
         "peak_rss_mb",
+        "ingest_ratio",
+        "ingest_toy_ratio",
+        "inbox_path_ratio",
+        "tiendo_ms_province_10k",
+        "tiendo_ms_province_1m",
+        "xuat_peak_mb_1m",
+        "xuat_max_stall_s_1m",
+        "csv_peak_mb_1m",
+        "fanout_rate_rtt150",
     ):
         assert metrics[key] > 0, key
     assert "parse_per_s" in result.stdout

@@ -7,8 +7,10 @@ import json
 from core.evidence import Review
 from core.models import Role
 from handlers import Engine, Photo, Reply
+from locales.translator import Translator
 from storage import SqliteStore
 from tests.conftest import Chat, as_person
+from tests.fakes import FakeClock
 from tests.handlers.test_corrections import aggregates_match_reports
 from tests.handlers.test_evidence import jpeg, number
 
@@ -18,6 +20,24 @@ SON_VI_LEADER = "0912000009"
 def choice(reply: Reply, label: str) -> str:
     (found,) = [c.data for c in reply.choices if c.label == label]
     return found
+
+
+async def review_aggregates_match_reports(store: SqliteStore) -> None:
+    """approved_daily and review_queue say what the reports say."""
+    approved: dict[tuple[str, str, str], int] = {}
+    waiting: set[int] = set()
+    for report in await store.reports.all():
+        if report.status.value != "active":
+            continue
+        if report.review == Review.APPROVED:
+            key = (report.village, report.indicator, report.done_on.isoformat())
+            approved[key] = approved.get(key, 0) + report.count
+        if report.review == Review.AWAITING:
+            waiting.add(report.id)
+    rows = await store.db.fetchall("SELECT village, indicator, day, total FROM approved_daily")
+    assert {(r[0], r[1], r[2]): r[3] for r in rows if r[3]} == approved
+    queue = await store.db.fetchall("SELECT report_id FROM review_queue")
+    assert {r[0] for r in queue} == waiting
 
 
 async def housing(store: SqliteStore) -> int:
@@ -77,6 +97,7 @@ async def test_reject_correct_and_approve_round_trip(
         ("approved", leader_id),
     ]
     assert json.loads(rows[0]["after"])["reason"] == "Công trình chưa hoàn thành"
+    await review_aggregates_match_reports(store)
 
 
 async def test_a_reason_may_be_typed_and_a_photo_reply_sends_the_report_back(
@@ -133,10 +154,15 @@ async def test_totals_with_and_without_approval(
     assert await store.reviews.approved_totals(["v:sa-lung"]) == {"housing": 2}
     assert await store.reviews.summary(["v:sa-lung"]) == (0, None)
     await aggregates_match_reports(store)
+    await review_aggregates_match_reports(store)
     # Cancelling the rejected report changes no total a second time.
     await cadre.say(f"/huy {second}")
     assert await store.reports.totals(["v:sa-lung"]) == {"training": 12, "housing": 2}
     await aggregates_match_reports(store)
+    # An approved report corrected waits again, out of the approved count.
+    await cadre.say(f"/sua {first} 4")
+    assert await store.reviews.approved_totals(["v:sa-lung"]) == {}
+    await review_aggregates_match_reports(store)
 
 
 async def test_a_decided_report_cannot_be_decided_again(
@@ -180,3 +206,28 @@ async def test_which_indicators_need_approval_is_data(store: SqliteStore, engine
     loaded = await store.indicators.load()
     assert loaded["training"].needs_approval
     assert loaded["housing"].needs_approval  # left empty: kept as it was
+
+
+async def test_tiendo_says_how_much_is_approved_and_what_waits(cadre: Chat, leader: Chat) -> None:
+    first = number(await cadre.say("xong 2 nhà"))
+    await cadre.say("hôm qua xong 1 nhà")
+    await cadre.say("đào tạo nghề 5 người")
+    await leader.send(choice=f"duyet:{first}:a")
+    text = await leader.say("/tiendo")
+    assert "Đã duyệt: nhà ở hoàn thành 2/3 nhà" in text
+    assert "1 báo cáo chờ duyệt, lâu nhất từ 26/11/2026 (/duyet)" in text
+    assert "Đã duyệt: đào tạo nghề" not in text
+
+
+async def test_the_weekly_digest_says_how_many_wait_for_approval_and_since_when(
+    cadre: Chat, store: SqliteStore, clock: FakeClock, translators: dict[str, Translator]
+) -> None:
+    from tests.reminder_helpers import MONDAY
+    from tests.scheduler.test_reminders import planned
+
+    await cadre.say("xong 1 nhà")  # Thursday 26/11
+    clock.advance(days=1)
+    await cadre.say("xong 2 nhà")
+    clock.now = MONDAY
+    digest = (await planned(store, clock, translators))["84912000002"]
+    assert "2 báo cáo chờ duyệt, lâu nhất từ 26/11/2026: gửi /duyet để duyệt." in digest

@@ -137,3 +137,43 @@ async def test_migration_8_puts_each_existing_target_in_the_period_of_its_deadli
         assert [p.code for p in await store.periods.load()] == ["2021-2025", "2026-2030"]
     finally:
         await store.close()
+
+
+@pytest.mark.parametrize(
+    ("first", "last"),
+    [
+        (date(2020, 1, 1), date(2030, 12, 31)),  # every reported day: the running totals
+        (date(2026, 1, 1), TODAY),  # most days inside: running totals minus the rest
+        (TODAY - timedelta(days=6), TODAY),  # a week: the days inside, summed
+        (date(2025, 12, 31), date(2026, 1, 1)),  # across a year's end
+        (date(2031, 1, 1), date(2031, 12, 31)),  # no report at all
+    ],
+)
+async def test_period_totals_are_the_work_done_in_the_period_however_they_are_read(
+    store: SqliteStore, first: date, last: date
+) -> None:
+    days = [TODAY - timedelta(days=n) for n in (0, 1, 6, 7, 40, 300, 340, 400)]
+    for number, day in enumerate(days):
+        await _report(store, "v:sa-lung", "housing", number + 1, day)
+        await _report(store, "v:xa-phin", "training", 10 * (number + 1), day)
+    (cancelled,) = (
+        await store.reports.add(
+            [ReportItem("housing", 100, "v:sa-lung", None, TODAY)],
+            reporter_id=1,
+            received_at=AT,
+            source=None,
+        )
+    ).reports
+    await store.reports.cancel(cancelled.id, actor_id=1, at=AT)
+    expected: dict[tuple[str, str], int] = {}
+    async for page in store.reports.pages():
+        for r in page:
+            if r.status.value == "active" and first <= r.done_on <= last:
+                expected[(r.village, r.indicator)] = expected.get((r.village, r.indicator), 0) + (
+                    r.count
+                )
+    villages = ["v:sa-lung", "v:xa-phin", "v:kho-tau"]
+    assert await store.reports.period_totals(villages, first, last) == expected
+    assert await store.reports.period_totals(["v:xa-phin"], first, last) == {
+        k: v for k, v in expected.items() if k[0] == "v:xa-phin"
+    }

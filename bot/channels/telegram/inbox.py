@@ -16,8 +16,10 @@ import asyncio
 import hashlib
 import json
 import logging
+import warnings
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from telegram import Bot, Update
 from telegram.error import (
@@ -30,6 +32,7 @@ from telegram.error import (
     TelegramError,
     TimedOut,
 )
+from telegram.warnings import PTBUserWarning
 
 from bot.channels.lanes import Lanes, unless_stopped, wait_any
 from bot.channels.shared import Claimer, Sharing, while_holding
@@ -45,14 +48,34 @@ __all__ = ["TelegramInbox", "answer_update", "replies_to"]
 
 logger = logging.getLogger(__name__)
 
+# _get_updates asks for the raw answer on purpose (see there); the library suggests get_updates.
+warnings.filterwarnings("ignore", message=r"Please use 'Bot\.getUpdates'", category=PTBUserWarning)
+
 POLL_TIMEOUT = 30  # seconds Telegram holds a getUpdates open when there is nothing new
 MAX_BACKLOG = 1000  # updates waiting in memory; above it polling pauses (Telegram keeps them)
-CONCURRENCY = 32  # updates processed at once, across people
+CONCURRENCY = 32  # people whose updates are processed at once
+# A person's updates waiting together are answered together: one message for the plain
+# replies of up to this many (Telegram's ~30 messages/s is the bottleneck of a burst).
+BURST = 10
 ATTEMPTS = 5  # tries for an update whose replies could not be sent for a passing reason
 KEEP_PROCESSED = timedelta(days=7)  # then processed updates (message texts) are deleted
+KEEP_FAILED = timedelta(days=30)  # failed ones stay longer, for an admin to look at
+READ_TIMEOUT = 30  # seconds to wait for Telegram's answer beyond a long poll's own wait
 PRUNE_EVERY = timedelta(hours=1)
 
-Item = tuple[int, Update | None]  # update_id, and the update (None: it could not be read)
+# An update_id, the update (None: it could not be read) and why it could not be read.
+Item = tuple[int, Update | None, str | None]
+Payload = dict[str, Any]
+
+
+def read_update(payload: object, bot: Bot) -> tuple[Update | None, str | None]:
+    """The update of a payload as received, or None and why (never its content)."""
+    if not isinstance(payload, dict):
+        return None, "unreadable: not an object"
+    try:
+        return Update.de_json(payload, bot), None
+    except Exception as exc:  # whatever the library cannot read is one failed update
+        return None, f"unreadable: {type(exc).__name__}"
 
 
 async def replies_to(bot: Bot, engine: Engine, update: Update) -> tuple[int, list[Reply]] | None:
@@ -84,6 +107,30 @@ async def answer_update(bot: Bot, engine: Engine, update: Update) -> None:
         await send_replies(bot, *answer)
 
 
+class _Closing(Exception):
+    """The bot is stopping while an update waits to be tried again."""
+
+
+def merge_replies(answers: list[tuple[int, list[Reply]]]) -> list[tuple[int, list[Reply]]]:
+    """The replies to one chat's consecutive updates, with runs of plain texts (no buttons,
+    no file) joined into one message: a person who sent five reports gets one answer."""
+    merged: list[tuple[int, list[Reply]]] = []
+    for chat, replies in answers:
+        if not merged or merged[-1][0] != chat:
+            merged.append((chat, []))
+        out = merged[-1][1]
+        for reply in replies:
+            if out and _plain(out[-1]) and _plain(reply):
+                out[-1] = Reply(f"{out[-1].text}\n\n{reply.text}")
+            else:
+                out.append(reply)
+    return merged
+
+
+def _plain(reply: Reply) -> bool:
+    return not (reply.choices or reply.attachment or reply.contact_button) and bool(reply.text)
+
+
 def _transient(error: BaseException) -> bool:
     """Worth trying again later: the network or Telegram hiccuped, the update is fine."""
     if isinstance(error, BadRequest | Forbidden | ChatMigrated | InvalidToken):
@@ -108,7 +155,7 @@ class TelegramInbox:
         self.inbox = inbox
         self.clock = clock
         self.retry_delay = retry_delay
-        self.lanes: Lanes[Item] = Lanes(self._process, concurrency=concurrency)
+        self.lanes: Lanes[Item] = Lanes(self._process, concurrency=concurrency, batch=BURST)
         self._pruned_at: datetime | None = None
         self.sharing = sharing
         # With other processes on the database, updates are claimed from the inbox, not
@@ -119,21 +166,19 @@ class TelegramInbox:
                 CHANNEL,
                 sharing,
                 clock=clock,
-                queue=self._put,
+                queue=self._queue_entry,
                 room=lambda: 2 * concurrency - self.lanes.backlog,
             )
             if sharing is not None
             else None
         )
 
-    def _put(self, entry: InboxEntry) -> None:
+    def _queue_entry(self, entry: InboxEntry) -> None:
         try:
-            update: Update | None = Update.de_json(json.loads(entry.payload), self.bot)
-        except Exception:  # one unreadable row must not keep the bot from starting
-            logger.error("recorded update %d cannot be read; marked failed", entry.update_id)
-            update = None
-        key = lane_key(update) if update is not None else ("update", entry.update_id)
-        self.lanes.put(key, (entry.update_id, update))
+            payload: object = json.loads(entry.payload)
+        except ValueError:  # one unreadable row must not keep the bot from starting
+            payload = None
+        self._queue(entry.update_id, payload)
 
     async def resume(self) -> int:
         """Queue what was recorded but not processed before the last stop; returns how many.
@@ -144,64 +189,129 @@ class TelegramInbox:
             return 0
         entries = await self.inbox.pending(CHANNEL)
         for entry in entries:
-            self._put(entry)
+            self._queue_entry(entry)
         if entries:
             logger.info("resuming %d recorded updates", len(entries))
         return len(entries)
 
-    async def accept(self, updates: Sequence[Update], *, offset: int | None = None) -> None:
-        """Record updates durably (with the next offset, when polling), then queue them.
+    async def accept(
+        self, updates: Sequence[Payload | Update], *, offset: int | None = None
+    ) -> None:
+        """Record updates as received (with the next offset, when polling), then queue them.
 
-        Returns only after the commit: the caller may then acknowledge them to Telegram.
+        Returns only after the commit: the caller may then acknowledge them to Telegram. An
+        update the library cannot read is recorded too, and fails on its own.
         """
+        payloads = [u.to_dict() if isinstance(u, Update) else u for u in updates]
         # ASCII JSON: even a lone surrogate in a text is stored, not a poison pill.
-        entries = [
-            InboxEntry(u.update_id, json.dumps(u.to_dict()), _lane(lane_key(u))) for u in updates
-        ]
-        new = await self.inbox.record(CHANNEL, entries, at=self.clock(), offset=offset)
         if self._claimer is not None:
-            if new:
+            entries = [InboxEntry(p["update_id"], json.dumps(p), self._lane(p)) for p in payloads]
+            if await self.inbox.record(CHANNEL, entries, at=self.clock(), offset=offset):
                 self._claimer.wake.set()
         else:
-            for update in updates:
-                if update.update_id in new:  # a redelivery is already queued or done
-                    self.lanes.put(lane_key(update), (update.update_id, update))
+            entries = [InboxEntry(p["update_id"], json.dumps(p)) for p in payloads]
+            new = await self.inbox.record(CHANNEL, entries, at=self.clock(), offset=offset)
+            for payload in payloads:
+                if payload["update_id"] in new:  # a redelivery is already queued or done
+                    self._queue(payload["update_id"], payload)
         if self._pruned_at is None or self.clock() - self._pruned_at >= PRUNE_EVERY:
             await self._prune()
 
+    def _lane(self, payload: Payload) -> str | None:
+        """The person an update is from, as stored ('user:42'); None: unreadable, alone."""
+        update, _ = read_update(payload, self.bot)
+        if update is None:
+            return None
+        key = lane_key(update)
+        return ":".join(map(str, key)) if isinstance(key, tuple) else str(key)
+
+    def _queue(self, update_id: int, payload: object) -> None:
+        update, why = read_update(payload, self.bot)
+        key = lane_key(update) if update is not None else ("update", update_id)
+        self.lanes.put(key, (update_id, update, why))
+
     async def _prune(self) -> None:
         self._pruned_at = self.clock()
-        await self.inbox.prune(CHANNEL, self._pruned_at - KEEP_PROCESSED)
+        await self.inbox.prune(
+            CHANNEL, self._pruned_at - KEEP_PROCESSED, failed_before=self._pruned_at - KEEP_FAILED
+        )
 
-    async def _process(self, item: Item) -> None:
-        update_id, update = item
-        failed = True
-        attempt = 0
-        # Decided once: a failed send is tried again, the work behind it (a workbook) is not.
-        decided = False
-        answer: tuple[int, list[Reply]] | None = None
-        while update is not None:
+    async def _process(self, items: list[Item]) -> None:
+        """Answer a person's waiting updates, in order; their plain replies go as one message."""
+        answers: list[tuple[int, list[Reply]]] = []
+        done: list[int] = []
+        failed: dict[int, str | None] = {}  # update id: why (never content)
+        for update_id, update, why in items:
+            if update is None:
+                # Never its content: the payload may hold names and texts.
+                logger.warning("update %d cannot be read (%s); marked failed", update_id, why)
+                failed[update_id] = why
+                continue
             try:
-                if not decided:
-                    answer, decided = await replies_to(self.bot, self.engine, update), True
-                if answer is not None:
-                    await send_replies(self.bot, *answer)
-                failed = False
-                break
+                # Decided once: a failed send is tried again, the work behind it is not.
+                answer = await self._decide(update_id, update)
+            except _Closing:
+                return  # stays pending: the next start tries again
             except Exception as exc:
                 # Never shown to the user; never the update itself (it may hold personal data).
+                logger.error("update %d failed for good (%s)", update_id, type(exc).__name__)
+                failed[update_id] = f"not answered: {type(exc).__name__}"
+                continue
+            done.append(update_id)
+            if answer is not None:
+                answers.append(answer)
+        sent = await self._send(merge_replies(answers), [i for i, _, _ in items])
+        if sent is None:
+            return  # closing: stays pending, the next start tries again
+        if sent is not True:
+            failed.update(dict.fromkeys(done, f"not sent: {sent}"))
+            done = []
+        for update_id in sorted([*done, *failed]):
+            reason = failed.get(update_id)
+            await self.inbox.finish(
+                CHANNEL, update_id, at=self.clock(), failed=update_id in failed, reason=reason
+            )
+            if self._claimer is not None:
+                self._claimer.done(update_id)
+
+    async def _decide(self, update_id: int, update: Update) -> tuple[int, list[Reply]] | None:
+        attempt = 0
+        while True:
+            try:
+                return await replies_to(self.bot, self.engine, update)
+            except Exception as exc:
+                attempt += 1
+                if not _transient(exc) or attempt >= ATTEMPTS:
+                    raise
                 logger.error("update %d failed: %s", update_id, type(exc).__name__)
-                error = exc
-            attempt += 1
-            if not _transient(error) or attempt >= ATTEMPTS:
-                logger.error("update %d failed for good (%s)", update_id, type(error).__name__)
-                break
             await wait_any(self.lanes.closing, at_most=self.retry_delay(attempt))
             if self.lanes.closing.is_set():
-                return  # stays pending: the next start tries again
-        await self.inbox.finish(CHANNEL, update_id, at=self.clock(), failed=failed)
-        if self._claimer is not None:
-            self._claimer.done(update_id)
+                raise _Closing
+
+    async def _send(
+        self, answers: list[tuple[int, list[Reply]]], ids: list[int]
+    ) -> bool | str | None:
+        """Send, trying again after passing failures: True once sent, the error's type when it
+        failed for good, None when the bot is closing."""
+        attempt = 0
+        remaining = list(answers)
+        while remaining:
+            chat, replies = remaining[0]
+            try:
+                await send_replies(self.bot, chat, replies)
+                remaining.pop(0)
+                continue
+            except Exception as exc:
+                error = exc
+                logger.error("updates %s failed: %s", ids, type(exc).__name__)
+            attempt += 1
+            if not _transient(error) or attempt >= ATTEMPTS:
+                logger.error("updates %s failed for good (%s)", ids, type(error).__name__)
+                return type(error).__name__
+            await wait_any(self.lanes.closing, at_most=self.retry_delay(attempt))
+            if self.lanes.closing.is_set():
+                return None
+        return True
 
     async def poll(self, stop: asyncio.Event) -> None:
         """Long-poll Telegram until ``stop`` is set; each batch is recorded before the next poll
@@ -228,12 +338,7 @@ class TelegramInbox:
             await self.lanes.wait_below(MAX_BACKLOG, stop)
             if stop.is_set():
                 break
-            fetch = await unless_stopped(
-                bot.get_updates(
-                    offset=offset, timeout=POLL_TIMEOUT, allowed_updates=Update.ALL_TYPES
-                ),
-                stop,
-            )
+            fetch = await unless_stopped(_get_updates(bot, offset), stop)
             if fetch is None:
                 break  # nothing of this poll was recorded, so nothing of it is acknowledged
             try:
@@ -241,6 +346,7 @@ class TelegramInbox:
             except InvalidToken:
                 raise
             except TelegramError as error:
+                # The API's description of the error, never the updates themselves.
                 logger.warning(
                     "getUpdates failed (%s: %s); trying again in %.0f s",
                     type(error).__name__,
@@ -252,7 +358,7 @@ class TelegramInbox:
                 continue
             delay = 1.0
             if updates:
-                offset = max(u.update_id for u in updates) + 1
+                offset = max(u["update_id"] for u in updates) + 1
                 await self.accept(updates, offset=offset)
 
     async def close(self, grace: float) -> None:
@@ -262,6 +368,23 @@ class TelegramInbox:
             await self._claimer.close()
 
 
-def _lane(key: object) -> str:
-    """A lane key as stored: ('user', 42) → 'user:42'."""
-    return ":".join(map(str, key)) if isinstance(key, tuple) else str(key)
+async def _get_updates(bot: Bot, offset: int | None) -> list[Payload]:
+    """One long poll, as raw JSON: one update the library cannot read must not make the whole
+    batch unreadable (it is recorded and fails on its own)."""
+    query: dict[str, Any] = {"timeout": POLL_TIMEOUT, "allowed_updates": list(Update.ALL_TYPES)}
+    if offset is not None:
+        query["offset"] = offset
+    # Bot.do_api_request, not Bot.get_updates: the latter reads the whole batch at once (and
+    # logs it whole when one update cannot be read).
+    result = await bot.do_api_request(
+        "getUpdates", api_kwargs=query, read_timeout=POLL_TIMEOUT + READ_TIMEOUT
+    )
+    if not isinstance(result, list):
+        raise TelegramError("getUpdates did not return a list")
+    updates: list[Payload] = []
+    for raw in result:
+        if isinstance(raw, dict) and isinstance(raw.get("update_id"), int):
+            updates.append(raw)
+        else:  # nothing to record it by, nor to acknowledge it with
+            logger.error("getUpdates returned an entry without an update id; skipped")
+    return updates

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from bot.channels.files import PublishedFiles
 from bot.channels.http import HttpServer
@@ -17,18 +20,30 @@ from bot.channels.zalo.media import PhotoFetcher
 from bot.channels.zalo.sender import ZaloSender
 from bot.channels.zalo.updates import CHANNEL
 from bot.channels.zalo.webhook import bot_webhook_url, route_webhook
+from core.models import Role
+from core.outbox import OutboxMessage
 from core.ports import Inbox
 from handlers import Engine
 
-__all__ = ["ZaloChannel", "ZaloTokenRefused", "ZaloWebhook"]
+__all__ = ["QUOTA_NOTICE", "ZaloBotBusy", "ZaloChannel", "ZaloTokenRefused", "ZaloWebhook"]
 
 logger = logging.getLogger(__name__)
+
+QUOTA_NOTICE = "zalo-quota"  # the outbox kind of the admins' notice
 
 
 @dataclass(frozen=True)
 class ZaloWebhook:
     url: str  # each bot gets /<bot id> appended
     secret: str
+
+
+class ZaloBotBusy(Exception):
+    """Another process already serves this bot (Zalo hands each update to one poller only)."""
+
+    def __init__(self, bot_id: str) -> None:
+        super().__init__(f"another process already serves Zalo bot {bot_id}: stop it first")
+        self.bot_id = bot_id
 
 
 class ZaloTokenRefused(Exception):
@@ -57,6 +72,7 @@ class ZaloChannel:
         http: HttpServer | None = None,
         files: PublishedFiles | None = None,
         backoff: Callable[[float], float] | None = None,
+        lock_dir: Path | None = None,
     ) -> None:
         self.apis = {api.bot_id: api for api in (ZaloApi(t, base_url=base_url) for t in tokens)}
         self.sender = ZaloSender(self.apis, clock=clock)
@@ -72,13 +88,33 @@ class ZaloChannel:
             files=files,
             backoff=backoff or default_backoff,
         )
+        self.engine = engine
+        self.clock = clock
+        self.lock_dir = lock_dir  # one lock file per bot: one process serves a token
+        self._locks: list[int] = []
+        self.sender.on_quota = self.tell_admins
         if webhook is not None and http is None:
             raise ValueError("Zalo's webhook mode needs the HTTP server")
         self.webhook = webhook
         self.http = http if (webhook is not None or files is not None) else None
 
+    def _lock(self) -> None:
+        if self.lock_dir is None:
+            return
+        self.lock_dir.mkdir(parents=True, exist_ok=True)
+        for bot_id in self.apis:
+            fd = os.open(self.lock_dir / f"zalo-{bot_id}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                raise ZaloBotBusy(bot_id) from None
+            self._locks.append(fd)
+
     async def start(self) -> None:
-        """Check each token (getMe) and queue what was recorded but not answered."""
+        """Take each bot's lock, check each token (getMe), and queue what was recorded but not
+        answered."""
+        self._lock()
         for bot_id, api in self.apis.items():
             try:
                 me = await api.call("getMe")
@@ -123,8 +159,30 @@ class ZaloChannel:
             except ZaloError as error:
                 logger.error("Zalo bot %s: setWebhook failed (%s)", bot_id, error.code)
 
+    async def tell_admins(self, bot_id: str) -> None:
+        """A message to every admin, once a month per bot, through the outbox: it reaches them
+        on the channel they last wrote from (Telegram, another Zalo bot) or waits there."""
+        store = self.engine.store
+        now = self.clock()
+        admins = [p for p in await store.people.all() if p.role == Role.ADMIN]
+        messages = []
+        for admin in admins:
+            t = self.engine.translator(admin)
+            text = t.gettext(
+                "Bot Zalo {bot} đã dùng hết hạn mức tin nhắn của tháng. Bot tạm ngừng gửi và"
+                " thử lại mỗi giờ; tin nhắc việc chờ trong hàng đợi. Hãy chia người dùng sang"
+                " thêm bot (ZALO_BOT_TOKEN) hoặc đổi gói."
+            ).format(bot=bot_id)
+            period = f"{now:%Y-%m}:{bot_id}"
+            messages.append(OutboxMessage(admin.id, QUOTA_NOTICE, period, text))
+        if messages:
+            await store.outbox.enqueue(messages, at=now)
+
     async def close(self, grace: float) -> None:
         await self.inbox.close(grace)
         for api in self.apis.values():
             await api.close()
         await self.photos.close()
+        for fd in self._locks:  # closing the file releases the lock
+            os.close(fd)
+        self._locks.clear()

@@ -83,7 +83,7 @@ class ZaloInbox:
         self.retry_delay = retry_delay
         self.backoff = backoff or default_backoff
         self.poll_timeout = POLL_TIMEOUT
-        self.lanes: Lanes[Item] = Lanes(self._process, concurrency=concurrency)
+        self.lanes: Lanes[Item] = Lanes(self._process_each, concurrency=concurrency)
         self._pruned_at: datetime | None = None
 
     async def resume(self) -> int:
@@ -125,6 +125,10 @@ class ZaloInbox:
     async def _prune(self) -> None:
         self._pruned_at = self.clock()
         await self.inbox.prune(CHANNEL, self._pruned_at - KEEP_PROCESSED)
+
+    async def _process_each(self, items: list[Item]) -> None:
+        for item in items:  # one at a time (batch=1): replies are not merged on Zalo yet
+            await self._process(item)
 
     async def _process(self, item: Item) -> None:
         key, bot_id, raw = item

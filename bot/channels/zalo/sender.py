@@ -57,6 +57,8 @@ class ZaloSender:
         self.apis = apis
         self.clock = clock
         self.paused_until: dict[str, datetime] = {}
+        # Called once when a bot's quota runs out (the channel tells the admins).
+        self.on_quota: Callable[[str], Awaitable[None]] | None = None
 
     def paused(self, bot_id: str) -> float | None:
         """Seconds until the bot may try again, if it is paused."""
@@ -82,14 +84,18 @@ class ZaloSender:
         try:
             await call()
         except ZaloError as error:
-            if error.quota:
-                self._pause(bot_id)
+            if error.quota and self._pause(bot_id) and self.on_quota is not None:
+                try:
+                    await self.on_quota(bot_id)
+                except Exception as failure:  # telling the admins must not hide the 429
+                    logger.error("telling the admins failed: %s", type(failure).__name__)
             raise
         if bot_id in self.paused_until:
             del self.paused_until[bot_id]
             logger.warning("Zalo bot %s sends again: its message quota is back", bot_id)
 
-    def _pause(self, bot_id: str) -> None:
+    def _pause(self, bot_id: str) -> bool:
+        """Pause the bot for an hour; True the first time (since it last sent)."""
         first = bot_id not in self.paused_until
         self.paused_until[bot_id] = self.clock() + QUOTA_CHECK
         if first:
@@ -99,6 +105,7 @@ class ZaloSender:
                 " outbox. Spread people over more bots (ZALO_BOT_TOKEN) or change the plan.",
                 bot_id,
             )
+        return first
 
     async def send_replies(
         self,
