@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.alerts import StorageAlarm
 from bot.channels import Channel
 from bot.channels.files import PublishedFiles
 from bot.channels.http import HttpServer
@@ -45,6 +46,7 @@ __all__ = [
     "open_app_store",
     "open_url",
     "reminder_jobs",
+    "storage_alarm",
     "utc_now",
 ]
 
@@ -224,6 +226,21 @@ def build_channels(app: App) -> list[Channel]:
             )
         )
     return channels
+
+
+def storage_alarm(app: App, channels: Sequence[Channel]) -> StorageAlarm:
+    """Failed writes of the database (the disk full) logged at ERROR and told to the admins
+    directly through the channels' senders (the outbox cannot take it)."""
+    alarm = StorageAlarm(
+        app.store,
+        {channel.name: channel.sender for channel in channels},
+        app.engine.translators[app.engine.default_locale],
+        clock=app.clock,
+    )
+    db = getattr(app.store, "db", None)
+    if db is not None and hasattr(db, "on_write_error"):
+        db.on_write_error = alarm
+    return alarm
 
 
 def _data_dir(settings: Settings) -> Path:

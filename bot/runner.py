@@ -9,7 +9,7 @@ import signal
 
 from telegram.error import InvalidToken
 
-from bot.app import build_channels, open_app, reminder_jobs
+from bot.app import build_channels, open_app, reminder_jobs, storage_alarm
 from bot.channels import Channel
 from bot.channels.zalo.channel import ZaloBotBusy, ZaloTokenRefused
 from bot.reference import missing_villages_hint
@@ -57,6 +57,7 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
         if hint := missing_villages_hint(app.engine.units):
             logger.warning("%s", hint)
         channels = build_channels(app)
+        alarm = storage_alarm(app, channels)
         started: list[Channel] = []
         jobs = reminder_jobs(app, channels)
         try:
@@ -68,5 +69,6 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
         finally:
             logger.info("stopping: finishing the updates being processed")
             await jobs.stop(STOP_GRACE)
+            await alarm.idle()  # an alert under way, while the senders still work
             for channel in started:
                 await channel.close(STOP_GRACE)

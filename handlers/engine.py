@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -29,6 +30,7 @@ __all__ = ["LOCAL_CHANNELS", "MAX_TEXT_LENGTH", "Engine"]
 
 logger = logging.getLogger(__name__)
 
+_MAX_ALBUMS = 1000
 MAX_TEXT_LENGTH = 2000  # longer messages are refused whole, not cut
 # Channels operated on the server itself (the console): no rate limit, nobody to abuse it.
 LOCAL_CHANNELS = frozenset({"console"})
@@ -77,6 +79,8 @@ class Engine:
         self.photos = photos
         # The channel each person last wrote from, as far as this process has recorded it.
         self._last_channel: dict[int, str] = {}
+        # Albums answered once already (videos, files: what the bot cannot read), newest last.
+        self._albums: OrderedDict[tuple[str, str, str], None] = OrderedDict()
 
     def translator(self, person: Person | None) -> Translator:
         language = (person.language if person else None) or self.default_locale
@@ -109,7 +113,12 @@ class Engine:
                         )
                     )
                 ]
-            if message.text is not None and len(message.text) > MAX_TEXT_LENGTH:
+            # Anyone unregistered learns how to register first, whatever the length.
+            if (
+                person is not None
+                and message.text is not None
+                and len(message.text) > MAX_TEXT_LENGTH
+            ):
                 return [
                     Reply(
                         t.gettext(
@@ -163,7 +172,7 @@ class Engine:
             photos=self.photos,
         )
         route = self._route(ctx)
-        if route is None:
+        if route is None or self._album_answered(message, route):
             return []
         if not may_run(person, route.permission):
             if person is None:
@@ -177,8 +186,24 @@ class Engine:
             ]
         return await route.handler(ctx)
 
+    def _album_answered(self, message: Inbound, route: Route) -> bool:
+        """Whether this is a later message of an album the bot cannot read and answered once."""
+        if message.album is None or route is not self.router.commands.get("_unsupported"):
+            return False
+        key = (message.channel, message.sender_id, message.album)
+        if key in self._albums:
+            return True
+        self._albums[key] = None
+        if len(self._albums) > _MAX_ALBUMS:
+            self._albums.popitem(last=False)
+        return False
+
     def _route(self, ctx: Context) -> Route | None:
         message = ctx.message
+        if message.group:
+            return self.router.commands.get("_group")
+        if message.forwarded:
+            return self.router.commands.get("_forwarded")
         if message.contact_phone is not None:
             return self.router.contact
         if message.photos or message.location is not None:

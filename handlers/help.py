@@ -70,12 +70,13 @@ async def guide(ctx: Context) -> list[Reply]:
     return [Reply(_guide(ctx))]
 
 
-@router.command("_unknown", permission="start")
+# Registered people only: anyone else learns how to register first, whatever they send.
+@router.command("_unknown", permission="report")
 async def unknown_command(ctx: Context) -> list[Reply]:
     return [Reply(ctx._("Không có lệnh này. Gõ /huongdan để xem các lệnh."))]
 
 
-@router.command("_unsupported", permission="start")
+@router.command("_unsupported", permission="report")
 async def unsupported(ctx: Context) -> list[Reply]:
     return [
         Reply(ctx._("Bot chỉ đọc được tin nhắn chữ. Hãy gửi báo cáo bằng chữ, ví dụ: xong 2 nhà"))

@@ -43,6 +43,10 @@ class Inbound:
     photos: tuple[Photo, ...] = ()  # with ``text`` as their caption, if any
     album: str | None = None  # photos sent together share it (Telegram's media_group_id)
     location: Location | None = None  # a shared location
+    # Forwarded from someone else's message: never the sender's own report or command.
+    forwarded: bool = False
+    # A command sent in a group chat: the bot works in private chats only.
+    group: bool = False
 
 
 @dataclass(frozen=True, slots=True)

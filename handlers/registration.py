@@ -66,14 +66,42 @@ async def _link(ctx: Context, person: Person) -> list[Reply]:
 
 @router.on_contact("start")
 async def shared_contact(ctx: Context) -> list[Reply]:
-    if not ctx.message.contact_is_own:
-        return [Reply(ctx._("Hãy chia sẻ số điện thoại của chính bạn, không phải của người khác."))]
     if ctx.person is not None:
-        return [_welcome(ctx, ctx.person)]
+        if ctx.message.contact_is_own:
+            return [_welcome(ctx, ctx.person)]
+        # Most likely meant for someone else, or a way to invite them.
+        return [
+            Reply(
+                ctx._(
+                    "Bạn đã đăng ký rồi; số điện thoại người khác không phải là báo cáo và bot"
+                    " không lưu. Để báo cáo, hãy gửi tin chữ, ví dụ: xong 2 nhà. Muốn người"
+                    " khác dùng bot, hãy nhờ cán bộ quản trị thêm họ vào danh sách."
+                )
+            )
+        ]
+    prompt = registration_prompt(ctx.t, can_share_contact=ctx.message.can_share_contact)
+    if not ctx.message.contact_is_own:
+        return [
+            Reply(
+                ctx._("Hãy chia sẻ số điện thoại của chính bạn, không phải của người khác.")
+                + " "
+                + prompt.text,
+                contact_button=prompt.contact_button,
+            )
+        ]
     try:
         phone = normalize_phone(ctx.message.contact_phone or "")
     except PhoneError:
-        return [Reply(ctx._("Số điện thoại này không hợp lệ."))]
+        # A foreign or mistyped number: it cannot be on the roster.
+        return [
+            Reply(
+                ctx._(
+                    "Số điện thoại này không phải số Việt Nam trong danh sách cán bộ. Nếu cán bộ"
+                    " quản trị đã cho bạn mã mời, hãy gửi /dangky MÃ; nếu chưa, hãy nhờ họ thêm"
+                    " bạn vào danh sách."
+                )
+            )
+        ]
     person = await ctx.store.people.by_phone(phone)
     if person is None:
         return [

@@ -32,7 +32,7 @@ __all__ = [
 
 T = TypeVar("T")
 
-PAGE_SIZE = 2000  # reports read at a time: a few hundred kB in memory
+PAGE_SIZE = 500  # reports read at a time: converted on the event loop, so kept short
 
 EXPORT_COLUMNS = (
     "report_id",

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
 
 import aiosqlite
 
-from storage.sql import Row, SchemaTooNew, record_event
+from storage.sql import Row, SchemaTooNew, StoreError, record_event
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -86,6 +87,8 @@ class SqliteDatabase:
         self._batch: asyncio.Future[None] | None = None
         self._commit_pending = False
         self._tasks: set[asyncio.Task[None]] = set()
+        # Told of every failed commit (the disk full …): the app logs it and alerts admins.
+        self.on_write_error: Callable[[BaseException], None] | None = None
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqliteConnection]:
@@ -100,9 +103,8 @@ class SqliteDatabase:
                 await asyncio.sleep(0)  # let the SAVEPOINT reach the queue first
                 yield self._unit
                 await savepoint
-            except BaseException:
-                await self.connection.execute("ROLLBACK TO unit")
-                await self.connection.execute("RELEASE unit")
+            except BaseException as error:
+                await self._undo_unit(error)
                 self._schedule_commit()
                 raise
             await self.connection.execute("RELEASE unit")
@@ -127,10 +129,36 @@ class SqliteDatabase:
             try:
                 await self.connection.execute("COMMIT")
             except Exception as error:  # e.g. disk full: every unit of the batch fails
-                await self.connection.execute("ROLLBACK")
-                batch.set_exception(error)
+                # SQLite may have rolled back on its own already; then ROLLBACK fails too,
+                # and the batch must be released all the same.
+                with contextlib.suppress(Exception):
+                    if self.connection.in_transaction:
+                        await self.connection.execute("ROLLBACK")
+                self._failed(batch, error)
             else:
                 batch.set_result(None)
+
+    async def _undo_unit(self, error: BaseException) -> None:
+        """Roll back one unit; when SQLite rolled back the whole transaction on its own (disk
+        full, I/O error), the batch is lost and every unit in it fails."""
+        try:
+            await self.connection.execute("ROLLBACK TO unit")
+            await self.connection.execute("RELEASE unit")
+        except Exception:
+            if self.connection.in_transaction:
+                raise
+            batch, self._batch = self._batch, None
+            if batch is not None:
+                self._failed(batch, error)
+
+    def _failed(self, batch: asyncio.Future[None], error: BaseException) -> None:
+        if not batch.done():
+            batch.set_exception(
+                error if isinstance(error, Exception) else StoreError("transaction aborted")
+            )
+            batch.add_done_callback(lambda done: done.exception())  # retrieved, not "lost"
+        if self.on_write_error is not None:
+            self.on_write_error(error)
 
     async def fetchall(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
         return await self._unit.fetchall(sql, params)

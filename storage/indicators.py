@@ -11,7 +11,10 @@ from storage.sql import Database, record_event
 
 __all__ = ["SqlIndicatorStore"]
 
-_COLUMNS = "code, name_vi, name_en, unit_vi, unit_en, unit_en_plural, keywords, household, approval"
+_COLUMNS = (
+    "code, name_vi, name_en, unit_vi, unit_en, unit_en_plural, keywords, household, approval,"
+    " done_word, under_way"
+)
 
 
 class SqlIndicatorStore:
@@ -32,6 +35,8 @@ class SqlIndicatorStore:
                     unit_en_plural=r["unit_en_plural"],
                     per_household=bool(r["household"]),
                     needs_approval=bool(r["approval"]),
+                    keyword_is_done=bool(r["done_word"]),
+                    under_way_counts=bool(r["under_way"]),
                 )
                 for r in rows
             ]
@@ -59,14 +64,17 @@ class SqlIndicatorStore:
                     "|".join(indicator.keywords),
                     1 if indicator.per_household else 0,
                     1 if indicator.needs_approval else 0,
+                    1 if indicator.keyword_is_done else 0,
+                    1 if indicator.under_way_counts else 0,
                 )
                 await conn.execute(
                     f"INSERT INTO indicators ({_COLUMNS}, position)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET"
                     " name_vi = excluded.name_vi, name_en = excluded.name_en,"
                     " unit_vi = excluded.unit_vi, unit_en = excluded.unit_en,"
                     " unit_en_plural = excluded.unit_en_plural, keywords = excluded.keywords,"
-                    " household = excluded.household, approval = excluded.approval",
+                    " household = excluded.household, approval = excluded.approval,"
+                    " done_word = excluded.done_word, under_way = excluded.under_way",
                     (*values, position),
                 )
                 position += before is None

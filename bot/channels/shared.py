@@ -11,6 +11,7 @@ lease ends, and its role when its database session ends.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from core.inbox_port import Inbox
 from core.models import InboxEntry
 from core.processes import Leases
 
-__all__ = ["Claimer", "Sharing", "while_holding"]
+__all__ = ["Claimer", "Sharing", "poll_alone", "while_holding"]
 
 logger = logging.getLogger(__name__)
 
@@ -121,3 +122,20 @@ async def while_holding(
         finally:
             await held.release()
         return
+
+
+async def poll_alone(
+    sharing: Sharing | None,
+    channel: str,
+    token: str,
+    stop: asyncio.Event,
+    poll: Callable[[], Awaitable[None]],
+) -> None:
+    """Poll a messenger's token: at once alone, else only while this process holds the
+    token's role (the others process what it records, and one takes over if it goes)."""
+    if sharing is None:
+        await poll()
+        return
+    digest = hashlib.sha256(token.encode()).hexdigest()[:16]  # never the token itself
+    role = f"poller:{channel}:{digest}"
+    await while_holding(sharing.leases, role, stop, poll, retry=sharing.role_retry)

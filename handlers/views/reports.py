@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
 
+from core.evidence import Review
 from core.models import Pending, PendingKind, StoredReport
 from handlers.context import Context
 from handlers.messages import Reply
@@ -106,6 +107,13 @@ async def confirmation(
             " hủy thì gửi /huy {id}."
         ).format(id=first)
     )
+    if any(r.review == Review.AWAITING for r in reports) and not ctx.message.photos:
+        lines.append(
+            ctx._(
+                "Báo cáo này chờ lãnh đạo xã duyệt: hãy gửi ảnh minh chứng ngay sau tin này"
+                " (hoặc trả lời tin này bằng ảnh)."
+            )
+        )
     return Reply("\n".join(lines))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 from typing import Any, TypeVar
@@ -12,9 +13,11 @@ from typing import Any, TypeVar
 import pytest
 from telegram import Update
 from telegram.ext import ExtBot
+from telegram.request import HTTPXRequest
 
 from bot.channels.lanes import Lanes
-from bot.channels.telegram.inbox import TelegramInbox
+from bot.channels.telegram.channel import TelegramChannel
+from bot.channels.telegram.inbox import RETRY_FOR, TelegramInbox
 from bot.channels.telegram.updates import lane_key
 from core.models import InboxEntry
 from handlers import Engine
@@ -197,7 +200,8 @@ async def _statuses(store: SqliteStore) -> dict[int, str]:
     [
         (0, 500, "done", 1),
         (2, 500, "done", 1),  # Telegram hiccuped twice, the third try went through
-        (9, 500, "failed", 0),  # still failing after every attempt
+        (9, 500, "done", 1),  # an outage of nine tries: still answered in the end
+        (40, 502, "done", 1),  # a long one too: never given up while it is worth trying
         (1, 400, "failed", 0),  # Telegram refuses the message itself: no point retrying
         (1, 403, "failed", 0),  # the person blocked the bot
     ],
@@ -319,3 +323,100 @@ async def test_a_question_with_buttons_in_a_burst_keeps_its_buttons(
     with_buttons = [c for c in sent if c.params.get("reply_markup")]
     assert len(with_buttons) == 1  # the language question, not merged into the progress
     assert len(sent) == 2
+
+
+async def test_an_outage_is_given_up_only_after_hours(
+    bot: ExtBot[None],
+    engine: Engine,
+    store: SqliteStore,
+    clock: FakeClock,
+    request_double: FlakyRequest,
+) -> None:
+    request_double.failures, request_double.status = 10_000, 502
+
+    def an_hour_later(_attempt: int) -> float:
+        clock.advance(hours=1)
+        return 0
+
+    inbox = TelegramInbox(bot, engine, store.inbox, clock=clock, retry_delay=an_hour_later)
+    start = clock()
+    await inbox.accept([_update(bot, 1, 7001, text="xong 2 nhà")])
+    await inbox.lanes.wait_below(1, asyncio.Event())
+    assert await _statuses(store) == {1: "failed"}
+    assert clock() - start >= RETRY_FOR
+
+
+def test_telegram_is_given_tens_of_seconds_to_answer() -> None:
+    # A send answered after 5 s must not be sent again: both requests wait long enough.
+    channel = TelegramChannel(
+        "1:T",
+        engine=None,
+        inbox=None,
+        clock=FakeClock(),  # type: ignore[arg-type]
+    )
+    for request in channel._requests:
+        assert isinstance(request, HTTPXRequest)
+        assert request.read_timeout is not None
+        assert request.read_timeout >= 20
+
+
+class _LockedInbox:
+    """The store's inbox while a backup holds the write lock for a while."""
+
+    def __init__(self, inbox: Any, locked_for: int) -> None:
+        self._inbox = inbox
+        self.locked_for = locked_for
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inbox, name)
+
+    async def record(self, *args: Any, **kwargs: Any) -> set[int]:
+        if self.locked_for > 0:
+            self.locked_for -= 1
+            raise sqlite3.OperationalError("database is locked")
+        result: set[int] = await self._inbox.record(*args, **kwargs)
+        return result
+
+
+class _PollingBot:
+    """Hands one batch to the first getUpdates, then stops the poll at the next one."""
+
+    def __init__(self, bot: ExtBot[None], batch: list[dict[str, Any]], stop: asyncio.Event) -> None:
+        self.bot, self.batch, self.stop = bot, batch, stop
+        self.offsets: list[object] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.bot, name)
+
+    async def delete_webhook(self) -> bool:
+        return True
+
+    async def do_api_request(self, endpoint: str, api_kwargs: dict[str, Any], **_: Any) -> Any:
+        assert endpoint == "getUpdates"
+        self.offsets.append(api_kwargs.get("offset"))
+        if len(self.offsets) == 1:
+            return self.batch
+        self.stop.set()
+        return []
+
+
+async def test_a_long_write_lock_is_waited_out_and_nothing_is_acknowledged_before(
+    bot: ExtBot[None], engine: Engine, store: SqliteStore, clock: FakeClock
+) -> None:
+    stop = asyncio.Event()
+    batch = [_update(bot, 5, 7001, text="xong 2 nhà").to_dict()]
+    polling = _PollingBot(bot, batch, stop)
+    locked = _LockedInbox(store.inbox, locked_for=3)
+    inbox = TelegramInbox(
+        polling,  # type: ignore[arg-type]
+        engine,
+        locked,  # type: ignore[arg-type]
+        clock=clock,
+        retry_delay=lambda _: 0,
+    )
+    await inbox.poll(stop)  # returns instead of raising "database is locked"
+    assert locked.locked_for == 0
+    assert polling.offsets == [None, 6]  # acknowledged only once recorded
+    assert await store.inbox.offset("telegram") == 6
+    await inbox.lanes.wait_below(1, asyncio.Event())
+    assert await _statuses(store) == {5: "done"}

@@ -223,3 +223,14 @@ async def test_one_process_serves_a_bot(zalo: ZaloHarness, tmp_path: Path) -> No
     third = zalo.new_channel(lock_dir=tmp_path / "locks")
     await third.start()  # the lock went with the first process
     await third.close(1)
+
+
+async def test_an_answer_zalo_refuses_is_kept_as_failed_with_its_reason(
+    zalo: ZaloHarness, engine: Engine
+) -> None:
+    await zalo.register(CADRE, CADRE_SA_LUNG)
+    zalo.api.fail(400)
+    assert await zalo.say(CADRE, "xong 1 nhà") == []
+    (failed,) = await engine.store.inbox.failed("zalo")  # type: ignore[attr-defined]
+    assert failed.reason == "Zalo 400"
+    assert "xong" not in failed.reason

@@ -31,6 +31,8 @@ from tests.fakes import FakeClock, OfflineRequest, offline_bot
 APOLOGY = "hệ thống đang gặp lỗi"  # the engine's answer to an internal error
 RECORDED = "Đã ghi nhận"
 TOO_LONG = "Tin nhắn dài quá"
+NOT_REGISTERED = "Bạn chưa đăng ký"
+GROUP_POINTER = "Bot chỉ làm việc trong tin nhắn riêng"
 LEAKS = ("Traceback", "Exception", "Error:", 'File "', "sqlite", "None")
 
 HOSTILE = [
@@ -131,8 +133,11 @@ def test_any_text_from_anyone_gets_a_clear_answer(
         answer = _check_replies(replies, text)
         assert replies, "a text message always gets an answer"
         after = len(loop.run_until_complete(store.reports.all()))
-        if len(text) > MAX_TEXT_LENGTH:
+        if len(text) > MAX_TEXT_LENGTH and who != "stranger":
             assert TOO_LONG in answer
+        elif len(text) > MAX_TEXT_LENGTH and not text.strip().startswith("/"):
+            # Anyone unregistered learns how to register first, whatever they send.
+            assert NOT_REGISTERED in answer
         if RECORDED not in answer:
             assert after == before, answer
 
@@ -246,7 +251,8 @@ def test_any_update_is_answered_or_ignored_never_failed(
         # Raises if the update could not be answered.
         loop.run_until_complete(answer_update(bot, engine, update))
         for call in request.sent[sent_before:]:
-            assert int(call.params["chat_id"]) == USER  # never into a group or channel
+            if int(call.params["chat_id"]) != USER:  # into a group: only where the bot works
+                assert call.text.startswith(GROUP_POINTER), call.text
             assert call.text.strip()
             call.text.encode("utf-8")
             assert APOLOGY not in call.text

@@ -106,3 +106,14 @@ async def test_a_household_reported_by_another_cadre_before_the_village_changed_
     clock.advance(days=40)
     reply = await new.say("hộ Giàng Seo Chứ đã thoát nghèo")
     assert "do Cán bộ thôn Sà Lủng gửi lúc 10:00 ngày 26/11/2026" in reply
+
+
+async def test_training_under_way_is_an_enrolment_with_indicators_from_the_database(
+    cadre: Chat, store: SqliteStore
+) -> None:
+    # The engine reads its indicators from the database: what the shipped ones say about
+    # unfinished work ("đang học nghề" counts, "thoát nghèo" is done) must survive the trip.
+    assert "Đã ghi nhận 1 báo cáo" in await cadre.say("đang học nghề 5 người")
+    assert "Đã ghi nhận 1 báo cáo" in await cadre.say("hộ Giàng Seo Chứ thoát nghèo chưa lâu")
+    indicators = sorted(r.indicator for r in await store.reports.all())
+    assert indicators == ["graduated", "training"]

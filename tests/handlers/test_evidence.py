@@ -177,3 +177,12 @@ async def test_a_full_photo_store_refuses_photos_keeps_reports_and_tells_the_adm
     assert len(queued) == 1
     assert "Kho ảnh minh chứng đã đầy" in queued[0].text
     assert await photo_counts(store) == {}
+
+
+async def test_a_report_awaiting_approval_asks_for_a_photo_unless_it_came_with_one(
+    cadre: Chat,
+) -> None:
+    assert "hãy gửi ảnh minh chứng" in await cadre.say("xong 1 nhà")
+    assert "hãy gửi ảnh minh chứng" not in await cadre.say("đào tạo nghề 3 người")
+    with_photo = await cadre.send("hộ Sùng Mí Páo xong nhà", photos=(Photo(jpeg()),))
+    assert "hãy gửi ảnh minh chứng" not in with_photo[0].text

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.reference import shipped_units
-from core.evidence import Location, PreparedPhoto
+from core.evidence import Location, PreparedPhoto, Review
 from core.models import Invite, ReportStatus, Role, Target
 from core.parsing import ReportItem
 from core.ports import HouseholdTaken, Store
@@ -247,3 +247,48 @@ async def test_reports_are_listed_a_page_at_a_time_oldest_first(backend: Store) 
     assert await backend.reports.count() == 6
     assert await backend.reports.count([XA_PHIN]) == 2
     assert await backend.reports.count([]) == 0
+
+
+async def test_reviews_decide_once_keep_totals_and_aggregates(backend: Store) -> None:
+    who = await reporter(backend)
+    added = await backend.reports.add(
+        [item(count=2), item("training", 3)],
+        reporter_id=who,
+        received_at=AT,
+        source="m:r",
+        needs_approval=["housing"],
+    )
+    house, training = added.reports
+    assert (house.review, training.review) == (Review.AWAITING, None)
+    assert await backend.reviews.summary([SA_LUNG]) == (1, AT)
+    assert await backend.reviews.waiting_by_village() == {SA_LUNG: (1, AT)}
+    assert [r.id for r in await backend.reviews.awaiting([SA_LUNG])] == [house.id]
+    later = AT + timedelta(hours=1)
+    rejected = await backend.reviews.decide(
+        house.id, Review.REJECTED, reviewer_id=who, at=later, reason="thiếu ảnh"
+    )
+    assert rejected is not None
+    assert (
+        await backend.reviews.decide(house.id, Review.APPROVED, reviewer_id=who, at=later) is None
+    )
+    assert await backend.reports.totals([SA_LUNG]) == {"housing": 0, "training": 3}
+    info = (await backend.reviews.infos([house.id]))[house.id]
+    assert (info.review, info.reviewer_id, info.reviewed_at, info.reason) == (
+        Review.REJECTED,
+        who,
+        later,
+        "thiếu ảnh",
+    )
+    # The same values again send a rejected report back, into the totals.
+    changed = await backend.reports.correct(
+        house.id, item(count=2), actor_id=who, at=later, needs_approval=["housing"]
+    )
+    assert changed is not None
+    assert changed[1].review == Review.AWAITING
+    assert await backend.reports.totals([SA_LUNG]) == {"housing": 2, "training": 3}
+    assert await backend.reviews.decide(house.id, Review.APPROVED, reviewer_id=who, at=later)
+    assert await backend.reviews.approved_totals([SA_LUNG]) == {"housing": 2}
+    assert await backend.reviews.approved_totals([SA_LUNG], AT.date(), AT.date()) == {}
+    assert await backend.reviews.summary([SA_LUNG]) == (0, None)
+    await backend.reports.cancel(house.id, actor_id=who, at=later)
+    assert await backend.reviews.approved_totals([SA_LUNG]) == {}

@@ -26,6 +26,12 @@ __all__ = ["TelegramChannel", "Webhook"]
 
 logger = logging.getLogger(__name__)
 
+# Telegram answers a send in well under a second, but minutes-long slow spells happen. A read
+# timed out is sent again (the API has no idempotency key), so wait long: a duplicate
+# confirmation after a real timeout is acceptable, a missing one is not.
+READ_TIMEOUT = 30.0
+CONNECT_TIMEOUT = 10.0
+
 
 @dataclass(frozen=True)
 class Webhook:
@@ -55,8 +61,14 @@ class TelegramChannel:
     ) -> None:
         # Many chats are answered at once; getUpdates has a connection of its own.
         self._requests = (
-            request or HTTPXRequest(connection_pool_size=64),
-            request or HTTPXRequest(),
+            request
+            or HTTPXRequest(
+                connection_pool_size=64,
+                read_timeout=READ_TIMEOUT,
+                write_timeout=READ_TIMEOUT,
+                connect_timeout=CONNECT_TIMEOUT,
+            ),
+            request or HTTPXRequest(read_timeout=READ_TIMEOUT, connect_timeout=CONNECT_TIMEOUT),
         )
         self.bot: ExtBot[None] = ExtBot(
             token,

@@ -13,7 +13,6 @@ message that asked for them, and the other changes set a value rather than add o
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import logging
 import warnings
@@ -35,7 +34,7 @@ from telegram.error import (
 from telegram.warnings import PTBUserWarning
 
 from bot.channels.lanes import Lanes, unless_stopped, wait_any
-from bot.channels.shared import Claimer, Sharing, while_holding
+from bot.channels.shared import Claimer, Sharing, poll_alone
 from bot.channels.telegram.photos import with_media
 from bot.channels.telegram.sender import send_replies
 from bot.channels.telegram.updates import CHANNEL, inbound_from_update, lane_key
@@ -57,7 +56,10 @@ CONCURRENCY = 32  # people whose updates are processed at once
 # A person's updates waiting together are answered together: one message for the plain
 # replies of up to this many (Telegram's ~30 messages/s is the bottleneck of a burst).
 BURST = 10
-ATTEMPTS = 5  # tries for an update whose replies could not be sent for a passing reason
+# An update whose replies could not be sent for a passing reason (Telegram down, the network)
+# is tried again with a capped backoff for this long: outages last minutes, and a cadre who
+# never got a confirmation tends to send the report again.
+RETRY_FOR = timedelta(hours=6)
 KEEP_PROCESSED = timedelta(days=7)  # then processed updates (message texts) are deleted
 KEEP_FAILED = timedelta(days=30)  # failed ones stay longer, for an admin to look at
 READ_TIMEOUT = 30  # seconds to wait for Telegram's answer beyond a long poll's own wait
@@ -147,7 +149,7 @@ class TelegramInbox:
         *,
         clock: Callable[[], datetime],
         concurrency: int = CONCURRENCY,
-        retry_delay: Callable[[int], float] = lambda attempt: min(2.0**attempt, 30.0),
+        retry_delay: Callable[[int], float] = lambda attempt: min(2.0**attempt, 60.0),
         sharing: Sharing | None = None,
     ) -> None:
         self.bot = bot
@@ -158,20 +160,14 @@ class TelegramInbox:
         self.lanes: Lanes[Item] = Lanes(self._process, concurrency=concurrency, batch=BURST)
         self._pruned_at: datetime | None = None
         self.sharing = sharing
-        # With other processes on the database, updates are claimed from the inbox, not
-        # queued straight from what this process received.
-        self._claimer = (
-            Claimer(
-                inbox,
-                CHANNEL,
-                sharing,
-                clock=clock,
-                queue=self._queue_entry,
-                room=lambda: 2 * concurrency - self.lanes.backlog,
+        # Other processes on the database: updates are claimed from the inbox, not queued
+        # straight from what this process received.
+        room = lambda: 2 * concurrency - self.lanes.backlog  # noqa: E731
+        self._claimer: Claimer | None = None
+        if sharing is not None:
+            self._claimer = Claimer(
+                inbox, CHANNEL, sharing, clock=clock, queue=self._queue_entry, room=room
             )
-            if sharing is not None
-            else None
-        )
 
     def _queue_entry(self, entry: InboxEntry) -> None:
         try:
@@ -181,8 +177,8 @@ class TelegramInbox:
         self._queue(entry.update_id, payload)
 
     async def resume(self) -> int:
-        """Queue what was recorded but not processed before the last stop; returns how many.
-        (Sharing the database: start claiming instead; returns 0.)"""
+        """Queue what was recorded but not processed before the last stop; returns how many
+        (sharing the database: starts claiming instead, returns 0)."""
         await self._prune()
         if self._claimer is not None:
             self._claimer.start()
@@ -218,12 +214,9 @@ class TelegramInbox:
             await self._prune()
 
     def _lane(self, payload: Payload) -> str | None:
-        """The person an update is from, as stored ('user:42'); None: unreadable, alone."""
+        """The person an update is from, as stored ("('user', 42)"); None: unreadable, alone."""
         update, _ = read_update(payload, self.bot)
-        if update is None:
-            return None
-        key = lane_key(update)
-        return ":".join(map(str, key)) if isinstance(key, tuple) else str(key)
+        return repr(lane_key(update)) if update is not None else None
 
     def _queue(self, update_id: int, payload: object) -> None:
         update, why = read_update(payload, self.bot)
@@ -275,13 +268,13 @@ class TelegramInbox:
                 self._claimer.done(update_id)
 
     async def _decide(self, update_id: int, update: Update) -> tuple[int, list[Reply]] | None:
-        attempt = 0
+        attempt, started = 0, self.clock()
         while True:
             try:
                 return await replies_to(self.bot, self.engine, update)
             except Exception as exc:
                 attempt += 1
-                if not _transient(exc) or attempt >= ATTEMPTS:
+                if not _transient(exc) or self.clock() - started >= RETRY_FOR:
                     raise
                 logger.error("update %d failed: %s", update_id, type(exc).__name__)
             await wait_any(self.lanes.closing, at_most=self.retry_delay(attempt))
@@ -293,7 +286,7 @@ class TelegramInbox:
     ) -> bool | str | None:
         """Send, trying again after passing failures: True once sent, the error's type when it
         failed for good, None when the bot is closing."""
-        attempt = 0
+        attempt, started = 0, self.clock()
         remaining = list(answers)
         while remaining:
             chat, replies = remaining[0]
@@ -305,7 +298,7 @@ class TelegramInbox:
                 error = exc
                 logger.error("updates %s failed: %s", ids, type(exc).__name__)
             attempt += 1
-            if not _transient(error) or attempt >= ATTEMPTS:
+            if not _transient(error) or self.clock() - started >= RETRY_FOR:
                 logger.error("updates %s failed for good (%s)", ids, type(error).__name__)
                 return type(error).__name__
             await wait_any(self.lanes.closing, at_most=self.retry_delay(attempt))
@@ -315,19 +308,8 @@ class TelegramInbox:
 
     async def poll(self, stop: asyncio.Event) -> None:
         """Long-poll Telegram until ``stop`` is set; each batch is recorded before the next poll
-        acknowledges it. With other processes on the database, only the one that holds the
-        token's role polls; the others process (and take over if it goes)."""
-        if self.sharing is None:
-            await self._poll(stop)
-            return
-        digest = hashlib.sha256(self.bot.token.encode()).hexdigest()[:16]
-        await while_holding(
-            self.sharing.leases,
-            f"poller:{CHANNEL}:{digest}",
-            stop,
-            lambda: self._poll(stop),
-            retry=self.sharing.role_retry,
-        )
+        acknowledges it. Sharing the database: only one process polls (shared.poll_alone)."""
+        await poll_alone(self.sharing, CHANNEL, self.bot.token, stop, lambda: self._poll(stop))
 
     async def _poll(self, stop: asyncio.Event) -> None:
         bot = self.bot
@@ -358,8 +340,32 @@ class TelegramInbox:
                 continue
             delay = 1.0
             if updates:
-                offset = max(u["update_id"] for u in updates) + 1
+                following = max(u["update_id"] for u in updates) + 1
+                if not await self._record(updates, following, stop):
+                    break  # not recorded, so not acknowledged: Telegram sends them again
+                offset = following
+
+    async def _record(self, updates: list[Payload], offset: int, stop: asyncio.Event) -> bool:
+        """Record a batch, waiting out a locked or full database (a backup, a full disk) for
+        as long as it takes; False when stopped first. The offset moves on only after this."""
+        attempt = 0
+        while True:
+            try:
                 await self.accept(updates, offset=offset)
+                return True
+            except Exception as error:  # the database, never the updates: they are not lost
+                attempt += 1
+                delay = self.retry_delay(attempt)
+                logger.error(
+                    "recording %d updates failed (%s: %s); trying again in %.0f s",
+                    len(updates),
+                    type(error).__name__,
+                    error,
+                    delay,
+                )
+            await wait_any(stop, at_most=delay)
+            if stop.is_set():
+                return False
 
     async def close(self, grace: float) -> None:
         """Stop taking updates; let those being processed finish (within ``grace`` seconds)."""

@@ -5,22 +5,138 @@ from __future__ import annotations
 from collections.abc import Hashable
 from datetime import UTC, datetime
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.constants import ChatType
 
 from handlers import Inbound
 
-__all__ = ["CHANNEL", "inbound_from_update", "lane_key"]
+__all__ = ["CHANNEL", "inbound_from_update", "is_service", "lane_key"]
 
 CHANNEL = "telegram"
+
+# What a message holds when a person wrote or sent something (a service message has none).
+_CONTENT = (
+    "text",
+    "caption",
+    "photo",
+    "sticker",
+    "animation",
+    "audio",
+    "document",
+    "video",
+    "video_note",
+    "voice",
+    "contact",
+    "location",
+    "venue",
+    "poll",
+    "dice",
+    "game",
+    "story",
+    "invoice",
+    "paid_media",
+    "checklist",
+)
+# What Telegram itself says in a chat (a timer changed, a message pinned, a member joined).
+_SERVICE = (
+    "pinned_message",
+    "message_auto_delete_timer_changed",
+    "new_chat_members",
+    "left_chat_member",
+    "new_chat_title",
+    "new_chat_photo",
+    "delete_chat_photo",
+    "group_chat_created",
+    "supergroup_chat_created",
+    "channel_chat_created",
+    "migrate_to_chat_id",
+    "migrate_from_chat_id",
+    "successful_payment",
+    "refunded_payment",
+    "connected_website",
+    "write_access_allowed",
+    "proximity_alert_triggered",
+    "video_chat_scheduled",
+    "video_chat_started",
+    "video_chat_ended",
+    "video_chat_participants_invited",
+    "forum_topic_created",
+    "forum_topic_closed",
+    "forum_topic_reopened",
+    "forum_topic_edited",
+    "general_forum_topic_hidden",
+    "general_forum_topic_unhidden",
+    "giveaway_created",
+    "giveaway_completed",
+    "giveaway_winners",
+    "boost_added",
+    "chat_background_set",
+    "users_shared",
+    "chat_shared",
+    "gift",
+    "unique_gift",
+    "paid_message_price_changed",
+    "direct_message_price_changed",
+    "checklist_tasks_done",
+    "checklist_tasks_added",
+    "chat_owner_changed",
+    "chat_owner_left",
+)
+
+
+def _has(message: Message, name: str) -> bool:
+    # Not truthiness: some of these objects compute properties (and warn) when asked for it.
+    value = getattr(message, name, None)
+    if isinstance(value, tuple | list | str):
+        return bool(value)
+    return value is not None and value is not False
+
+
+def is_service(message: Message) -> bool:
+    """A message Telegram wrote (a timer changed, a message pinned), not the person."""
+    if any(_has(message, name) for name in _CONTENT):
+        return False
+    return any(_has(message, name) for name in _SERVICE)
+
+
+def _command_for_us(message: Message) -> bool:
+    """A command in a group that is meant for this bot ("/start" or "/start@this_bot")."""
+    text = message.text or ""
+    if not text.startswith("/"):
+        return False
+    words = text[1:].split(maxsplit=1)
+    name, at, target = (words[0] if words else "").partition("@")
+    if not name:
+        return False  # "/", "/ ": not a command
+    if not at:
+        return True
+    try:
+        username = message.get_bot().username
+    except RuntimeError:  # no bot attached: nobody to compare with
+        return False
+    return bool(username) and target.lower() == username.lower()
 
 
 def inbound_from_update(update: Update) -> Inbound | None:
     """The engine's view of an update; None for updates the bot does not answer."""
     user = update.effective_user
     chat = update.effective_chat
-    if user is None or chat is None or chat.type != ChatType.PRIVATE or user.is_bot:
-        return None  # channel posts, groups and other bots: the bot works in private chats
+    if user is None or chat is None or user.is_bot:
+        return None  # channel posts and other bots
+    if chat.type != ChatType.PRIVATE:
+        # The bot works in private chats; a command meant for it in a group gets a pointer
+        # there, anything else silence.
+        group_message = update.message
+        if group_message is None or not _command_for_us(group_message):
+            return None
+        return Inbound(
+            channel=CHANNEL,
+            sender_id=str(user.id),
+            received_at=group_message.date.astimezone(UTC),
+            text=group_message.text,
+            message_id=f"{chat.id}:{group_message.message_id}",
+            group=True,
+        )
     if update.callback_query is not None:
         query = update.callback_query
         if not isinstance(query.data, str):
@@ -32,8 +148,8 @@ def inbound_from_update(update: Update) -> Inbound | None:
             choice=query.data,
         )
     message = update.message or update.edited_message
-    if message is None:
-        return None
+    if message is None or is_service(message):
+        return None  # a timer changed, a message pinned: nothing to answer
     reply_to = message.reply_to_message
     contact = message.contact
     return Inbound(
@@ -46,6 +162,8 @@ def inbound_from_update(update: Update) -> Inbound | None:
         contact_is_own=bool(contact and contact.user_id == user.id),
         reply_to_text=reply_to.text if reply_to is not None else None,
         edited=update.edited_message is not None,
+        forwarded=message.forward_origin is not None,
+        album=message.media_group_id,
     )
 
 

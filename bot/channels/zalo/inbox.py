@@ -133,6 +133,7 @@ class ZaloInbox:
     async def _process(self, item: Item) -> None:
         key, bot_id, raw = item
         failed = True
+        reason = "unreadable" if raw is None else "no such bot here"
         attempt = 0
         while raw is not None and bot_id in self.sender.apis:
             try:
@@ -145,13 +146,16 @@ class ZaloInbox:
                 error = exc
             attempt += 1
             transient = isinstance(error, ZaloError) and error.retryable and not error.quota
+            reason = _reason(error)
             if not transient or attempt >= ATTEMPTS:
                 logger.error("Zalo update %d failed for good (%s)", key, _reason(error))
                 break
             await wait_any(self.lanes.closing, at_most=self.retry_delay(attempt))
             if self.lanes.closing.is_set():
                 return  # stays pending: the next start tries again
-        await self.inbox.finish(CHANNEL, key, at=self.clock(), failed=failed)
+        await self.inbox.finish(
+            CHANNEL, key, at=self.clock(), failed=failed, reason=reason if failed else None
+        )
 
     async def _translator(self, sender_id: str) -> Translator:
         person = await self.engine.store.people.by_identity(CHANNEL, sender_id)
