@@ -225,6 +225,42 @@ async def test_one_process_serves_a_bot(zalo: ZaloHarness, tmp_path: Path) -> No
     await third.close(1)
 
 
+async def test_a_locked_database_is_waited_out_while_polling(
+    zalo: ZaloHarness, polling: asyncio.Event, engine: Engine
+) -> None:
+    store_inbox = engine.store.inbox  # type: ignore[attr-defined]
+    record = store_inbox.record
+    locked = {"times": 3}
+
+    async def busy(*args: object, **kwargs: object) -> set[int]:
+        if locked["times"]:
+            locked["times"] -= 1
+            raise sqlite3.OperationalError("database is locked")
+        result: set[int] = await record(*args, **kwargs)
+        return result
+
+    zalo.channel.inbox.retry_delay = lambda _attempt: 0
+    store_inbox.record = busy
+    zalo.api.push(zalo_update(CADRE, "xong 2 nhà"))
+    await zalo.api.wait_for(lambda: len(zalo.api.texts(CADRE)) == 1, 10, "an answer")
+    assert locked["times"] == 0
+    assert "chưa đăng ký" in zalo.api.texts(CADRE)[0]
+
+
+async def test_an_unreadable_recorded_update_is_kept_with_its_reason(
+    zalo: ZaloHarness, engine: Engine
+) -> None:
+    from core.models import InboxEntry
+
+    store = engine.store
+    await store.inbox.record("zalo", [InboxEntry(77, "not json")], at=engine.clock())
+    await zalo.restart()
+    await zalo.channel.start()
+    await zalo.settle()
+    (failed,) = await store.inbox.failed("zalo")
+    assert (failed.update_id, failed.reason) == (77, "unreadable")
+
+
 async def test_an_answer_zalo_refuses_is_kept_as_failed_with_its_reason(
     zalo: ZaloHarness, engine: Engine
 ) -> None:

@@ -45,8 +45,11 @@ logger = logging.getLogger(__name__)
 POLL_TIMEOUT = 30  # seconds Zalo holds a getUpdates open; it answers 408 when idle
 MAX_BACKLOG = 1000
 CONCURRENCY = 32
-ATTEMPTS = 5
+# Replies that could not be sent for a passing reason are tried again, with a capped
+# backoff, for this long (outages last minutes; a missing confirmation makes people resend).
+RETRY_FOR = timedelta(hours=6)
 KEEP_PROCESSED = timedelta(days=7)
+KEEP_FAILED = timedelta(days=30)  # failed updates stay longer, for `python -m bot inbox`
 PRUNE_EVERY = timedelta(hours=1)
 MAX_BACKOFF = 60.0
 
@@ -70,7 +73,7 @@ class ZaloInbox:
         photos: PhotoFetcher | None = None,
         files: FileLinks | None = None,
         concurrency: int = CONCURRENCY,
-        retry_delay: Callable[[int], float] = lambda attempt: min(2.0**attempt, 30.0),
+        retry_delay: Callable[[int], float] = lambda attempt: min(2.0**attempt, 60.0),
         backoff: Callable[[float], float] | None = None,
     ) -> None:
         self.sender = sender
@@ -124,7 +127,9 @@ class ZaloInbox:
 
     async def _prune(self) -> None:
         self._pruned_at = self.clock()
-        await self.inbox.prune(CHANNEL, self._pruned_at - KEEP_PROCESSED)
+        await self.inbox.prune(
+            CHANNEL, self._pruned_at - KEEP_PROCESSED, failed_before=self._pruned_at - KEEP_FAILED
+        )
 
     async def _process_each(self, items: list[Item]) -> None:
         for item in items:  # one at a time (batch=1): replies are not merged on Zalo yet
@@ -132,13 +137,12 @@ class ZaloInbox:
 
     async def _process(self, item: Item) -> None:
         key, bot_id, raw = item
-        failed = True
-        reason = "unreadable" if raw is None else "no such bot here"
-        attempt = 0
+        reason: str | None = "unreadable" if raw is None else "no such bot here"
+        attempt, started = 0, self.clock()
         while raw is not None and bot_id in self.sender.apis:
             try:
                 await self.answer(parse_update(bot_id, raw, now=self.clock()))
-                failed = False
+                reason = None
                 break
             except Exception as exc:
                 # Never the update itself: it may hold personal data.
@@ -146,15 +150,15 @@ class ZaloInbox:
                 error = exc
             attempt += 1
             transient = isinstance(error, ZaloError) and error.retryable and not error.quota
-            reason = _reason(error)
-            if not transient or attempt >= ATTEMPTS:
+            if not transient or self.clock() - started >= RETRY_FOR:
                 logger.error("Zalo update %d failed for good (%s)", key, _reason(error))
+                reason = _reason(error)
                 break
             await wait_any(self.lanes.closing, at_most=self.retry_delay(attempt))
             if self.lanes.closing.is_set():
                 return  # stays pending: the next start tries again
         await self.inbox.finish(
-            CHANNEL, key, at=self.clock(), failed=failed, reason=reason if failed else None
+            CHANNEL, key, at=self.clock(), failed=reason is not None, reason=reason
         )
 
     async def _translator(self, sender_id: str) -> Translator:
@@ -260,7 +264,28 @@ class ZaloInbox:
                 continue
             delay = 1.0
             if updates:
-                await self.accept(api.bot_id, updates)
+                await self._record(api.bot_id, updates, stop)
+
+    async def _record(
+        self, bot_id: str, updates: Sequence[dict[str, Any]], stop: asyncio.Event
+    ) -> None:
+        """Record a batch, waiting out a locked or full database: Zalo cannot send it again,
+        and the bot must not stop."""
+        attempt = 0
+        while not stop.is_set():
+            try:
+                await self.accept(bot_id, updates)
+                return
+            except Exception as error:  # the database, never the updates
+                attempt += 1
+                delay = self.retry_delay(attempt)
+                logger.error(
+                    "recording %d Zalo updates failed (%s); trying again in %.0f s",
+                    len(updates),
+                    type(error).__name__,
+                    delay,
+                )
+            await wait_any(stop, at_most=delay)
 
     async def close(self, grace: float) -> None:
         await self.lanes.close(grace)
