@@ -1,4 +1,4 @@
--- Schema 13: the commune's household registry, its category history and year-end totals.
+-- Schema 14: the commune's household registry, its category history and year-end totals.
 
 -- A household: identified by the commune's code when it has one, else by village, the head's
 -- name folded (name_key) and birth year (0 when unknown). Names are personal data.
