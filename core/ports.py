@@ -82,6 +82,10 @@ class PeopleStore(Protocol):
         """The person's ids on a channel, the most recently linked last."""
         ...
 
+    async def linked_count(self, channel: str, prefix: str = "") -> int:
+        """How many chats are linked on ``channel`` whose id starts with ``prefix``."""
+        ...
+
     async def set_language(
         self, person_id: int, language: str, *, at: datetime | None = None
     ) -> None:
