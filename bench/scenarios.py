@@ -59,6 +59,12 @@ class SteppingClock:
 
 async def make_store(folder: Path, cadres: int) -> SqliteStore:
     store = await open_store(folder / "bench.sqlite3")
+    await seed(store, cadres)
+    return store
+
+
+async def seed(store: SqliteStore, cadres: int) -> None:
+    """The synthetic units, the district's housing target, a leader and ``cadres`` cadres."""
     units = parse_units_csv(synthetic_units_csv())
     await store.units.replace(units, actor_id=None, at=START)
     await store.targets.set(
@@ -71,7 +77,6 @@ async def make_store(folder: Path, cadres: int) -> SqliteStore:
         for i in range(cadres)
     ]
     await store.people.upsert_roster(roster, actor_id=None, at=START)
-    return store
 
 
 def settings(folder: Path) -> Settings:

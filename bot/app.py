@@ -11,16 +11,19 @@ The CLI commands and the runner call it; nothing below ``bot`` builds anything o
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.alerts import StorageAlarm
 from bot.channels import Channel
 from bot.channels.files import PublishedFiles
 from bot.channels.http import HttpServer
+from bot.channels.shared import Sharing
 from bot.exports import RENDERERS
 from bot.photos import prepare_photo
 from bot.reference import default_targets, programme_goals, shipped_units
@@ -164,6 +167,16 @@ def build_channels(app: App) -> list[Channel]:
     """
     settings = app.settings
     channels: list[Channel] = []
+    # PostgreSQL: other bot processes may share the database, its inbox and its roles.
+    sharing = (
+        Sharing(
+            leases=app.store.leases,
+            worker=f"{socket.gethostname()}:{os.getpid()}",
+            lease=timedelta(seconds=settings.inbox_lease_seconds),
+        )
+        if app.store.shared
+        else None
+    )
     http = HttpServer(settings.webhook_listen, settings.webhook_port)
     if settings.telegram_bot_token is not None:
         from bot.channels.telegram.channel import TelegramChannel, Webhook
@@ -181,6 +194,7 @@ def build_channels(app: App) -> list[Channel]:
                 clock=app.clock,
                 base_url=settings.telegram_api_base_url,
                 webhook=webhook,
+                sharing=sharing,
                 http=http,
             )
         )

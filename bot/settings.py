@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///data/meovac.sqlite3"
     # PostgreSQL: connections this process may hold (see the README on several processes).
     database_pool_size: int = Field(default=10, ge=1, le=200)
+    # PostgreSQL with several processes: how long an update a process took stays its own if
+    # that process dies (then another one handles it).
+    inbox_lease_seconds: float = Field(default=120, gt=0)
     timezone: str = "Asia/Ho_Chi_Minh"
     default_locale: Literal["vi", "en"] = "vi"
     # Weekly reminders, as a cron expression in TIMEZONE (minute hour day month weekday).

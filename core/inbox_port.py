@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Collection, Sequence
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from core.models import FailedUpdate, InboxEntry
@@ -27,6 +27,19 @@ class Inbox(Protocol):
 
     async def pending(self, channel: str) -> list[InboxEntry]:
         """Updates recorded but not yet processed, oldest first."""
+        ...
+
+    async def claim(
+        self, channel: str, *, worker: str, at: datetime, lease: timedelta, limit: int
+    ) -> list[InboxEntry]:
+        """Take up to ``limit`` pending updates for ``worker`` until ``at + lease``: only the
+        oldest pending update of each lane, and none of a lane whose oldest is held by anyone
+        (one person's updates are handled in order, whichever process received them). Updates
+        held by a worker whose lease ran out are taken over."""
+        ...
+
+    async def release(self, channel: str, update_ids: Collection[int]) -> None:
+        """Give claimed updates back unprocessed (a process stopping): claimable at once."""
         ...
 
     async def finish(

@@ -132,6 +132,7 @@ class InboxEntry:
 
     update_id: int
     payload: str  # the update as JSON, as the channel delivered it
+    lane: str | None = None  # updates of one lane (one person) are handled in order
 
 
 @dataclass(frozen=True, slots=True)

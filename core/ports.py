@@ -22,6 +22,7 @@ from core.models import (
 )
 from core.outbox import Address, OutboxItem, OutboxMessage
 from core.parsing import ReportItem
+from core.processes import Leases
 from core.programme_ports import IndicatorStore, PeriodStore, TargetStore
 from core.report_listing import ReportListing
 from core.tasks import NewTask, Task, TaskProgress
@@ -33,6 +34,7 @@ __all__ = [
     "EvidenceStore",
     "HouseholdTaken",
     "Inbox",
+    "Leases",
     "OutboxStore",
     "PendingStore",
     "PeopleStore",
@@ -279,6 +281,17 @@ class OutboxStore(Protocol):
     ) -> list[OutboxItem]:
         """Pending messages whose next attempt is at or before ``now``, oldest first; with
         ``channels``, only those addressed to one of them or not addressed yet."""
+        ...
+
+    async def claim(
+        self, now: datetime, limit: int, channels: Collection[str], *, lease: timedelta
+    ) -> list[OutboxItem]:
+        """Like ``due``, and held for this process for ``lease`` (others skip them) until
+        marked or released: several processes drain one outbox without sending twice."""
+        ...
+
+    async def release(self, item_ids: Collection[int], *, at: datetime) -> None:
+        """Claimed items not handled after all: due again at ``at``."""
         ...
 
     async def address(self, targets: Mapping[int, Address]) -> None:

@@ -51,6 +51,9 @@ class DrainPolicy:
     # Slots a late pacer may make up at once: at most rate + catch_up starts in any second
     # (25 + 5 = Telegram's 30).
     catch_up: int = 5
+    # A batch is held by its process this long (several processes drain one outbox; one that
+    # dies lets its batch go after this).
+    claim_lease: timedelta = timedelta(minutes=5)
 
 
 @dataclass
@@ -253,15 +256,23 @@ async def drain(
         report.quiet = not report.stopped and in_quiet_hours(clock(), tz, policy)
         return report.stopped or report.quiet
 
+    claimed: set[int] = set()  # of the batch at hand, not marked yet
+
     async def send(item: OutboxItem) -> None:
         result = await _outcome(senders, item)
         await _record(outbox, item, result, clock(), policy, report)
+        claimed.discard(item.id)
 
     try:
         while not must_pause():
-            items = await outbox.due(clock(), policy.batch, channels=senders.keys())
+            # Claimed: due for no other process until marked, released or the lease ends.
+            items = await outbox.claim(
+                clock(), policy.batch, sorted(senders), lease=policy.claim_lease
+            )
             if not items:
                 break
+            unhandled = {item.id for item in items}
+            claimed.update(unhandled)
             # Rows just addressed to a channel this process does not serve wait for one that
             # does (the next query leaves them out).
             items = [
@@ -275,13 +286,19 @@ async def drain(
                 if must_pause() or sends.failure is not None:
                     sends.slots.release()
                     break
+                unhandled.discard(item.id)
                 await sends.start(item.recipient, lambda item=item: send(item))  # type: ignore[misc]
             # Marked before the next query, which would otherwise return them again.
             await sends.settle()
+            # Claimed but not sent (quiet hours, stopping, another channel's): due again now.
+            await outbox.release(unhandled, at=clock())
+            claimed.clear()
             if report.quiet or report.stopped:
                 break
     except BaseException:
         await sends.cancel()
+        # A process that goes down by an error gives its unsent claims back at once.
+        await outbox.release(claimed, at=clock())
         raise
     if report.sent or report.retried or report.failed or report.blocked:
         logger.info(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from core.processes import Leases
 from storage.activity import SqlActivityStore
 from storage.database import open_database
 from storage.events import SqlAuditLog
@@ -54,6 +55,12 @@ class SqlStore:
         self.reviews = SqlReviewStore(db)
         self.inbox = SqlInbox(db)
         self.audit = SqlAuditLog(db)
+        self.leases: Leases = db  # try_hold: a role (polling a token) for one process
+
+    @property
+    def shared(self) -> bool:
+        """Several processes may use this database at once (PostgreSQL)."""
+        return self.db.dialect == "postgresql"
 
     async def close(self) -> None:
         await self.db.close()

@@ -62,6 +62,13 @@ class SqliteConnection:
         """Nothing to do: a unit holds SQLite's only write lock (BEGIN IMMEDIATE) throughout."""
 
 
+class _Alone:
+    """SQLite serves one process: it holds every role."""
+
+    async def release(self) -> None:
+        return None
+
+
 class SqliteDatabase:
     """One aiosqlite connection with group commit.
 
@@ -158,6 +165,9 @@ class SqliteDatabase:
 
     async def fetchone(self, sql: str, params: Sequence[object] = ()) -> Row | None:
         return await self._unit.fetchone(sql, params)
+
+    async def try_hold(self, name: str) -> _Alone:
+        return _Alone()
 
     async def close(self) -> None:
         while self._tasks:  # let a scheduled group commit finish first

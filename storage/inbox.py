@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Collection, Sequence
+from datetime import UTC, datetime, timedelta
 
 from core.models import FailedUpdate, InboxEntry
 from storage.sql import Database
@@ -15,6 +15,21 @@ def _offset_key(channel: str) -> str:
     return f"{channel}.offset"
 
 
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat()
+
+
+# The oldest pending update of each lane that nobody holds (or whose holder's lease ran out).
+_CLAIMABLE = (
+    "SELECT update_id, payload, lane FROM inbox i"
+    " WHERE channel = ? AND status = 'pending'"
+    " AND (claimed_until IS NULL OR claimed_until < ?)"
+    " AND NOT EXISTS (SELECT 1 FROM inbox e WHERE e.channel = i.channel AND e.lane = i.lane"
+    " AND e.status = 'pending' AND e.update_id < i.update_id)"
+    " ORDER BY update_id LIMIT ?"
+)
+
+
 def _kept_key(channel: str, key: str) -> str:
     return f"{channel}.kept.{key}"
 
@@ -22,6 +37,9 @@ def _kept_key(channel: str, key: str) -> str:
 class SqlInbox:
     def __init__(self, db: Database) -> None:
         self._db = db
+        # PostgreSQL: rows another process is claiming right now are passed over, not waited
+        # for. (SQLite: the claim holds the only write lock.)
+        self._skip_locked = " FOR UPDATE SKIP LOCKED" if db.dialect == "postgresql" else ""
 
     async def record(
         self,
@@ -37,9 +55,9 @@ class SqlInbox:
         async with self._db.transaction() as conn:
             for entry in entries:
                 inserted = await conn.execute(
-                    "INSERT INTO inbox (channel, update_id, payload, received_at)"
-                    " VALUES (?, ?, ?, ?) ON CONFLICT (channel, update_id) DO NOTHING",
-                    (channel, entry.update_id, entry.payload, at.isoformat()),
+                    "INSERT INTO inbox (channel, update_id, payload, received_at, lane)"
+                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (channel, update_id) DO NOTHING",
+                    (channel, entry.update_id, entry.payload, at.isoformat(), entry.lane),
                 )
                 if inserted == 1:
                     recorded.add(entry.update_id)
@@ -53,11 +71,36 @@ class SqlInbox:
 
     async def pending(self, channel: str) -> list[InboxEntry]:
         rows = await self._db.fetchall(
-            "SELECT update_id, payload FROM inbox WHERE channel = ? AND status = 'pending'"
+            "SELECT update_id, payload, lane FROM inbox WHERE channel = ? AND status = 'pending'"
             " ORDER BY update_id",
             (channel,),
         )
-        return [InboxEntry(update_id=r["update_id"], payload=r["payload"]) for r in rows]
+        return [InboxEntry(r["update_id"], r["payload"], r["lane"]) for r in rows]
+
+    async def claim(
+        self, channel: str, *, worker: str, at: datetime, lease: timedelta, limit: int
+    ) -> list[InboxEntry]:
+        async with self._db.transaction() as conn:
+            rows = await conn.fetchall(_CLAIMABLE + self._skip_locked, (channel, _utc(at), limit))
+            if rows:
+                ids = [r["update_id"] for r in rows]
+                await conn.execute(
+                    "UPDATE inbox SET claimed_by = ?, claimed_until = ? WHERE channel = ?"
+                    f" AND update_id IN ({', '.join('?' * len(ids))})",
+                    (worker, _utc(at + lease), channel, *ids),
+                )
+        return [InboxEntry(r["update_id"], r["payload"], r["lane"]) for r in rows]
+
+    async def release(self, channel: str, update_ids: Collection[int]) -> None:
+        ids = sorted(update_ids)
+        if not ids:
+            return
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE inbox SET claimed_by = NULL, claimed_until = NULL WHERE channel = ?"
+                f" AND status = 'pending' AND update_id IN ({', '.join('?' * len(ids))})",
+                (channel, *ids),
+            )
 
     async def finish(
         self, channel: str, update_id: int, *, at: datetime, failed: bool, reason: str | None = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from core.outbox import Address, OutboxItem, OutboxMessage, OutboxStatus
 from storage.sql import Database, Row, record_event
@@ -39,9 +39,27 @@ def _item(row: Row) -> OutboxItem:
     )
 
 
+def _due_query(
+    now: datetime, limit: int, channels: Collection[str] | None
+) -> tuple[str, list[object]]:
+    where = ""
+    params: list[object] = [_utc(now)]
+    if channels is not None:
+        names = sorted(channels)
+        where = f" AND (channel IS NULL OR channel IN ({','.join('?' * len(names))}))"
+        params += names
+    sql = (
+        f"SELECT {_COLUMNS} FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?"
+        f"{where} ORDER BY next_attempt_at, id LIMIT ?"
+    )
+    return sql, [*params, limit]
+
+
 class SqlOutboxStore:
     def __init__(self, db: Database) -> None:
         self._db = db
+        # PostgreSQL: rows another process is claiming right now are passed over.
+        self._skip_locked = " FOR UPDATE SKIP LOCKED" if db.dialect == "postgresql" else ""
 
     async def enqueue(self, messages: Sequence[OutboxMessage], *, at: datetime) -> int:
         added: Counter[str] = Counter()
@@ -90,18 +108,39 @@ class SqlOutboxStore:
     async def due(
         self, now: datetime, limit: int, channels: Collection[str] | None = None
     ) -> list[OutboxItem]:
-        where = ""
-        params: list[object] = [_utc(now)]
-        if channels is not None:
-            names = sorted(channels)
-            where = f" AND (channel IS NULL OR channel IN ({','.join('?' * len(names))}))"
-            params += names
-        rows = await self._db.fetchall(
-            f"SELECT {_COLUMNS} FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?"
-            f"{where} ORDER BY next_attempt_at, id LIMIT ?",
-            (*params, limit),
-        )
+        rows = await self._db.fetchall(*_due_query(now, limit, channels))
         return [_item(r) for r in rows]
+
+    async def claim(
+        self, now: datetime, limit: int, channels: Collection[str], *, lease: timedelta
+    ) -> list[OutboxItem]:
+        if self._db.dialect == "sqlite":
+            # One process per SQLite file: nobody to hold rows against, and a restart after
+            # a crash sends what is left at once.
+            return await self.due(now, limit, channels)
+        sql, params = _due_query(now, limit, channels)
+        async with self._db.transaction() as conn:
+            rows = await conn.fetchall(sql + self._skip_locked, params)
+            if rows:
+                ids = [r["id"] for r in rows]
+                # Not due for anyone else until the lease ends (or the row is marked).
+                await conn.execute(
+                    "UPDATE outbox SET next_attempt_at = ?"
+                    f" WHERE id IN ({', '.join('?' * len(ids))})",
+                    (_utc(now + lease), *ids),
+                )
+        return [_item(r) for r in rows]
+
+    async def release(self, item_ids: Collection[int], *, at: datetime) -> None:
+        ids = sorted(item_ids)
+        if not ids:
+            return
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE outbox SET next_attempt_at = ? WHERE status = 'pending'"
+                f" AND id IN ({', '.join('?' * len(ids))})",
+                (_utc(at), *ids),
+            )
 
     async def address(self, targets: Mapping[int, Address]) -> None:
         if not targets:

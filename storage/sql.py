@@ -15,6 +15,8 @@ from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Any, Protocol
 
+from core.processes import Held
+
 __all__ = [
     "Connection",
     "Database",
@@ -55,6 +57,10 @@ class Database(Protocol):
 
     async def fetchall(self, sql: str, params: Sequence[object] = ()) -> list[Row]: ...
     async def fetchone(self, sql: str, params: Sequence[object] = ()) -> Row | None: ...
+    async def try_hold(self, name: str) -> Held | None:
+        """A role for one process at a time (core.processes.Leases)."""
+        ...
+
     async def close(self) -> None: ...
 
 

@@ -26,6 +26,7 @@ from bot.cli.data import (
 )
 from bot.cli.inbox import cmd_inbox
 from bot.cli.invites import cmd_invites
+from bot.cli.migrate import cmd_migrate_db
 from bot.cli.parse import cmd_parse
 from bot.cli.reminders import cmd_reminders, moment
 from bot.logs import setup_logging
@@ -174,6 +175,14 @@ def build_parser() -> argparse.ArgumentParser:
     backup = command("backup", "Copy the database consistently, even while the bot runs.")
     backup.add_argument("--out", required=True, metavar="FILE", help="where to write the copy")
     backup.set_defaults(func=cmd_backup)
+
+    migrate = command(
+        "migrate-db",
+        "Copy the SQLite database (every table, history and inbox included) into an empty"
+        " PostgreSQL database, in one transaction, checking row counts and totals.",
+    )
+    migrate.add_argument("--to", required=True, metavar="POSTGRESQL_URL")
+    migrate.set_defaults(func=cmd_migrate_db)
     return parser
 
 

@@ -11,7 +11,7 @@ from storage import SqlStore
 from storage.postgres.database import PostgresDatabase, migrate
 from storage.sql import DatabaseUnavailable
 
-__all__ = ["PostgresDatabase", "describe_url", "open_postgres"]
+__all__ = ["PostgresDatabase", "connect_error", "describe_url", "open_postgres"]
 
 CONNECT_TIMEOUT = 10.0  # seconds
 
@@ -37,7 +37,17 @@ def _reason(error: BaseException) -> str:
         return error.strerror or type(error).__name__
     if isinstance(error, asyncpg.PostgresError):
         return str(error).splitlines()[0] if str(error) else type(error).__name__
-    return "the URL is not a valid postgresql:// URL"
+    if isinstance(error, ValueError):
+        return "the URL is not a valid postgresql:// URL"
+    return type(error).__name__
+
+
+def connect_error(url: str, error: BaseException) -> DatabaseUnavailable:
+    """The one sentence for a connection that failed (its cause is not chained: asyncpg's
+    messages may quote the URL)."""
+    return DatabaseUnavailable(
+        f"Cannot connect to PostgreSQL at {describe_url(url)}: {_reason(error)}."
+    )
 
 
 async def open_postgres(url: str, *, pool_size: int = 10, schema: str | None = None) -> SqlStore:
@@ -55,10 +65,8 @@ async def open_postgres(url: str, *, pool_size: int = 10, schema: str | None = N
             timeout=CONNECT_TIMEOUT,
             server_settings=settings,
         )
-    except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError, ValueError) as e:
-        raise DatabaseUnavailable(
-            f"Cannot connect to PostgreSQL at {describe_url(url)}: {_reason(e)}."
-        ) from None
+    except Exception as error:
+        raise connect_error(url, error) from None
     try:
         await migrate(pool)
     except BaseException:

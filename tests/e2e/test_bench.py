@@ -42,3 +42,31 @@ def test_bench_runs_on_a_tiny_size_and_writes_every_metric(tmp_path: Path) -> No
     ):
         assert metrics[key] > 0, key
     assert "parse_per_s" in result.stdout
+
+
+def test_the_postgresql_bench_runs_on_a_tiny_size(tmp_path: Path) -> None:
+    from tests.postgres import postgres_url
+
+    postgres_url()  # skipped without PostgreSQL
+    out = tmp_path / "results.json"
+    result = subprocess.run(
+        [
+            *(sys.executable, "bench/postgres.py", "--messages", "60", "--reports", "600"),
+            *("--raw", "20", "--out", str(out)),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    metrics = json.loads(out.read_text(encoding="utf-8"))["postgresql"]["results"]
+    for key in (
+        "pg_ingest_reports_per_s_1p",
+        "pg_ingest_reports_per_s_2p",
+        "pg_raw_insert_per_s",
+        "pg_ingest_ratio",
+        "pg_tiendo_ms_1m",
+    ):
+        assert metrics[key] > 0, key

@@ -14,6 +14,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.channels.http import HttpServer
 from bot.channels.lanes import wait_any
+from bot.channels.shared import Sharing
 from bot.channels.telegram.inbox import TelegramInbox
 from bot.channels.telegram.sender import TelegramSender
 from bot.channels.telegram.updates import CHANNEL
@@ -56,6 +57,7 @@ class TelegramChannel:
         http: HttpServer | None = None,
         request: BaseRequest | None = None,
         rate_limit: bool = True,
+        sharing: Sharing | None = None,
     ) -> None:
         # Many chats are answered at once; getUpdates has a connection of its own.
         self._requests = (
@@ -77,7 +79,7 @@ class TelegramChannel:
             rate_limiter=AIORateLimiter(max_retries=3) if rate_limit else None,  # type: ignore[arg-type]
         )
         self.sender = TelegramSender(self.bot)
-        self.inbox = TelegramInbox(self.bot, engine, inbox, clock=clock)
+        self.inbox = TelegramInbox(self.bot, engine, inbox, clock=clock, sharing=sharing)
         if webhook is not None and http is None:
             raise ValueError("Telegram's webhook mode needs the HTTP server")
         self.webhook = webhook

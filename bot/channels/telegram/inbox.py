@@ -34,6 +34,7 @@ from telegram.error import (
 from telegram.warnings import PTBUserWarning
 
 from bot.channels.lanes import Lanes, unless_stopped, wait_any
+from bot.channels.shared import Claimer, Sharing, poll_alone
 from bot.channels.telegram.photos import with_media
 from bot.channels.telegram.sender import send_replies
 from bot.channels.telegram.updates import CHANNEL, inbound_from_update, lane_key
@@ -149,6 +150,7 @@ class TelegramInbox:
         clock: Callable[[], datetime],
         concurrency: int = CONCURRENCY,
         retry_delay: Callable[[int], float] = lambda attempt: min(2.0**attempt, 60.0),
+        sharing: Sharing | None = None,
     ) -> None:
         self.bot = bot
         self.engine = engine
@@ -157,17 +159,33 @@ class TelegramInbox:
         self.retry_delay = retry_delay
         self.lanes: Lanes[Item] = Lanes(self._process, concurrency=concurrency, batch=BURST)
         self._pruned_at: datetime | None = None
+        self.sharing = sharing
+        # Other processes on the database: updates are claimed from the inbox, not queued
+        # straight from what this process received.
+        room = lambda: 2 * concurrency - self.lanes.backlog  # noqa: E731
+        self._claimer: Claimer | None = None
+        if sharing is not None:
+            self._claimer = Claimer(
+                inbox, CHANNEL, sharing, clock=clock, queue=self._queue_entry, room=room
+            )
+
+    def _queue_entry(self, entry: InboxEntry) -> None:
+        try:
+            payload: object = json.loads(entry.payload)
+        except ValueError:  # one unreadable row must not keep the bot from starting
+            payload = None
+        self._queue(entry.update_id, payload)
 
     async def resume(self) -> int:
-        """Queue what was recorded but not processed before the last stop; returns how many."""
+        """Queue what was recorded but not processed before the last stop; returns how many
+        (sharing the database: starts claiming instead, returns 0)."""
         await self._prune()
+        if self._claimer is not None:
+            self._claimer.start()
+            return 0
         entries = await self.inbox.pending(CHANNEL)
         for entry in entries:
-            try:
-                payload: object = json.loads(entry.payload)
-            except ValueError:  # one unreadable row must not keep the bot from starting
-                payload = None
-            self._queue(entry.update_id, payload)
+            self._queue_entry(entry)
         if entries:
             logger.info("resuming %d recorded updates", len(entries))
         return len(entries)
@@ -182,13 +200,23 @@ class TelegramInbox:
         """
         payloads = [u.to_dict() if isinstance(u, Update) else u for u in updates]
         # ASCII JSON: even a lone surrogate in a text is stored, not a poison pill.
-        entries = [InboxEntry(p["update_id"], json.dumps(p)) for p in payloads]
-        new = await self.inbox.record(CHANNEL, entries, at=self.clock(), offset=offset)
-        for payload in payloads:
-            if payload["update_id"] in new:  # a redelivery is already queued or done
-                self._queue(payload["update_id"], payload)
+        if self._claimer is not None:
+            entries = [InboxEntry(p["update_id"], json.dumps(p), self._lane(p)) for p in payloads]
+            if await self.inbox.record(CHANNEL, entries, at=self.clock(), offset=offset):
+                self._claimer.wake.set()
+        else:
+            entries = [InboxEntry(p["update_id"], json.dumps(p)) for p in payloads]
+            new = await self.inbox.record(CHANNEL, entries, at=self.clock(), offset=offset)
+            for payload in payloads:
+                if payload["update_id"] in new:  # a redelivery is already queued or done
+                    self._queue(payload["update_id"], payload)
         if self._pruned_at is None or self.clock() - self._pruned_at >= PRUNE_EVERY:
             await self._prune()
+
+    def _lane(self, payload: Payload) -> str | None:
+        """The person an update is from, as stored ("('user', 42)"); None: unreadable, alone."""
+        update, _ = read_update(payload, self.bot)
+        return repr(lane_key(update)) if update is not None else None
 
     def _queue(self, update_id: int, payload: object) -> None:
         update, why = read_update(payload, self.bot)
@@ -236,6 +264,8 @@ class TelegramInbox:
             await self.inbox.finish(
                 CHANNEL, update_id, at=self.clock(), failed=update_id in failed, reason=reason
             )
+            if self._claimer is not None:
+                self._claimer.done(update_id)
 
     async def _decide(self, update_id: int, update: Update) -> tuple[int, list[Reply]] | None:
         attempt, started = 0, self.clock()
@@ -278,7 +308,10 @@ class TelegramInbox:
 
     async def poll(self, stop: asyncio.Event) -> None:
         """Long-poll Telegram until ``stop`` is set; each batch is recorded before the next poll
-        acknowledges it."""
+        acknowledges it. Sharing the database: only one process polls (shared.poll_alone)."""
+        await poll_alone(self.sharing, CHANNEL, self.bot.token, stop, lambda: self._poll(stop))
+
+    async def _poll(self, stop: asyncio.Event) -> None:
         bot = self.bot
         await bot.delete_webhook()  # Telegram refuses getUpdates while a webhook is set
         offset = await self.inbox.offset(CHANNEL)
@@ -337,6 +370,8 @@ class TelegramInbox:
     async def close(self, grace: float) -> None:
         """Stop taking updates; let those being processed finish (within ``grace`` seconds)."""
         await self.lanes.close(grace)
+        if self._claimer is not None:
+            await self._claimer.close()
 
 
 async def _get_updates(bot: Bot, offset: int | None) -> list[Payload]:
