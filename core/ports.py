@@ -35,6 +35,7 @@ __all__ = [
     "HouseholdTaken",
     "Inbox",
     "Leases",
+    "NotStored",
     "OutboxStore",
     "PendingStore",
     "PeopleStore",
@@ -103,6 +104,11 @@ class PeopleStore(Protocol):
     async def take_invite(self, code: str, at: datetime) -> Invite | None:
         """Consume a valid, unexpired invite: None if unknown, used or expired."""
         ...
+
+
+class NotStored(Exception):
+    """A write the database could not keep (disk full, I/O error): nothing of it was stored,
+    and the same message sent again later will be."""
 
 
 class UnitsInUse(Exception):
