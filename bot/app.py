@@ -223,6 +223,7 @@ def build_channels(app: App) -> list[Channel]:
                 http=http,
                 files=files,
                 lock_dir=_data_dir(settings),
+                users_per_bot=settings.zalo_users_per_bot,
             )
         )
     return channels

@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     # Zalo webhook mode: set both; otherwise the Zalo bots poll.
     zalo_webhook_url: str | None = None
     zalo_webhook_secret: SecretStr | None = None
+    # People one Zalo bot serves on its plan (free: about 50); admins are told near it.
+    zalo_users_per_bot: int = Field(default=50, ge=1)
     # Where the bot's HTTP server is reachable from outside (links to charts and workbooks).
     public_base_url: str | None = None
 

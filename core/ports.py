@@ -38,6 +38,7 @@ __all__ = [
     "HouseholdTaken",
     "Inbox",
     "Leases",
+    "NotStored",
     "OutboxStore",
     "PendingStore",
     "PeopleStore",
@@ -87,6 +88,10 @@ class PeopleStore(Protocol):
         """The person's ids on a channel, the most recently linked last."""
         ...
 
+    async def linked_count(self, channel: str, prefix: str = "") -> int:
+        """How many chats are linked on ``channel`` whose id starts with ``prefix``."""
+        ...
+
     async def set_language(
         self, person_id: int, language: str, *, at: datetime | None = None
     ) -> None:
@@ -102,6 +107,11 @@ class PeopleStore(Protocol):
     async def take_invite(self, code: str, at: datetime) -> Invite | None:
         """Consume a valid, unexpired invite: None if unknown, used or expired."""
         ...
+
+
+class NotStored(Exception):
+    """A write the database could not keep (disk full, I/O error): nothing of it was stored,
+    and the same message sent again later will be."""
 
 
 class UnitsInUse(Exception):

@@ -14,7 +14,7 @@ from core.indicators import IndicatorSet
 from core.models import Person
 from core.periods import DEFAULT_PERIODS, PeriodSet
 from core.permissions import may_run
-from core.ports import Store
+from core.ports import NotStored, Store
 from core.programme import ProgrammeGoal
 from core.ratelimit import RateLimiter, Verdict
 from core.render import Renderers
@@ -128,6 +128,16 @@ class Engine:
                     )
                 ]
             return await self._dispatch(message, person, t)
+        except NotStored:
+            logger.error("a %s message was not stored: the database cannot write", message.channel)
+            return [
+                Reply(
+                    t.gettext(
+                        "Xin lỗi, máy chủ đang không ghi được dữ liệu nên tin nhắn này CHƯA được"
+                        " ghi. Vui lòng gửi lại sau ít phút."
+                    )
+                )
+            ]
         except Exception:
             # The message text may hold personal data: log the failure, not the text.
             logger.exception("handling a %s message failed", message.channel)

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import aiosqlite
 
-from storage.sql import Row, SchemaTooNew, StoreError, record_event
+from core.ports import NotStored
+from storage.sql import Row, SchemaTooNew, record_event
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -67,6 +68,10 @@ class _Alone:
 
     async def release(self) -> None:
         return None
+
+
+class BatchNotStored(sqlite3.OperationalError, NotStored):
+    """Every unit of a batch that SQLite could not commit (disk full, I/O error) fails so."""
 
 
 class SqliteDatabase:
@@ -153,9 +158,9 @@ class SqliteDatabase:
 
     def _failed(self, batch: asyncio.Future[None], error: BaseException) -> None:
         if not batch.done():
-            batch.set_exception(
-                error if isinstance(error, Exception) else StoreError("transaction aborted")
-            )
+            failure = BatchNotStored(str(error) or type(error).__name__)
+            failure.__cause__ = error
+            batch.set_exception(failure)
             batch.add_done_callback(lambda done: done.exception())  # retrieved, not "lost"
         if self.on_write_error is not None:
             self.on_write_error(error)

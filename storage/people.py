@@ -166,6 +166,14 @@ class SqlPeopleStore:
                 (channel, person_id, channel),
             )
 
+    async def linked_count(self, channel: str, prefix: str = "") -> int:
+        row = await self._db.fetchone(
+            "SELECT COUNT(*) AS n FROM identities"
+            " WHERE channel = ? AND substr(external_id, 1, ?) = ?",
+            (channel, len(prefix), prefix),
+        )
+        return int(row["n"]) if row else 0
+
     async def identities(self, person_id: int, channel: str) -> list[str]:
         rows = await self._db.fetchall(
             "SELECT external_id FROM identities WHERE person_id = ? AND channel = ?"

@@ -270,3 +270,31 @@ async def test_an_answer_zalo_refuses_is_kept_as_failed_with_its_reason(
     (failed,) = await engine.store.inbox.failed("zalo")  # type: ignore[attr-defined]
     assert failed.reason == "Zalo 400"
     assert "xong" not in failed.reason
+
+
+async def test_admins_are_told_when_a_bot_nears_its_user_cap(
+    zalo: ZaloHarness, engine: Engine, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Zalo does not say how it refuses the 51st user of a free bot: the bot counts the people
+    # linked to each of its Zalo bots and warns the admins before the cap is reached.
+    from core.models import Role
+
+    channel = zalo.new_channel()
+    channel.users_per_bot = 10
+    await channel.check_users()
+    assert [i for i in await engine.store.outbox.all() if i.kind == "zalo-users"] == []
+    people = [(f"Người {i}", f"8491400{i:04d}", Role.CADRE, "v:sa-lung") for i in range(9)]
+    await engine.store.people.upsert_roster(people, actor_id=None, at=clock())
+    for i in range(9):
+        person = await engine.store.people.by_phone(f"8491400{i:04d}")
+        assert person is not None
+        await engine.store.people.link(person.id, "zalo", f"{ZBOT}:u{i}", clock())
+    await engine.store.people.link(person.id, "zalo", f"another-bot:u{i}", clock())
+    await channel.check_users()
+    await channel.check_users()  # once a month, not at every hourly count
+    notices = [i for i in await engine.store.outbox.all() if i.kind == "zalo-users"]
+    assert len(notices) == 1  # the one admin of the demo roster
+    assert "9/10 người dùng" in notices[0].text
+    assert "ZALO_BOT_TOKEN" in notices[0].text
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any("serves 9 people" in w for w in warnings)

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+from typing import Any
+
+import pytest
 
 from core.models import ReportStatus
 from handlers import Engine
@@ -117,3 +121,25 @@ async def test_training_under_way_is_an_enrolment_with_indicators_from_the_datab
     assert "Đã ghi nhận 1 báo cáo" in await cadre.say("hộ Giàng Seo Chứ thoát nghèo chưa lâu")
     indicators = sorted(r.indicator for r in await store.reports.all())
     assert indicators == ["graduated", "training"]
+
+
+async def test_a_report_the_full_disk_could_not_keep_is_said_to_be_not_stored(
+    cadre: Chat, store: SqliteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The disk fills: the cadre must learn the report was NOT stored (so they send it
+    # again), not a vague apology; once there is space the same message is stored.
+    connection = store.db.connection
+    execute = connection.execute
+    full = [True]
+
+    def commit_on_a_full_disk(sql: str, *args: Any) -> Any:
+        if sql == "COMMIT" and full[0]:
+            raise sqlite3.OperationalError("database or disk is full")
+        return execute(sql, *args)
+
+    monkeypatch.setattr(connection, "execute", commit_on_a_full_disk)
+    answer = await cadre.say("xong 2 nhà")
+    assert "CHƯA được ghi" in answer
+    full[0] = False
+    assert await store.reports.all() == []
+    assert "Đã ghi nhận 1 báo cáo" in await cadre.say("xong 2 nhà")

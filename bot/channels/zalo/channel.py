@@ -18,7 +18,7 @@ from bot.channels.zalo.api import ZaloApi, ZaloError
 from bot.channels.zalo.inbox import ZaloInbox, default_backoff
 from bot.channels.zalo.media import PhotoFetcher
 from bot.channels.zalo.sender import ZaloSender
-from bot.channels.zalo.updates import CHANNEL
+from bot.channels.zalo.updates import CHANNEL, address_of
 from bot.channels.zalo.webhook import bot_webhook_url, route_webhook
 from core.models import Role
 from core.outbox import OutboxMessage
@@ -30,6 +30,9 @@ __all__ = ["QUOTA_NOTICE", "ZaloBotBusy", "ZaloChannel", "ZaloTokenRefused", "Za
 logger = logging.getLogger(__name__)
 
 QUOTA_NOTICE = "zalo-quota"  # the outbox kind of the admins' notice
+USERS_NOTICE = "zalo-users"  # ... and of the notice that a bot nears its user cap
+USERS_WARN_SHARE = 0.9  # tell the admins from this share of the cap on
+USERS_CHECK_EVERY = 3600.0  # seconds between two counts of a bot's users
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,7 @@ class ZaloChannel:
         files: PublishedFiles | None = None,
         backoff: Callable[[float], float] | None = None,
         lock_dir: Path | None = None,
+        users_per_bot: int = 50,
     ) -> None:
         self.apis = {api.bot_id: api for api in (ZaloApi(t, base_url=base_url) for t in tokens)}
         self.sender = ZaloSender(self.apis, clock=clock)
@@ -91,6 +95,7 @@ class ZaloChannel:
         self.engine = engine
         self.clock = clock
         self.lock_dir = lock_dir  # one lock file per bot: one process serves a token
+        self.users_per_bot = users_per_bot
         self._locks: list[int] = []
         self.sender.on_quota = self.tell_admins
         if webhook is not None and http is None:
@@ -128,6 +133,7 @@ class ZaloChannel:
                 self.names[bot_id] = [
                     str(me[key]) for key in ("display_name", "name", "account_name") if me.get(key)
                 ]
+        await self.check_users()
         await self.inbox.resume()
 
     async def serve(self, stop: asyncio.Event) -> None:
@@ -135,6 +141,7 @@ class ZaloChannel:
         logger.info("the Zalo channel is running: %d bot(s), %s", len(self.apis), mode)
         if self.http is not None:
             self.http.hold()
+        counting = asyncio.ensure_future(self._count_users(stop))
         try:
             if self.webhook is None:
                 await asyncio.gather(*(self.inbox.poll(api, stop) for api in self.apis.values()))
@@ -142,6 +149,7 @@ class ZaloChannel:
             await self._set_webhooks(self.webhook)
             await wait_any(stop)
         finally:
+            counting.cancel()
             if self.http is not None:
                 await self.http.release()
 
@@ -158,6 +166,42 @@ class ZaloChannel:
                 )
             except ZaloError as error:
                 logger.error("Zalo bot %s: setWebhook failed (%s)", bot_id, error.code)
+
+    async def _count_users(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            await wait_any(stop, at_most=USERS_CHECK_EVERY)
+            if not stop.is_set():
+                await self.check_users()
+
+    async def check_users(self) -> None:
+        """Zalo's free plan serves about ``users_per_bot`` people per bot and does not say how
+        it refuses the next one: count the people linked to each bot and tell the admins (a
+        log line and, once a month per bot, a message) when a bot nears the cap."""
+        store = self.engine.store
+        now = self.clock()
+        admins = [p for p in await store.people.all() if p.role == Role.ADMIN]
+        for bot_id in self.apis:
+            users = await store.people.linked_count(CHANNEL, address_of(bot_id, ""))
+            if users < USERS_WARN_SHARE * self.users_per_bot:
+                continue
+            logger.warning(
+                "Zalo bot %s serves %d people, near the free plan's %d: add a bot",
+                bot_id,
+                users,
+                self.users_per_bot,
+            )
+            messages = []
+            for admin in admins:
+                t = self.engine.translator(admin)
+                text = t.gettext(
+                    "Bot Zalo {bot} đã có {users}/{cap} người dùng. Gói miễn phí của Zalo chỉ"
+                    " phục vụ khoảng {cap} người mỗi bot; người tiếp theo có thể không nhắn được"
+                    " cho bot. Hãy tạo thêm một bot và thêm mã của nó vào ZALO_BOT_TOKEN."
+                ).format(bot=bot_id, users=t.number(users), cap=t.number(self.users_per_bot))
+                period = f"{now:%Y-%m}:{bot_id}"
+                messages.append(OutboxMessage(admin.id, USERS_NOTICE, period, text))
+            if messages:
+                await store.outbox.enqueue(messages, at=now)
 
     async def tell_admins(self, bot_id: str) -> None:
         """A message to every admin, once a month per bot, through the outbox: it reaches them
