@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from PIL import Image, ImageDraw
@@ -19,7 +20,14 @@ from core.ports import Store
 from core.tasks import NewTask
 from core.units import find_units
 
-__all__ = ["DEMO_ROSTER", "DEMO_TASK", "is_demo_or_empty", "seed_demo", "seed_demo_reviews"]
+__all__ = [
+    "DEMO_ROSTER",
+    "DEMO_TASK",
+    "is_demo_or_empty",
+    "seed_demo",
+    "seed_demo_households",
+    "seed_demo_reviews",
+]
 
 DEMO_ROSTER = (
     ("Quản trị viên", "0912000001", Role.ADMIN, "huyện Mèo Vạc"),
@@ -101,4 +109,20 @@ async def seed_demo_reviews(store: Store, *, now: datetime) -> None:
                 actor_id=cadre.id,
                 at=at,
                 per_report=MAX_PHOTOS_PER_REPORT,
+            )
+
+
+async def seed_demo_households(store: Store, *, now: datetime) -> None:
+    """The sample household registry and year-end totals (bot/data/*_sample.csv); importing
+    them again changes nothing."""
+    from core.household_table import read_household_rows
+    from core.tables import table_rows
+
+    units = await store.units.load()
+    data = Path(__file__).parent / "data"
+    for name in ("households_sample.csv", "household_totals_sample.csv"):
+        table = read_household_rows(table_rows((data / name).read_text("utf-8-sig")), units)
+        if not table.problems:
+            await store.households.import_records(
+                table.records, table.totals, actor_id=None, at=now
             )

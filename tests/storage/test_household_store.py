@@ -87,3 +87,12 @@ async def test_year_end_totals_are_set_and_changed_with_events(store: SqlStore) 
     )
     assert await store.households.totals(["v:sa-lung"]) == [VillageTotal("v:sa-lung", 2025, 122)]
     assert len(await store.audit.events(entity="household_total")) == 3
+
+
+async def test_the_demo_registry_loads_once(store: SqlStore) -> None:
+    from bot.demo import seed_demo_households
+
+    await seed_demo_households(store, now=AT)
+    await seed_demo_households(store, now=AT)
+    assert len(await store.households.in_villages(None)) == 6
+    assert len(await store.households.totals(["v:sa-lung", "v:xa-phin"])) == 4
