@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Final
 
+from core.household_names import HouseholdNames
 from core.indicators import DEFAULT_INDICATORS, IndicatorSet
 from core.parsing import ErrorCode, ParseError, ParseOk, ParseResult, ReportItem
 from core.report_dates import last_weekday, numeric_date, read_day, relative_day
@@ -91,13 +92,14 @@ class ReportParser:
         home_village: str,
         today: date,
         chosen: Mapping[frozenset[str], str] | None = None,
+        households: HouseholdNames | None = None,
     ) -> ParseResult:
         """Parse one message. ``chosen`` resolves ambiguous village names: for a name that
         matches exactly the given set of village codes, use the code the sender picked."""
         text = clean_text(text)
         if not text or text.isspace():
             return ParseError(ErrorCode.EMPTY)
-        msg = Message(today, chosen=chosen or {})
+        msg = Message(today, chosen=chosen or {}, households=households)
         for line in text.split("\n"):
             if line and not line.isspace():
                 self._read_line(Line(line, self._memo), msg)
@@ -327,13 +329,7 @@ class ReportParser:
         """Read "hộ NAME" / "gia đình NAME" after the marker; return where reading ended."""
         key, kind, capital, n = t.key, t.kind, t.capital, t.n
         k = j
-        if (
-            k + 1 < n
-            and kind[k] == WORD
-            and key[k] in HONORIFICS
-            and kind[k + 1] == WORD
-            and capital[k + 1]
-        ):
+        if k + 1 < n and key[k] in HONORIFICS and kind[k] == kind[k + 1] == WORD and capital[k + 1]:
             k += 1
         first = k
         while (
@@ -361,6 +357,8 @@ class ReportParser:
                 atoms.append(("vil", village[0], k))
                 return village[1]
             k += 1
+        if msg.households is not None:  # a registry household's name, even in lower case
+            k = max(k, msg.households.name_end(t, first, self._phrase_at, self._run_stop))
         if k == first:
             return j
         atoms.append(("hh", SPACE_RUNS.sub(" ", t.text(first, k)).strip(), first))
@@ -393,8 +391,9 @@ def parse_report(
     units: UnitDirectory,
     indicators: IndicatorSet = DEFAULT_INDICATORS,
     chosen: Mapping[frozenset[str], str] | None = None,
+    households: HouseholdNames | None = None,
 ) -> ParseResult:
     """Parse one report message; see ``tests/data/corpus_README.md`` for the rules."""
     return _parser_for(units, indicators).parse(
-        text, home_village=home_village, today=today, chosen=chosen
+        text, home_village=home_village, today=today, chosen=chosen, households=households
     )

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Final
 
+from core.household_names import HouseholdNames
 from core.indicators import IndicatorSet
 from core.parsing import ErrorCode, ParseError
 from core.report_dates import DateRead
@@ -66,6 +67,8 @@ class Message:
     any_indicator: bool = False
     # Villages the sender picked for names that matched several, by candidate set.
     chosen: Mapping[frozenset[str], str] = field(default_factory=dict)
+    # Registry households, whose names are read even in lower case; None without a registry.
+    households: HouseholdNames | None = None
     # The segment being read (numbered across lines) and those that report unfinished work.
     segment: int = 0
     unfinished: dict[int, str] = field(default_factory=dict)

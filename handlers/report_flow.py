@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date, timedelta
 
 from core.models import PendingKind, StoredReport
@@ -19,6 +20,7 @@ from core.text import slug
 from core.units import VILLAGE
 from core.wording import clean_text
 from handlers.context import Context
+from handlers.household_match import match_households, registry_names
 from handlers.messages import Choice, Reply
 from handlers.views.report_errors import describe_error
 from handlers.views.reports import chosen_data, confirmation, household_taken
@@ -172,6 +174,7 @@ async def submit(
         units=ctx.units,
         indicators=ctx.indicators,
         chosen=chosen,
+        households=await registry_names(ctx, [home] if home != NO_HOME_VILLAGE else []),
     )
     if isinstance(result, ParseError):
         if result.code == ErrorCode.AMBIGUOUS_VILLAGE and len(result.candidates) > 1:
@@ -187,7 +190,8 @@ async def submit(
                 )
             )
         ]
-    refusal = outside_scope(ctx, result.items) or await household_conflict(ctx, result.items)
+    items, unlisted = await match_households(ctx, result.items)
+    refusal = outside_scope(ctx, items) or await household_conflict(ctx, items)
     if refusal is not None:
         return [refusal]
     digest = text_key(text)
@@ -199,7 +203,7 @@ async def submit(
             ]
     try:
         added = await ctx.store.reports.add(
-            result.items,
+            items,
             reporter_id=person.id,
             received_at=ctx.now,
             source=source,
@@ -209,7 +213,8 @@ async def submit(
         )
     except HouseholdTaken as taken:
         return [await household_taken(ctx, taken.report)]
-    return [await confirmation(ctx, added.reports, added.totals)]
+    reply = await confirmation(ctx, added.reports, added.totals)
+    return [replace(reply, text=f"{reply.text}\n{unlisted}") if unlisted else reply]
 
 
 async def _ask_repeat(
