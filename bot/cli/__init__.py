@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from pydantic import ValidationError
 
@@ -50,7 +50,17 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--db", metavar="PATH", help="SQLite file (overrides DATABASE_URL)")
         return sub
 
-    run = command("run", "Run the Telegram bot (long polling); without a token, the demo console.")
+    def file_import(name: str, help_text: str, func: Callable[[argparse.Namespace], int]) -> None:
+        """An all-or-nothing import of one .csv or .xlsx file."""
+        sub = command(name, help_text)
+        sub.add_argument("file", metavar="FILE.csv|FILE.xlsx")
+        sub.set_defaults(func=func)
+
+    run = command(
+        "run",
+        "Run the bot on every messenger configured in .env (Telegram, Zalo); without any,"
+        " the demo console.",
+    )
     run.add_argument("--webhook", action="store_true", help="Receive updates by webhook.")
     run.set_defaults(func=cmd_run)
 
@@ -62,53 +72,53 @@ def build_parser() -> argparse.ArgumentParser:
         func=cmd_seed_demo
     )
 
-    units = command("import-units", "Replace the administrative units with a CSV file.")
-    units.add_argument("file", metavar="FILE.csv|FILE.xlsx")
-    units.set_defaults(func=cmd_import_units)
-
-    roster = command("import-roster", "Add or update people from a CSV (name,phone,role,unit).")
-    roster.add_argument("file", metavar="FILE.csv|FILE.xlsx")
-    roster.set_defaults(func=cmd_import_roster)
-
-    tasks = command(
-        "import-tasks", "Add tasks from a CSV (village,indicator,count,due[,start]); all or none."
+    file_import(
+        "import-units",
+        "Replace the administrative units with a CSV file.",
+        cmd_import_units,
     )
-    tasks.add_argument("file", metavar="FILE.csv|FILE.xlsx")
-    tasks.set_defaults(func=cmd_import_tasks)
 
-    targets = command(
+    file_import(
+        "import-roster",
+        "Add or update people from a CSV (name,phone,role,unit).",
+        cmd_import_roster,
+    )
+
+    file_import(
+        "import-tasks",
+        "Add tasks from a CSV (village,indicator,count,due[,start]); all or none.",
+        cmd_import_tasks,
+    )
+
+    file_import(
         "import-targets",
         "Set targets from a CSV (indicator,unit,value,deadline[,baseline][,period]; period:"
         " by default the one holding the deadline); a file with any bad line sets nothing.",
+        cmd_import_targets,
     )
-    targets.add_argument("file", metavar="FILE.csv|FILE.xlsx")
-    targets.set_defaults(func=cmd_import_targets)
 
-    periods = command(
+    file_import(
         "import-periods",
         "Add or change programme periods from a CSV (code,name,start,end); they may not overlap.",
+        cmd_import_periods,
     )
-    periods.add_argument("file", metavar="FILE.csv|FILE.xlsx")
-    periods.set_defaults(func=cmd_import_periods)
 
-    indicators = command(
+    file_import(
         "import-indicators",
         "Add or change what cadres report on from a CSV (code,name_vi,name_en,unit_vi,unit_en,"
         "keywords,household; keywords separated by |); a keyword another indicator has is"
         " refused.",
+        cmd_import_indicators,
     )
-    indicators.add_argument("file", metavar="FILE.csv|FILE.xlsx")
-    indicators.set_defaults(func=cmd_import_indicators)
 
-    households = command(
+    file_import(
         "import-households",
         "Add or update the commune's households from FILE.xlsx or FILE.csv (see the README:"
         " village, head's name, birth year, ethnicity, members, category, year, decision,"
         " code; or village, year, total for year-end totals); a file with any bad line"
         " imports nothing.",
+        cmd_import_households,
     )
-    households.add_argument("file", metavar="FILE")
-    households.set_defaults(func=cmd_import_households)
 
     reminders = command(
         "reminders",
