@@ -144,6 +144,7 @@ class ReportStore(ReportListing, Protocol):
         text_key: str | None = None,
         once_per_household: Collection[str] = (),
         needs_approval: Collection[str] = (),
+        repeat_since: datetime | None = None,
     ) -> AddedReports:
         """Store the items of one message, all or none, and return them with the running
         totals of their (village, indicator) pairs as this write left them.
@@ -152,7 +153,9 @@ class ReportStore(ReportListing, Protocol):
         (with the current totals) and nothing is stored. Raises HouseholdTaken when an item
         names a household (folded) that already has an active report of the same indicator
         in the same village, for the indicator codes in ``once_per_household`` (checked
-        inside the transaction). ``text_key`` is a digest of the message text, for
+        inside the transaction). ``text_key`` is a digest of the message text: with
+        ``repeat_since``, when the reporter has active reports of another message with the
+        same digest received since then, nothing is stored and they are returned as
         ``repeated``. Items of the indicators in ``needs_approval`` await approval.
         """
         ...
@@ -162,12 +165,6 @@ class ReportStore(ReportListing, Protocol):
         self, village: str, indicator: str, household: str
     ) -> StoredReport | None:
         """The active report of this indicator for this household (folded) in the village."""
-        ...
-
-    async def repeated(
-        self, reporter_id: int, text_key: str, since: datetime
-    ) -> list[StoredReport]:
-        """Active reports of this person from a message with this digest, received since."""
         ...
 
     async def cancel(self, report_id: int, *, actor_id: int, at: datetime) -> StoredReport | None:

@@ -4,19 +4,43 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import Awaitable
 from pathlib import Path
 
 import pytest
 
-from storage.database import open_database
+from storage.database import SqliteDatabase, open_database
+from storage.sql import Connection
+
+# A unit of work runs as a block (``transaction()``) or, in one trip to the database thread,
+# as a function (``run``): both keep the same promises.
+STYLES = ["block", "function"]
 
 
-async def test_concurrent_units_are_all_durable_when_they_return(tmp_path: Path) -> None:
+async def unit_of_work(db: SqliteDatabase, style: str, *statements: str) -> None:
+    """The statements as one unit; a statement "FAIL" makes the unit fail half-way."""
+
+    async def unit(conn: Connection) -> None:
+        for statement in statements:
+            if statement == "FAIL":
+                raise RuntimeError("handler failed half-way")
+            await conn.execute(statement)
+
+    if style == "function":
+        await db.run(unit)
+        return
+    async with db.transaction() as conn:
+        await unit(conn)
+
+
+@pytest.mark.parametrize("style", STYLES)
+async def test_concurrent_units_are_all_durable_when_they_return(
+    tmp_path: Path, style: str
+) -> None:
     db = await open_database(tmp_path / "g.sqlite3")
 
     async def write(i: int) -> None:
-        async with db.transaction() as conn:
-            await conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (f"k{i}", str(i)))
+        await unit_of_work(db, style, f"INSERT INTO meta (key, value) VALUES ('k{i}', '{i}')")
         # Returned: another connection (another process, after a crash) must see it.
         other = sqlite3.connect(tmp_path / "g.sqlite3")
         try:
@@ -28,19 +52,15 @@ async def test_concurrent_units_are_all_durable_when_they_return(tmp_path: Path)
     await db.close()
 
 
-async def test_a_failing_unit_is_rolled_back_alone(tmp_path: Path) -> None:
+@pytest.mark.parametrize("style", STYLES)
+async def test_a_failing_unit_is_rolled_back_alone(tmp_path: Path, style: str) -> None:
     db = await open_database(tmp_path / "g.sqlite3")
 
-    async def good(i: int) -> None:
-        async with db.transaction() as conn:
-            await conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (f"ok{i}", "1"))
+    def good(i: int) -> Awaitable[None]:
+        return unit_of_work(db, style, f"INSERT INTO meta (key, value) VALUES ('ok{i}', '1')")
 
-    async def bad() -> None:
-        async with db.transaction() as conn:
-            await conn.execute("INSERT INTO meta (key, value) VALUES ('bad', '1')")
-            raise RuntimeError("handler failed half-way")
-
-    results = await asyncio.gather(good(1), bad(), good(2), return_exceptions=True)
+    bad = unit_of_work(db, style, "INSERT INTO meta (key, value) VALUES ('bad', '1')", "FAIL")
+    results = await asyncio.gather(good(1), bad, good(2), return_exceptions=True)
     assert isinstance(results[1], RuntimeError)
     rows = await db.fetchall("SELECT key FROM meta ORDER BY key")
     assert [r["key"] for r in rows] == ["ok1", "ok2"]
@@ -68,4 +88,19 @@ async def test_acknowledged_writes_wait_for_the_disk(tmp_path: Path, pragma: str
     row = await db.fetchone(f"PRAGMA {pragma}")
     assert row is not None
     assert row[0] == 2  # FULL
+    await db.close()
+
+
+async def test_a_unit_that_waits_on_anything_but_its_connection_is_refused(
+    tmp_path: Path,
+) -> None:
+    db = await open_database(tmp_path / "w.sqlite3")
+
+    async def waits(conn: Connection) -> None:
+        await conn.execute("INSERT INTO meta (key, value) VALUES ('half', '1')")
+        await asyncio.sleep(0)  # on the database thread there is no event loop to wait on
+
+    with pytest.raises(RuntimeError, match="waited"):
+        await db.run(waits)
+    assert await db.fetchall("SELECT key FROM meta WHERE key = 'half'") == []
     await db.close()
