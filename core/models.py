@@ -42,6 +42,7 @@ class PendingKind(StrEnum):
     VILLAGE = "village"  # which of these villages did you mean?
     REPEAT = "repeat"  # store the same text again?
     PICK = "pick"  # which report do you want to change?
+    DECISION = "decision"  # which household does a decision (/quyetdinh) name?
 
 
 @dataclass(frozen=True, slots=True)
