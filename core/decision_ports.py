@@ -41,6 +41,14 @@ class DecisionStore(Protocol):
         household, cancelled ones included; by household, oldest first."""
         ...
 
+    async def households_out_of_poverty(
+        self, villages: Collection[str], first_year: int, last_year: int
+    ) -> int:
+        """How many households of these villages left poverty by a decision (a standing
+        step out of the poor category) of a year from ``first_year`` to ``last_year``.
+        Reads the registry only, never the reports."""
+        ...
+
     async def reported_graduations(
         self,
         villages: Collection[str],

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date
 
 from core.decisions import (
+    GRADUATION,
     Decision,
     DecisionProblem,
     DecisionRequest,
@@ -22,6 +23,7 @@ from core.decisions import (
 )
 from core.households import Category, Household, name_key
 from core.models import PendingKind
+from core.periods import Period
 from core.text import fold
 from core.units import Unit
 from handlers.context import Context
@@ -37,6 +39,7 @@ from handlers.views.decisions import (
     problem_text,
     source_label,
 )
+from handlers.views.labels import period_label
 from handlers.views.reports import PENDING_MAX_AGE, stale_press
 
 __all__ = ["graduation_line", "router"]
@@ -47,11 +50,18 @@ _SHOWN = 10  # lines of each list in /quyetdinh; the rest are counted
 _CANCEL_WORDS = frozenset({"huy", "huy bo"})
 
 
-async def graduation_line(ctx: Context, unit: Unit, first: date, last: date) -> str | None:
-    """'Thoát nghèo: N hộ báo cáo, M đã có quyết định.' for /tiendo; None without reports."""
+async def graduation_line(ctx: Context, unit: Unit, period: Period) -> str | None:
+    """'Thoát nghèo: N hộ báo cáo, M đã có quyết định.' for /tiendo: households reported out of
+    poverty in the period (from the daily aggregates, never the reports) and households the
+    commune decided out of poverty in the period's years; None when both are 0."""
     villages = [v.code for v in ctx.units.villages_in(unit.code)]
-    reported = await ctx.store.decisions.reported_graduations(villages, first, last)
-    return graduation_count(ctx.t, reported) if reported else None
+    last = min(ctx.today, period.end)
+    totals = await ctx.store.reports.period_totals(villages, period.start, last)
+    reported = sum(n for (_, indicator), n in totals.items() if indicator == GRADUATION)
+    decided = await ctx.store.decisions.households_out_of_poverty(
+        villages, period.start.year, last.year
+    )
+    return graduation_count(ctx.t, reported, decided) if reported or decided else None
 
 
 def _area(ctx: Context) -> tuple[Unit | None, list[str]]:
@@ -311,8 +321,10 @@ async def _overview(ctx: Context) -> Reply:
     ]
     changes.sort(key=lambda s: (s.decided_on or date(s.year, 12, 31), s.id), reverse=True)
     lines = [
-        ctx._("Quyết định về phân loại hộ, {area}:").format(area=ctx.unit_label(scope)),
-        graduation_count(ctx.t, reported),
+        ctx._("Quyết định về phân loại hộ, {area}, {period}:").format(
+            area=ctx.unit_label(scope), period=period_label(ctx.t, ctx.period)
+        ),
+        await graduation_line(ctx, scope, ctx.period) or graduation_count(ctx.t, 0, 0),
     ]
     awaiting = [r for r in reported if not r.decided]
     lines.append(

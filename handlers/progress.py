@@ -60,7 +60,7 @@ async def progress(ctx: Context) -> list[Reply]:
         return [await _chart(ctx, unit, data)]
     text = render_progress(ctx, unit, data, period)
     review = await approval_lines(ctx, unit, data, period)
-    decided = await graduation_line(ctx, unit, period.start, min(ctx.today, period.end))
+    decided = await graduation_line(ctx, unit, period)
     review += [decided] if decided else []
     return [Reply("\n".join([text, *review]) if review else text)]
 

@@ -163,6 +163,25 @@ class SqlDecisionStore:
             rows = await self._db.fetchall(f"{_STEP} WHERE {where}{_ORDER}", args)
         return _steps(rows)
 
+    async def households_out_of_poverty(
+        self, villages: Collection[str], first_year: int, last_year: int
+    ) -> int:
+        where, args = _in("h.village", villages)
+        # The category the step follows: the household's previous step that stands.
+        previous = (
+            "SELECT p.category FROM household_categories p WHERE p.household_id = s.household_id"
+            " AND p.cancelled_at IS NULL AND (p.year < s.year OR (p.year = s.year AND p.id < s.id))"
+            " ORDER BY p.year DESC, p.id DESC LIMIT 1"
+        )
+        row = await self._db.fetchone(
+            "SELECT COUNT(DISTINCT s.household_id) AS n FROM household_categories s"
+            f" JOIN households h ON h.id = s.household_id WHERE {where}"
+            " AND s.cancelled_at IS NULL AND s.category <> 'poor' AND s.year BETWEEN ? AND ?"
+            f" AND ({previous}) = 'poor'",
+            (*args, first_year, last_year),
+        )
+        return int(row["n"]) if row is not None else 0
+
     async def reported_graduations(
         self,
         villages: Collection[str],

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from core.decisions import DecisionProblem, DecisionStep, Movement, ReportedGraduation
+from core.decisions import DecisionProblem, DecisionStep, Movement
 from core.households import Category, Household
 from locales.translator import N_, Translator
 
@@ -75,10 +73,8 @@ def decision_of(t: Translator, step: DecisionStep) -> str:
     return t.gettext("quyết định {number} năm {year}").format(number=number, year=step.year)
 
 
-def graduation_count(t: Translator, reported: Sequence[ReportedGraduation]) -> str:
+def graduation_count(t: Translator, total: int, decided: int) -> str:
     """'Thoát nghèo: 12 hộ báo cáo, 5 đã có quyết định.'"""
-    total = sum(r.count for r in reported)
-    decided = sum(r.count for r in reported if r.decided)
     return t.ngettext(
         "Thoát nghèo: {n} hộ báo cáo, {decided} đã có quyết định.",
         "Thoát nghèo: {n} hộ báo cáo, {decided} đã có quyết định.",

@@ -67,6 +67,10 @@ async def test_a_decision_moves_the_household_and_can_be_undone(store: SqlStore)
         (Category.NEAR_POOR, False),
         (Category.MIDDLE, True),
     ]
+    out = store.decisions.households_out_of_poverty
+    assert await out(["v:sa-lung"], 2026, 2030) == 1  # the cancelled step does not count
+    assert await out(["v:sa-lung"], 2021, 2025) == 0
+    assert await out(["v:xa-phin"], 2026, 2030) == 0
     assert await store.decisions.steps(["v:xa-phin"]) != []
     assert await store.decisions.steps([]) == []
     actions = [e.action for e in await store.audit.events(entity="household")]
