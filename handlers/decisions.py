@@ -21,7 +21,7 @@ from core.decisions import (
     may_decide,
     parse_decision,
 )
-from core.households import Category, Household, name_key
+from core.households import Category, Household
 from core.models import PendingKind
 from core.periods import Period
 from core.text import fold
@@ -34,11 +34,11 @@ from handlers.views.decisions import (
     category_label,
     decision_of,
     graduation_count,
-    household_label,
     movement_label,
     problem_text,
     source_label,
 )
+from handlers.views.households import household_label
 from handlers.views.labels import period_label
 from handlers.views.reports import PENDING_MAX_AGE, stale_press
 
@@ -98,7 +98,7 @@ async def decide(ctx: Context) -> list[Reply]:
     request = parse_decision(args, ctx.today)
     if isinstance(request, DecisionProblem):
         return [Reply(problem_text(ctx.t, request))]
-    found = await _find(ctx, request.household, villages)
+    found = await ctx.store.households.find(request.household, villages)
     if not found:
         return [
             Reply(
@@ -113,25 +113,13 @@ async def decide(ctx: Context) -> list[Reply]:
     return [await _ask(ctx, found, request)]
 
 
-async def _find(ctx: Context, text: str, villages: list[str]) -> list[Household]:
-    """Households of these villages with this code, else with this name."""
-    households = await ctx.store.households.in_villages(villages)
-    wanted = text.strip().casefold()
-    by_code = [h for h in households if h.code and h.code.casefold() == wanted]
-    if by_code:
-        return by_code
-    key = name_key(text)
-    found = [h for h in households if h.key == key]
-    return sorted(found, key=lambda h: (h.village, h.birth_year or 0, h.id))
-
-
 def _village(ctx: Context, code: str) -> str:
     unit = ctx.units.get(code)
     return ctx.unit_label(unit) if unit is not None else code
 
 
 def _label(ctx: Context, household: Household) -> str:
-    return household_label(ctx.t, household, _village(ctx, household.village))
+    return household_label(ctx, household, village=True)
 
 
 async def _ask(ctx: Context, found: list[Household], request: DecisionRequest) -> Reply:
@@ -180,9 +168,8 @@ async def chosen(ctx: Context) -> list[Reply]:
     ):
         return await stale_press(ctx, key, PendingKind.DECISION)
     _, villages = _area(ctx)
-    households = {h.id: h for h in await ctx.store.households.in_villages(villages)}
-    household = households.get(int(ids[int(index)]))
-    if household is None:  # the leader's area changed meanwhile
+    household = await ctx.store.households.get(int(ids[int(index)]))
+    if household is None or household.village not in villages:  # the area changed meanwhile
         return [_no_right(ctx)]
     leaving = data.get("leaving")
     request = DecisionRequest(
@@ -246,7 +233,7 @@ async def _record(ctx: Context, household: Household, request: DecisionRequest) 
         )
     return Reply(
         ctx._(
-            "Đã ghi quyết định số {id}: hộ {household} {movement}, từ {before} thành {after}"
+            "Đã ghi quyết định số {id}: hộ {household} — {movement}, từ {before} thành {after}"
             " theo {decision}. Người ghi: {person}, lúc {time}. Ghi nhầm thì gõ /quyetdinh huy"
             " {id}."
         ).format(
@@ -289,14 +276,15 @@ async def _cancel(ctx: Context, args: str, villages: list[str]) -> Reply:
                 " khác sau nó. Không có gì thay đổi."
             ).format(id=number)
         )
-    households = {h.id: h for h in await ctx.store.households.in_villages([step.village])}
+    household = await ctx.store.households.get(step.household_id)
+    assert household is not None  # households are never removed
     return Reply(
         ctx._(
             "Đã hủy quyết định số {id}: hộ {household} trở lại là {category} (năm {year})."
             " Ghi lại quyết định đúng: {usage}"
         ).format(
             id=number,
-            household=_label(ctx, households[step.household_id]),
+            household=_label(ctx, household),
             category=category_label(ctx.t, back.category),
             year=back.year,
             usage=ctx._(USAGE),
@@ -357,7 +345,7 @@ async def _overview(ctx: Context) -> Reply:
         household = households.get(s.household_id)
         lines.append(
             ctx._(
-                "• Số {id}: {household} {movement} ({before} → {after}), {decision}, {source}"
+                "• Số {id}: {household} — {movement} ({before} → {after}), {decision}, {source}"
             ).format(
                 id=s.id,
                 household=_label(ctx, household) if household else "—",

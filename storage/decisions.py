@@ -196,10 +196,11 @@ class SqlDecisionStore:
         if last is not None:
             where += " AND r.done_on <= ?"
             params.append(last.isoformat())
-        # Decided: the village has the household, and none of that name is poor any more.
+        # A report names its registry household by id; one stored before the village had
+        # a list, by name. Decided: that household (each of that name) is no longer poor.
         same = (
-            "FROM households h WHERE h.village = r.village"
-            " AND h.name_key = REPLACE(r.household_key, ' ', '')"
+            "FROM households h WHERE (h.id = r.household_id OR (r.household_id IS NULL"
+            " AND h.village = r.village AND h.name_key = REPLACE(r.household_key, ' ', '')))"
         )
         rows = await self._db.fetchall(
             "SELECT r.id, r.village, r.household, r.count, r.done_on, r.reporter_id,"

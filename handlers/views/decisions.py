@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from core.decisions import DecisionProblem, DecisionStep, Movement
-from core.households import Category, Household
+from core.households import Category
+from handlers.views.households import CATEGORY_NAMES
 from locales.translator import N_, Translator
 
 __all__ = [
@@ -11,7 +12,6 @@ __all__ = [
     "category_label",
     "decision_of",
     "graduation_count",
-    "household_label",
     "movement_label",
     "problem_text",
     "source_label",
@@ -24,15 +24,7 @@ USAGE = N_(
 
 
 def category_label(t: Translator, category: Category | None) -> str:
-    if category == Category.POOR:
-        return t.gettext("hộ nghèo")
-    if category == Category.NEAR_POOR:
-        return t.gettext("hộ cận nghèo")
-    if category == Category.MIDDLE:
-        return t.gettext("hộ có mức sống trung bình")
-    if category == Category.NONE:
-        return t.gettext("không thuộc diện nghèo, cận nghèo")
-    return "—"
+    return t.gettext(CATEGORY_NAMES[category]) if category is not None else "—"
 
 
 def movement_label(t: Translator, movement: Movement) -> str:
@@ -51,16 +43,6 @@ def movement_label(t: Translator, movement: Movement) -> str:
 
 def source_label(t: Translator, source: str) -> str:
     return t.gettext("ghi qua tin nhắn") if source == "chat" else t.gettext("nhập danh sách")
-
-
-def household_label(t: Translator, household: Household, village: str) -> str:
-    """'Giàng Seo Chứ (thôn Sà Lủng, sinh 1978, mã SL-01)': enough to tell namesakes apart."""
-    details = [village]
-    if household.birth_year:
-        details.append(t.gettext("sinh {year}").format(year=household.birth_year))
-    if household.code:
-        details.append(t.gettext("mã {code}").format(code=household.code))
-    return f"{household.name} ({', '.join(details)})"
 
 
 def decision_of(t: Translator, step: DecisionStep) -> str:

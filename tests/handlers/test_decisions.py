@@ -73,7 +73,7 @@ async def test_a_report_is_not_a_decision_until_the_commune_records_one(
 
     reply = await meo_vac.say(GRADUATE)
     assert "Đã ghi quyết định số" in reply
-    assert "Giàng Seo Chứ (thôn Sà Lủng, sinh 1978, mã SL-001) thoát nghèo" in reply
+    assert "hộ Giàng Seo Chứ, sinh 1978, mã SL-001, thôn Sà Lủng — thoát nghèo" in reply
     assert "từ hộ nghèo thành hộ cận nghèo theo quyết định 123/QĐ-UBND ngày 15/11/2026" in reply
     assert "Người ghi: Chủ tịch xã Mèo Vạc" in reply
     assert await category(store, "Giàng Seo Chứ") == Category.NEAR_POOR
@@ -122,7 +122,7 @@ async def test_importing_the_decided_list_counts_as_a_decision(
     await store.households.import_records([(2, decided)], [], actor_id=None, at=AT)
     shown = await chairs[0].say("/quyetdinh")
     assert "Thoát nghèo: 1 hộ báo cáo, 1 đã có quyết định." in shown
-    assert "thoát nghèo (hộ nghèo → hộ có mức sống trung bình)" in shown
+    assert "— thoát nghèo (hộ nghèo → hộ có mức sống trung bình)" in shown
     assert "quyết định 45/QĐ-UBND ngày 01/11/2026, nhập danh sách" in shown
 
 
@@ -134,8 +134,8 @@ async def test_namesakes_are_a_choice_and_the_press_records_it(
     assert "Có 2 hộ tên «giang mi gia»" in question.text
     labels = [c.label for c in question.choices]
     assert labels == [
-        "Giàng Mí Già (thôn Sà Lủng, sinh 1962)",
-        "Giàng Mí Già (thôn Sà Lủng, sinh 1990)",
+        "Giàng Mí Già, sinh 1962, thôn Sà Lủng",
+        "Giàng Mí Già, sinh 1990, thôn Sà Lủng",
     ]
     assert await category(store, "Giàng Seo Chứ") == Category.POOR
     namesakes = [h for h in await store.households.in_villages() if h.name == "Giàng Mí Già"]
@@ -157,10 +157,10 @@ async def test_a_household_code_names_it_and_entering_poverty_is_a_decision_too(
     registry: None, chairs: tuple[Chat, Chat, Chat], store: SqliteStore
 ) -> None:
     reply = await chairs[0].say("/quyetdinh Lò Văn Sính tái nghèo 9/QĐ-UBND 2026-11-20")
-    assert "vào diện nghèo, từ hộ cận nghèo thành hộ nghèo" in reply
+    assert "— vào diện nghèo, từ hộ cận nghèo thành hộ nghèo" in reply
     assert await category(store, "Lò Văn Sính") == Category.POOR
     reply = await chairs[0].say("/quyetdinh sl-001 không thuộc diện 10/QĐ-UBND 21/11/2026")
-    assert "thoát nghèo, từ hộ nghèo thành không thuộc diện" in reply
+    assert "— thoát nghèo, từ hộ nghèo thành không thuộc diện" in reply
 
 
 @pytest.mark.parametrize(
@@ -247,3 +247,19 @@ async def test_names_and_categories_are_never_logged(
     logged = "\n".join(r.getMessage() for r in caplog.records if r.levelno >= logging.INFO)
     for secret in ("Giàng", "giang", "cận nghèo", "near_poor", "123/QĐ"):
         assert secret not in logged
+
+
+async def test_a_namesakes_report_is_decided_by_its_own_household(
+    registry: None, cadre: Chat, chairs: tuple[Chat, Chat, Chat]
+) -> None:
+    (question,) = await cadre.send("hộ Giàng Mí Già thoát nghèo")
+    assert len(question.choices) == 2
+    await cadre.send(choice=question.choices[1].data)  # the one born in 1990
+    meo_vac = chairs[0]
+    assert "Báo cáo thoát nghèo chưa có quyết định (1):" in await meo_vac.say("/quyetdinh")
+    (asked,) = await meo_vac.send("/quyetdinh Giàng Mí Già cận nghèo 7/QĐ-UBND 20/11/2026")
+    await meo_vac.send(choice=asked.choices[0].data)  # the namesake born in 1962
+    assert "Báo cáo thoát nghèo chưa có quyết định (1):" in await meo_vac.say("/quyetdinh")
+    (asked,) = await meo_vac.send("/quyetdinh Giàng Mí Già cận nghèo 8/QĐ-UBND 21/11/2026")
+    await meo_vac.send(choice=asked.choices[1].data)
+    assert "Không có báo cáo thoát nghèo nào chờ quyết định." in await meo_vac.say("/quyetdinh")
