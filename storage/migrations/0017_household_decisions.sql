@@ -1,4 +1,4 @@
--- Schema 16: a household's category changes by the commune's decision, recorded in chat
+-- Schema 17: a household's category changes by the commune's decision, recorded in chat
 -- (/quyetdinh) or by importing the decided list. Each step of the history keeps the
 -- decision's date, who recorded it (NULL: an import) and, once a mistake was undone
 -- (/quyetdinh huy), when; a cancelled step stays, as nothing is deleted.
