@@ -43,6 +43,7 @@ class PendingKind(StrEnum):
     REPEAT = "repeat"  # store the same text again?
     PICK = "pick"  # which report do you want to change?
     HOUSEHOLD = "household"  # which of the village's households of this name?
+    DECISION = "decision"  # which household does a decision (/quyetdinh) name?
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +136,9 @@ class InboxEntry:
     update_id: int
     payload: str  # the update as JSON, as the channel delivered it
     lane: str | None = None  # updates of one lane (one person) are handled in order
+    # Where it stands in its lane (by default its id): Zalo's keys are digests, so there the
+    # time the message was sent.
+    position: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

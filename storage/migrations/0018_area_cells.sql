@@ -1,4 +1,4 @@
--- Schema 15: indexes for /tiendo of a large area (storage/area_cells.py).
+-- Schema 18: indexes for /tiendo of a large area (storage/area_cells.py).
 
 -- The villages in (pre-2025 commune, current commune) order: sums per cell without a sort.
 CREATE INDEX units_cells ON units (level, parent, current, code, position);
