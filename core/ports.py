@@ -9,6 +9,8 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
+from core.area_cells import AreaCellReader
+from core.decision_ports import DecisionStore
 from core.evidence_ports import EvidenceStore, ReviewStore
 from core.household_ports import HouseholdConflict, HouseholdStore
 from core.inbox_port import Inbox
@@ -32,6 +34,7 @@ from core.units import UnitDirectory
 __all__ = [
     "ActivityStore",
     "AuditLog",
+    "DecisionStore",
     "EvidenceStore",
     "HouseholdConflict",
     "HouseholdStore",
@@ -133,7 +136,7 @@ class HouseholdTaken(Exception):
         self.report = report
 
 
-class ReportStore(ReportListing, Protocol):
+class ReportStore(ReportListing, AreaCellReader, Protocol):
     async def add(
         self,
         items: Sequence[ReportItem],
@@ -345,6 +348,8 @@ class Store(Protocol):
     def evidence(self) -> EvidenceStore: ...
     @property
     def households(self) -> HouseholdStore: ...
+    @property
+    def decisions(self) -> DecisionStore: ...
     @property
     def reviews(self) -> ReviewStore: ...
     async def close(self) -> None: ...
