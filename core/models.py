@@ -42,6 +42,8 @@ class PendingKind(StrEnum):
     VILLAGE = "village"  # which of these villages did you mean?
     REPEAT = "repeat"  # store the same text again?
     PICK = "pick"  # which report do you want to change?
+    HOUSEHOLD = "household"  # which of the village's households of this name?
+    DECISION = "decision"  # which household does a decision (/quyetdinh) name?
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +69,7 @@ class StoredReport:
     status: ReportStatus
     source: str | None = None  # channel message key, for de-duplication
     review: Review | None = None  # None: its indicator needs no approval
+    household_id: int | None = None  # the registry household it names, if matched
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +139,9 @@ class InboxEntry:
     update_id: int
     payload: str  # the update as JSON, as the channel delivered it
     lane: str | None = None  # updates of one lane (one person) are handled in order
+    # Where it stands in its lane (by default its id): Zalo's keys are digests, so there the
+    # time the message was sent.
+    position: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,8 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
+from core.area_cells import AreaCellReader
+from core.decision_ports import DecisionStore
 from core.evidence_ports import EvidenceStore, ReviewStore
 from core.household_ports import HouseholdConflict, HouseholdStore
 from core.inbox_port import Inbox
@@ -32,6 +34,7 @@ from core.units import UnitDirectory
 __all__ = [
     "ActivityStore",
     "AuditLog",
+    "DecisionStore",
     "EvidenceStore",
     "HouseholdConflict",
     "HouseholdStore",
@@ -133,7 +136,7 @@ class HouseholdTaken(Exception):
         self.report = report
 
 
-class ReportStore(ReportListing, Protocol):
+class ReportStore(ReportListing, AreaCellReader, Protocol):
     async def add(
         self,
         items: Sequence[ReportItem],
@@ -151,20 +154,20 @@ class ReportStore(ReportListing, Protocol):
 
         Idempotent per ``source``: when reports from that source exist, they are returned
         (with the current totals) and nothing is stored. Raises HouseholdTaken when an item
-        names a household (folded) that already has an active report of the same indicator
-        in the same village, for the indicator codes in ``once_per_household`` (checked
-        inside the transaction). ``text_key`` is a digest of the message text: with
-        ``repeat_since``, when the reporter has active reports of another message with the
-        same digest received since then, nothing is stored and they are returned as
-        ``repeated``. Items of the indicators in ``needs_approval`` await approval.
+        names a household that already has an active report of the same indicator (the
+        same registry household, else the same name folded in the same village), for the
+        indicator codes in ``once_per_household`` (checked inside the transaction).
+        ``text_key`` is a digest of the message text: with ``repeat_since``, when the
+        reporter has active reports of another message with the same digest received since
+        then, nothing is stored and they are returned as ``repeated``. Items of the
+        indicators in ``needs_approval`` await approval.
         """
         ...
 
     async def get(self, report_id: int) -> StoredReport | None: ...
-    async def household_report(
-        self, village: str, indicator: str, household: str
-    ) -> StoredReport | None:
-        """The active report of this indicator for this household (folded) in the village."""
+    async def household_report(self, item: ReportItem) -> StoredReport | None:
+        """The active report of the item's indicator for its household: the registry
+        household ``item.household_id``, else the name (folded) in the item's village."""
         ...
 
     async def cancel(self, report_id: int, *, actor_id: int, at: datetime) -> StoredReport | None:
@@ -342,6 +345,8 @@ class Store(Protocol):
     def evidence(self) -> EvidenceStore: ...
     @property
     def households(self) -> HouseholdStore: ...
+    @property
+    def decisions(self) -> DecisionStore: ...
     @property
     def reviews(self) -> ReviewStore: ...
     async def close(self) -> None: ...

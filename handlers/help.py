@@ -24,6 +24,10 @@ def _guide(ctx: Context) -> str:
         ctx._("/sua SỐ NỘI_DUNG — sửa báo cáo; /huy SỐ — hủy báo cáo"),
         ctx._("Gửi ảnh kèm báo cáo (hoặc ngay sau báo cáo) làm minh chứng."),
         ctx._("/nhiemvu — nhiệm vụ của thôn"),
+        ctx._(
+            "/ho TÊN_CHỦ_HỘ hoặc MÃ_HỘ — một hộ trong danh sách hộ; /ho chuacodanhsach — báo cáo"
+            " ghi tên hộ chưa có trong danh sách"
+        ),
         ctx._("/ngonngu en|vi — đổi ngôn ngữ"),
     ]
     person = ctx.person
@@ -42,6 +46,11 @@ def _guide(ctx: Context) -> str:
             ),
             ctx._("/giao THÔN CHỈ_TIÊU SỐ HẠN — giao nhiệm vụ, ví dụ: /giao Sà Lủng nhà 5 31/12"),
             ctx._("/duyet — duyệt các báo cáo chờ duyệt; /tuchoi SỐ LÝ_DO — từ chối một báo cáo"),
+            ctx._(
+                "/quyetdinh — hộ báo cáo thoát nghèo chờ quyết định; /quyetdinh TÊN_HỘ"
+                " PHÂN_LOẠI_MỚI SỐ_QĐ NGÀY — ghi quyết định của xã; /quyetdinh huy SỐ — hủy"
+            ),
+            ctx._("/xuat hongheo — tệp Excel danh sách hộ và lịch sử phân loại"),
         ]
     if person is not None and person.role == Role.ADMIN:
         lines += [

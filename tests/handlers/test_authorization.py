@@ -36,10 +36,12 @@ EXPECTED: dict[str, frozenset[Role | None]] = {
     "sua": REGISTERED,
     "huy": REGISTERED,
     "nhiemvu": REGISTERED,
+    "ho": REGISTERED,
     "tiendo": LEADERS,
     "xuat": LEADERS,
     "giao": LEADERS,
     "duyet": LEADERS,
+    "quyetdinh": LEADERS,
     "moi": ADMINS,
     "chitieu": ADMINS,
 }
