@@ -74,19 +74,28 @@ async def _size(leader: Chat, area: str) -> int:
     return len(reply.attachment.content)
 
 
-async def test_a_workbook_over_the_channels_limit_goes_one_file_per_commune(
-    engine: Engine, store: SqliteStore, clock: FakeClock, leader: Chat
-) -> None:
-    await _reports(store, clock, SA_LUNG, 300)
-    await _reports(store, clock, XA_PHIN, 200)
+async def _limit_below_the_whole(
+    engine: Engine, store: SqliteStore, clock: FakeClock, leader: Chat, sa_lung: int, xa_phin: int
+) -> CountingRenderers:
+    """Reports in two communes, and a limit that takes either commune's file, not the whole."""
+    await _reports(store, clock, SA_LUNG, sa_lung)
+    await _reports(store, clock, XA_PHIN, xa_phin)
     whole = await _size(leader, "")
     # A few bytes of margin: a workbook records when it was made.
     part = max(await _size(leader, " xã Sơn Vĩ"), await _size(leader, " xã Mèo Vạc")) + 200
     assert part < whole
-    assert part < 500 * BYTES_PER_REPORT  # the estimate says so before anything is built
     renderers = CountingRenderers()
     engine.renderers = renderers
     engine.file_limits = {"console": part}
+    return renderers
+
+
+async def test_a_workbook_over_the_channels_limit_goes_one_file_per_commune(
+    engine: Engine, store: SqliteStore, clock: FakeClock, leader: Chat
+) -> None:
+    renderers = await _limit_below_the_whole(engine, store, clock, leader, 300, 200)
+    part = engine.file_limits["console"]
+    assert part < 500 * BYTES_PER_REPORT  # the estimate says so before anything is built
 
     first, *files = await leader.send("/xuat")
 
@@ -109,15 +118,9 @@ async def test_a_workbook_over_the_channels_limit_goes_one_file_per_commune(
 async def test_a_workbook_found_too_large_only_once_built_is_built_once_then_split(
     engine: Engine, store: SqliteStore, clock: FakeClock, leader: Chat
 ) -> None:
-    await _reports(store, clock, SA_LUNG, 100)
-    await _reports(store, clock, XA_PHIN, 70)
-    whole = await _size(leader, "")
-    part = max(await _size(leader, " xã Sơn Vĩ"), await _size(leader, " xã Mèo Vạc")) + 200
-    assert part < whole
+    renderers = await _limit_below_the_whole(engine, store, clock, leader, 100, 70)
+    part = engine.file_limits["console"]
     assert part >= 170 * BYTES_PER_REPORT  # the estimate lets it be built whole
-    renderers = CountingRenderers()
-    engine.renderers = renderers
-    engine.file_limits = {"console": part}
 
     first, *files = await leader.send("/xuat")
 
