@@ -157,11 +157,12 @@ class SqliteDatabase:
             self._batch = asyncio.get_running_loop().create_future()
         return self._batch
 
-    async def run(self, unit: Unit[T]) -> T:
+    async def run(self, unit: Unit[T], *, durable: bool = True) -> T:
         """``unit`` as one unit of work in ONE trip to aiosqlite's thread: its statements run
         there back to back, with no event-loop wake-up between them (each trip costs more
         than the simple statements it carries). Committed with its batch, like
-        ``transaction()``; returns once durable."""
+        ``transaction()``; returns once durable (``durable=False``: once done, before its
+        batch's commit)."""
         async with self._lock:
             batch = await self._begin()
             try:
@@ -177,7 +178,8 @@ class SqliteDatabase:
                 self._schedule_commit()
                 raise
             self._schedule_commit()
-        await asyncio.shield(batch)
+        if durable:
+            await asyncio.shield(batch)
         return result
 
     @asynccontextmanager

@@ -131,7 +131,9 @@ class SqlInbox:
                 ),
             )
 
-        await self._db.run(unit)
+        # Not waited for: lost in a crash, the update is only processed (and answered) again,
+        # as after a crash just before this; meanwhile its lane goes on without a commit.
+        await self._db.run(unit, durable=False)
 
     async def failed(self, channel: str | None = None) -> list[FailedUpdate]:
         where, params = ("", ()) if channel is None else (" AND channel = ?", (channel,))

@@ -64,10 +64,12 @@ class Database(Protocol):
         """One atomic unit of work; committed when the block returns."""
         ...
 
-    async def run(self, unit: Unit[T]) -> T:
+    async def run(self, unit: Unit[T], *, durable: bool = True) -> T:
         """``unit`` as one atomic unit of work, committed (durably) when this returns; what it
         raises rolls it back. SQLite runs it in one trip to its database thread (the hot
-        writes: a report, the inbox); PostgreSQL as a ``transaction()``."""
+        writes: a report, the inbox); PostgreSQL as a ``transaction()``. ``durable=False``:
+        may return before the commit, for a write whose loss in a crash only repeats work
+        (SQLite then does not wait for its group commit)."""
         ...
 
     async def fetchall(self, sql: str, params: Sequence[object] = ()) -> list[Row]: ...

@@ -134,8 +134,8 @@ class PostgresDatabase:
         async with self.pool.acquire() as connection, connection.transaction():
             yield PostgresConnection(connection)
 
-    async def run(self, unit: Unit[T]) -> T:
-        async with self.transaction() as conn:
+    async def run(self, unit: Unit[T], *, durable: bool = True) -> T:
+        async with self.transaction() as conn:  # committed before it returns either way
             return await unit(conn)
 
     async def fetchall(self, sql: str, params: Sequence[object] = ()) -> list[Row]:

@@ -119,3 +119,20 @@ def test_migrations_numbered_twice_or_with_a_gap_stop_the_bot(
     monkeypatch.setattr(storage.database, "_MIGRATIONS", tmp_path)
     with pytest.raises(RuntimeError, match=r"numbered 1\.\.N once each"):
         storage.database._migrations()
+
+
+async def test_a_unit_not_waited_for_is_committed_with_its_batch(tmp_path: Path) -> None:
+    """An inbox mark need not wait for the disk, but it must reach it: with the next group
+    commit, at the latest when the database closes."""
+    db = await open_database(tmp_path / "n.sqlite3")
+
+    async def mark(conn: Connection) -> None:
+        await conn.execute("INSERT INTO meta (key, value) VALUES ('mark', '1')")
+
+    await db.run(mark, durable=False)
+    await db.close()
+    other = sqlite3.connect(tmp_path / "n.sqlite3")
+    try:
+        assert other.execute("SELECT value FROM meta WHERE key = 'mark'").fetchone() == ("1",)
+    finally:
+        other.close()
