@@ -26,8 +26,12 @@ from bot.channels.http import HttpServer
 from bot.channels.shared import Sharing
 from bot.exports import RENDERERS
 from bot.photos import prepare_photo
-from bot.poverty_import import seed_shipped_baselines
-from bot.reference import default_targets, programme_goals, shipped_units
+from bot.reference import (
+    default_targets,
+    programme_goals,
+    seed_shipped_baselines,
+    shipped_units,
+)
 from bot.settings import Settings, is_postgres, sqlite_path
 from core.evidence import PhotoIntake
 from core.indicators import DEFAULT_INDICATORS

@@ -2,14 +2,12 @@
 rate's target path starts (a rate per unit and year) and how fast it falls.
 
 A file is read whole; every bad line is named with its reason in Vietnamese, and then nothing
-is set. The shipped baseline (bot/data/poverty_baselines.csv: Mèo Vạc, 29,99% at the end of
-2021) is set in a database that has none.
+is set. (The shipped baseline: bot.reference.seed_shipped_baselines.)
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from importlib import resources
 from pathlib import Path
 
 from bot.household_import import read_sheet
@@ -18,18 +16,10 @@ from core.household_table import RowProblem
 from core.periods import PeriodSet
 from core.ports import Store
 from core.poverty_table import BaselineTable, read_baseline_rows
-from core.tables import table_rows
 from core.units import UnitDirectory
 from locales.translator import Translator
 
-__all__ = [
-    "BaselineFileError",
-    "import_baseline_file",
-    "seed_shipped_baselines",
-    "set_one_baseline",
-]
-
-_SHIPPED = resources.files("bot") / "data" / "poverty_baselines.csv"
+__all__ = ["BaselineFileError", "import_baseline_file", "set_one_baseline"]
 
 
 class BaselineFileError(ValueError):
@@ -114,15 +104,3 @@ async def set_one_baseline(
     if table.problems:
         raise BaselineFileError("\n".join(_reason(t, p) for p in table.problems))
     return _apply_summary(t, table, await _set(store, table, at))
-
-
-async def seed_shipped_baselines(store: Store, *, at: datetime) -> None:
-    """The shipped baselines, in a database that has none (a deployment without those units
-    simply gets none)."""
-    if await store.poverty.baselines():
-        return
-    units, periods = await store.units.load(), await store.periods.load()
-    table = read_baseline_rows(table_rows(_SHIPPED.read_text("utf-8")), units, periods)
-    if table.baselines:
-        kept = BaselineTable(table.baselines, table.steps)
-        await _set(store, kept, at)

@@ -53,6 +53,7 @@ __all__ = [
     "YearTarget",
     "judge",
     "target_path",
+    "yearly_fall",
 ]
 
 # The unit of a path step that holds for every unit without one of its own.
@@ -130,6 +131,17 @@ class YearTarget:
         return self.year == self.baseline.year
 
 
+def yearly_fall(unit: str, period: Period, steps: Iterable[PathStep]) -> Fraction | None:
+    """The period's yearly fall for the unit: its own, else the one for every unit."""
+    found = None
+    for step in steps:
+        if step.period == period.code and step.unit == unit:
+            return step.fall
+        if step.period == period.code and step.unit == EVERY_UNIT:
+            found = step.fall
+    return found
+
+
 def target_path(
     unit: str,
     period: Period,
@@ -138,13 +150,7 @@ def target_path(
 ) -> dict[int, YearTarget]:
     """Year → target rate at its end, for the baseline's year and each year of the period; empty
     when the period has no step for the unit or the unit no baseline in it."""
-    fall = None
-    for step in steps:
-        if step.period == period.code and step.unit in (unit, EVERY_UNIT):
-            if step.unit == unit or fall is None:
-                fall = step.fall
-            if step.unit == unit:
-                break
+    fall = yearly_fall(unit, period, steps)
     if fall is None:
         return {}
     first, last = period.start.year - 1, period.end.year

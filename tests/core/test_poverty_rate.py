@@ -24,7 +24,8 @@ from core.progress import Status
 POOR, NEAR, NONE = Category.POOR, Category.NEAR_POOR, Category.NONE
 PERIOD = DEFAULT_PERIODS.get("2021-2025")
 NEXT = DEFAULT_PERIODS.get("2026-2030")
-assert PERIOD is not None and NEXT is not None
+assert PERIOD is not None
+assert NEXT is not None
 
 # Village A has totals for 2021–2023 and its list since 2021; village B a total for 2022 only
 # and its list since 2022.
@@ -123,14 +124,16 @@ def test_the_path_falls_six_points_a_year_from_the_baseline() -> None:
         2024: Fraction(1199, 10000),
         2025: Fraction(599, 10000),
     }
-    assert path[2021].is_baseline and not path[2022].is_baseline
+    assert path[2021].is_baseline
+    assert not path[2022].is_baseline
 
 
 def test_a_later_baseline_starts_the_path_again() -> None:
     rebased = Baseline("d", 2022, Fraction(40, 100))
     path = target_path("d", PERIOD, [MEO_VAC, rebased], [SIX_POINTS])
     assert path[2021].rate == Fraction(2999, 10000)
-    assert path[2022].rate == Fraction(40, 100) and path[2022].is_baseline
+    assert path[2022].rate == Fraction(40, 100)
+    assert path[2022].is_baseline
     assert path[2025].rate == Fraction(22, 100)
 
 

@@ -32,9 +32,7 @@ async def test_the_registry_is_read_with_each_households_history(store: SqlStore
         return HouseholdRecord("v:sa-lung", "Giàng Seo Chứ", category, year, code="SL-1")
 
     for category, year in ((Category.POOR, 2021), (Category.NONE, 2023)):
-        await store.households.import_records(
-            [(2, rec(category, year))], [], actor_id=None, at=AT
-        )
+        await store.households.import_records([(2, rec(category, year))], [], actor_id=None, at=AT)
     steps, current = await store.poverty.registry(["v:sa-lung", "v:xa-phin"])
     (household,) = {s.household for s in steps}
     assert steps == [
