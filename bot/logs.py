@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import logging
+import traceback
 from collections.abc import Iterable
+from typing import TextIO
 
-__all__ = ["LibraryContentFilter", "RedactingFilter", "setup_logging"]
+__all__ = [
+    "ExceptionTextFilter",
+    "LibraryContentFilter",
+    "RedactingFilter",
+    "log_handler",
+    "setup_logging",
+]
 
 # Libraries that may put what they received (raw updates: names, texts, user ids) into the
 # arguments of a log record or into an exception's text.
@@ -34,6 +42,40 @@ class LibraryContentFilter(logging.Filter):
         return True
 
 
+WITHHELD = "[text withheld: it may hold personal data]"
+
+
+def withheld_traceback(error: BaseException) -> str:
+    """A traceback with every frame and each exception's type, but not its text: an exception's
+    text may quote what a user sent or a database value (asyncpg's 'Key (name)=(...)')."""
+    chain: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and all(current is not seen for seen in chain):
+        chain.append(current)
+        current = current.__cause__ or (
+            None if current.__suppress_context__ else current.__context__
+        )
+    parts: list[str] = []
+    for link in reversed(chain):
+        if parts:
+            parts.append("\nwhich led to:\n")
+        parts.append("Traceback (most recent call last):\n")
+        parts.extend(traceback.format_tb(link.__traceback__))
+        kind = type(link)
+        parts.append(f"{kind.__module__}.{kind.__qualname__}: {WITHHELD}\n")
+    return "".join(parts).rstrip("\n")
+
+
+class ExceptionTextFilter(logging.Filter):
+    """Logs our own failures with where they happened and what kind they were, without the
+    exception's text (see `withheld_traceback`)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            record.exc_text = withheld_traceback(record.exc_info[1])
+        return True
+
+
 class RedactingFilter(logging.Filter):
     """Replaces every given secret in a record's final text with '***'."""
 
@@ -55,12 +97,21 @@ class RedactingFilter(logging.Filter):
         return True
 
 
-def setup_logging(secrets: Iterable[str] = (), level: int = logging.INFO) -> None:
-    handler = logging.StreamHandler()
+def log_handler(
+    secrets: Iterable[str] = (), level: int = logging.INFO, stream: TextIO | None = None
+) -> logging.Handler:
+    """The one handler of the process: no secret and, above DEBUG, no message content."""
+    handler = logging.StreamHandler(stream)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     if level > logging.DEBUG:  # debugging shows everything, on a developer's machine
         handler.addFilter(LibraryContentFilter())
+        handler.addFilter(ExceptionTextFilter())
     handler.addFilter(RedactingFilter(secrets))
+    return handler
+
+
+def setup_logging(secrets: Iterable[str] = (), level: int = logging.INFO) -> None:
+    handler = log_handler(secrets, level)
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
