@@ -13,6 +13,7 @@ from core.households import (
     HouseholdRecord,
     VillageTotal,
 )
+from core.models import StoredReport
 
 __all__ = ["HouseholdConflict", "HouseholdStore"]
 
@@ -51,4 +52,21 @@ class HouseholdStore(Protocol):
 
     async def totals(self, villages: Collection[str] | None = None) -> list[VillageTotal]:
         """Year-end household totals of these villages (all when None)."""
+        ...
+
+    async def find(self, text: str, villages: Collection[str]) -> list[Household]:
+        """Households of these villages whose head's name is ``text`` (ignoring case,
+        diacritics and spacing) or whose code is, by village and birth year."""
+        ...
+
+    async def get(self, household_id: int) -> Household | None: ...
+
+    async def reports_of(self, household: Household, *, by_name: bool) -> list[StoredReport]:
+        """Every report naming the household (cancelled too), oldest first; with ``by_name``
+        also its village's reports that carry its name without a household id."""
+        ...
+
+    async def unlisted_reports(self, villages: Collection[str]) -> list[StoredReport]:
+        """Active reports of these villages naming a household their village's list does
+        not have (only villages with a list), by village and time."""
         ...

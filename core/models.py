@@ -42,6 +42,7 @@ class PendingKind(StrEnum):
     VILLAGE = "village"  # which of these villages did you mean?
     REPEAT = "repeat"  # store the same text again?
     PICK = "pick"  # which report do you want to change?
+    HOUSEHOLD = "household"  # which of the village's households of this name?
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +68,7 @@ class StoredReport:
     status: ReportStatus
     source: str | None = None  # channel message key, for de-duplication
     review: Review | None = None  # None: its indicator needs no approval
+    household_id: int | None = None  # the registry household it names, if matched
 
 
 @dataclass(frozen=True, slots=True)

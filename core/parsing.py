@@ -43,6 +43,8 @@ class ReportItem:
     village: str  # unit code of the village, e.g. "v:sa-lung"
     household: str | None
     date: date
+    # The registry household the name is (handlers.household_match); None: not matched.
+    household_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -152,18 +152,18 @@ class ReportStore(ReportListing, Protocol):
 
         Idempotent per ``source``: when reports from that source exist, they are returned
         (with the current totals) and nothing is stored. Raises HouseholdTaken when an item
-        names a household (folded) that already has an active report of the same indicator
-        in the same village, for the indicator codes in ``once_per_household`` (checked
-        inside the transaction). ``text_key`` is a digest of the message text, for
-        ``repeated``. Items of the indicators in ``needs_approval`` await approval.
+        names a household that already has an active report of the same indicator (the
+        same registry household, else the same name folded in the same village), for the
+        indicator codes in ``once_per_household`` (checked inside the transaction).
+        ``text_key`` is a digest of the message text, for ``repeated``. Items of the
+        indicators in ``needs_approval`` await approval.
         """
         ...
 
     async def get(self, report_id: int) -> StoredReport | None: ...
-    async def household_report(
-        self, village: str, indicator: str, household: str
-    ) -> StoredReport | None:
-        """The active report of this indicator for this household (folded) in the village."""
+    async def household_report(self, item: ReportItem) -> StoredReport | None:
+        """The active report of the item's indicator for its household: the registry
+        household ``item.household_id``, else the name (folded) in the item's village."""
         ...
 
     async def repeated(

@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import date
 
 from core.evidence import Review
+from core.household_names import HouseholdNames
 from core.models import PendingKind, ReportStatus, StoredReport
 from core.parser import parse_report
 from core.parsing import ErrorCode, ParseError, ParseOk, ParseResult
@@ -20,6 +21,12 @@ from core.permissions import may_change_report, may_report_for
 from core.ports import HouseholdTaken
 from core.text import fold
 from handlers.context import Context
+from handlers.household_match import (
+    ChosenHouseholds,
+    ask_household,
+    match_households,
+    registry_names,
+)
 from handlers.messages import Choice, Reply
 from handlers.report_flow import (
     ask_village,
@@ -133,6 +140,7 @@ def _parse_fix(
     report: StoredReport,
     today: date,
     chosen: Mapping[frozenset[str], str],
+    households: HouseholdNames | None,
 ) -> ParseResult:
     """Read the new text of a report; what it leaves out keeps its old value.
 
@@ -147,6 +155,7 @@ def _parse_fix(
             units=ctx.units,
             indicators=ctx.indicators,
             chosen=chosen,
+            households=households,
         )
 
     result = parse(text)
@@ -166,6 +175,7 @@ async def fix_report(
     *,
     today: date,
     chosen: Mapping[frozenset[str], str] | None = None,
+    households: ChosenHouseholds | None = None,
 ) -> list[Reply]:
     person = ctx.person
     assert person is not None
@@ -173,7 +183,8 @@ async def fix_report(
     report, refusal = await _changeable(ctx, report_id)
     if report is None:
         return refusal
-    result = _parse_fix(ctx, text, report, today, chosen)
+    registry = await registry_names(ctx, [report.village])
+    result = _parse_fix(ctx, text, report, today, chosen, registry)
     if isinstance(result, ParseError):
         if result.code == ErrorCode.AMBIGUOUS_VILLAGE and len(result.candidates) > 1:
             data = {"flow": "fix", "report_id": report.id, "chosen": chosen_data(chosen)}
@@ -194,7 +205,8 @@ async def fix_report(
     if not result.dated:
         item = replace(item, date=report.done_on)
     if item.household is None and item.indicator == report.indicator:
-        item = replace(item, household=report.household)
+        kept = report.household_id if item.village == report.village else None
+        item = replace(item, household=report.household, household_id=kept)
     if not may_report_for(person, item.village, ctx.units):
         return [
             Reply(
@@ -204,6 +216,14 @@ async def fix_report(
                 ).format(village=ctx.unit_label(ctx.units[item.village]), id=report.id)
             )
         ]
+    if item.household_id is None:
+        match = await match_households(ctx, (item,), households)
+        if match.ambiguous:
+            data = {"flow": "fix", "report_id": report.id, "chosen": chosen_data(chosen)}
+            return await ask_household(
+                ctx, match.ambiguous, households, text, today, data=data, source=None
+            )
+        (item,) = match.items
     conflict = await household_conflict(ctx, (item,), besides=report.id)
     if conflict is not None:
         return [conflict]

@@ -20,7 +20,13 @@ from core.text import slug
 from core.units import VILLAGE
 from core.wording import clean_text
 from handlers.context import Context
-from handlers.household_match import match_households, registry_names
+from handlers.household_match import (
+    ChosenHouseholds,
+    ask_household,
+    households_data,
+    match_households,
+    registry_for_text,
+)
 from handlers.messages import Choice, Reply
 from handlers.views.report_errors import describe_error
 from handlers.views.reports import chosen_data, confirmation, household_taken
@@ -103,9 +109,7 @@ async def household_conflict(
                 ).format(household=item.household)
             )
         seen.add(key)
-        earlier = await ctx.store.reports.household_report(
-            item.village, item.indicator, item.household
-        )
+        earlier = await ctx.store.reports.household_report(item)
         if earlier is not None and earlier.id != besides:
             return await household_taken(ctx, earlier)
     return None
@@ -160,9 +164,11 @@ async def submit(
     today: date,
     source: str | None,
     chosen: Mapping[frozenset[str], str] | None = None,
+    households: ChosenHouseholds | None = None,
     repeat_confirmed: bool = False,
 ) -> list[Reply]:
-    """Store the report a message makes, or say why not, or ask what was meant."""
+    """Store the report a message makes, or say why not, or ask what was meant (which
+    village, which of two households of one name, whether to store a repeat)."""
     person = ctx.person
     assert person is not None
     chosen = dict(chosen or {})
@@ -174,7 +180,7 @@ async def submit(
         units=ctx.units,
         indicators=ctx.indicators,
         chosen=chosen,
-        households=await registry_names(ctx, [home] if home != NO_HOME_VILLAGE else []),
+        households=await registry_for_text(ctx, home, text),
     )
     if isinstance(result, ParseError):
         if result.code == ErrorCode.AMBIGUOUS_VILLAGE and len(result.candidates) > 1:
@@ -190,8 +196,18 @@ async def submit(
                 )
             )
         ]
-    items, unlisted = await match_households(ctx, result.items)
-    refusal = outside_scope(ctx, items) or await household_conflict(ctx, items)
+    # Scope first: the households of a village outside it are never offered.
+    refusal = outside_scope(ctx, result.items)
+    if refusal is not None:
+        return [refusal]
+    match = await match_households(ctx, result.items, households)
+    if match.ambiguous:
+        data = {"flow": "report", "chosen": chosen_data(chosen)}
+        return await ask_household(
+            ctx, match.ambiguous, households, text, today, data=data, source=source
+        )
+    items, unlisted = match.items, match.unlisted
+    refusal = await household_conflict(ctx, items)
     if refusal is not None:
         return [refusal]
     digest = text_key(text)
@@ -199,7 +215,15 @@ async def submit(
         earlier = await ctx.store.reports.repeated(person.id, digest, ctx.now - REPEAT_WINDOW)
         if earlier:
             return [
-                await _ask_repeat(ctx, text, earlier, today=today, source=source, chosen=chosen)
+                await _ask_repeat(
+                    ctx,
+                    text,
+                    earlier,
+                    today=today,
+                    source=source,
+                    chosen=chosen,
+                    households=households,
+                )
             ]
     try:
         added = await ctx.store.reports.add(
@@ -225,6 +249,7 @@ async def _ask_repeat(
     today: date,
     source: str | None,
     chosen: Mapping[frozenset[str], str],
+    households: ChosenHouseholds | None,
 ) -> Reply:
     """Ask before storing a text its sender sent a few minutes ago."""
     assert ctx.person is not None
@@ -232,7 +257,11 @@ async def _ask_repeat(
         person_id=ctx.person.id,
         kind=PendingKind.REPEAT,
         text=text,
-        data={"today": today.isoformat(), "chosen": chosen_data(chosen)},
+        data={
+            "today": today.isoformat(),
+            "chosen": chosen_data(chosen),
+            "households": households_data(households),
+        },
         source=source,
         at=ctx.now,
     )

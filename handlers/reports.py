@@ -7,12 +7,14 @@ shows reports or edits an already stored message: then it corrects them
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
-from core.models import PendingKind
+from core.models import Pending, PendingKind
 from core.text import fold
 from handlers.context import Context
 from handlers.corrections import correct_by_edit, correct_by_reply, fix_report
+from handlers.household_match import ChosenHouseholds, chosen_households
 from handlers.messages import Reply
 from handlers.report_flow import submit
 from handlers.router import Router
@@ -39,6 +41,28 @@ async def report(ctx: Context) -> list[Reply]:
         if replies is not None:
             return replies
     return await submit(ctx, ctx.message.text or "", today=ctx.today, source=source)
+
+
+async def _submit_again(
+    ctx: Context,
+    pending: Pending,
+    today: date,
+    *,
+    chosen: Mapping[frozenset[str], str] | None = None,
+    households: ChosenHouseholds | None = None,
+    repeat_confirmed: bool = False,
+) -> list[Reply]:
+    """The pending message read again with what its answers settled."""
+    return await submit(
+        ctx,
+        pending.text,
+        today=today,
+        # The original message's key, so that a redelivery of it is not stored again.
+        source=pending.source or f"pending:{pending.key}",
+        chosen=chosen_of(pending) if chosen is None else chosen,
+        households=chosen_households(pending.data) if households is None else households,
+        repeat_confirmed=repeat_confirmed,
+    )
 
 
 def _pending_day(value: object, fallback: date) -> date:
@@ -69,9 +93,7 @@ async def village_chosen(ctx: Context) -> list[Reply]:
         if not isinstance(report_id, int):
             return await stale_press(ctx, "", PendingKind.VILLAGE)
         return await fix_report(ctx, report_id, pending.text, today=today, chosen=chosen)
-    # The original message's key, so that a redelivery of it is not stored again.
-    source = pending.source or f"pending:{pending.key}"
-    return await submit(ctx, pending.text, today=today, source=source, chosen=chosen)
+    return await _submit_again(ctx, pending, today, chosen=chosen)
 
 
 @router.choice("repeat", permission="report")
@@ -87,12 +109,47 @@ async def repeat_answered(ctx: Context) -> list[Reply]:
     if fold(answer) != "y":
         return [Reply(ctx._("Đã bỏ qua, không ghi thêm."))]
     today = _pending_day(pending.data.get("today"), ctx.today)
-    source = pending.source or f"pending:{pending.key}"
-    return await submit(
-        ctx,
-        pending.text,
-        today=today,
-        source=source,
-        chosen=chosen_of(pending),
-        repeat_confirmed=True,
+    return await _submit_again(ctx, pending, today, repeat_confirmed=True)
+
+
+@router.choice("household", permission="report")
+async def household_chosen(ctx: Context) -> list[Reply]:
+    """One of the village's households of a name picked: the message is read again with it
+    (and its duplicate rule applies to that household)."""
+    assert ctx.person is not None
+    key, _, index = ctx.args.partition(":")
+    pending = await ctx.store.pending.take(
+        key,
+        person_id=ctx.person.id,
+        kind=PendingKind.HOUSEHOLD,
+        at=ctx.now,
+        max_age=PENDING_MAX_AGE,
     )
+    if pending is None:
+        return await stale_press(ctx, key, PendingKind.HOUSEHOLD)
+    candidates = pending.data.get("candidates")
+    name = pending.data.get("name")
+    if (
+        not isinstance(candidates, list)
+        or not isinstance(name, list)
+        or len(name) != 2
+        or not index.isdigit()
+        or int(index) >= len(candidates)
+    ):
+        return await stale_press(ctx, "", PendingKind.HOUSEHOLD)
+    households = chosen_households(pending.data)
+    households[str(name[0]), str(name[1])] = int(candidates[int(index)])
+    today = _pending_day(pending.data.get("today"), ctx.today)
+    if pending.data.get("flow") == "fix":
+        report_id = pending.data.get("report_id")
+        if not isinstance(report_id, int):
+            return await stale_press(ctx, "", PendingKind.HOUSEHOLD)
+        return await fix_report(
+            ctx,
+            report_id,
+            pending.text,
+            today=today,
+            chosen=chosen_of(pending),
+            households=households,
+        )
+    return await _submit_again(ctx, pending, today, households=households)

@@ -16,26 +16,12 @@ from core.households import (
     VillageTotal,
     name_key,
 )
+from storage.household_lookup import HOUSEHOLD_COLUMNS as _COLUMNS
+from storage.household_lookup import HouseholdLookup
+from storage.household_lookup import household_of as _household
 from storage.sql import Connection, Database, Row, record_event
 
 __all__ = ["SqlHouseholdStore"]
-
-_COLUMNS = "id, village, name, birth_year, ethnicity, members, code, category, year, decision"
-
-
-def _household(row: Row) -> Household:
-    return Household(
-        id=int(row["id"]),
-        village=row["village"],
-        name=row["name"],
-        category=Category(row["category"]),
-        year=int(row["year"]),
-        birth_year=int(row["birth_year"]) or None,
-        ethnicity=row["ethnicity"],
-        members=row["members"],
-        decision=row["decision"],
-        code=row["code"] or "",
-    )
 
 
 def _facts(record: HouseholdRecord | Household) -> dict[str, Any]:
@@ -61,9 +47,9 @@ def _in(column: str, values: Collection[str] | None) -> tuple[str, tuple[str, ..
     return f" WHERE {column} IN ({', '.join('?' * len(listed))})", listed
 
 
-class SqlHouseholdStore:
+class SqlHouseholdStore(HouseholdLookup):
     def __init__(self, db: Database) -> None:
-        self._db = db
+        super().__init__(db)
 
     async def import_records(
         self,

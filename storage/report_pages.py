@@ -13,7 +13,7 @@ __all__ = ["COLUMNS", "ReportListing", "report_of"]
 
 COLUMNS = (
     "id, indicator, count, village, household, done_on, received_at, reporter_id, status, source,"
-    " review"
+    " review, household_id"
 )
 
 
@@ -30,6 +30,7 @@ def report_of(row: Row) -> StoredReport:
         status=ReportStatus(row["status"]),
         source=row["source"],
         review=Review(row["review"]) if row["review"] else None,
+        household_id=row["household_id"],
     )
 
 

@@ -24,13 +24,13 @@ __all__ = ["SqlReportStore"]
 
 _INSERT = (
     "INSERT INTO reports (indicator, count, village, household, household_key, done_on,"
-    " received_at, reporter_id, source, text_key, review, review_since)"
+    " received_at, reporter_id, source, text_key, review, review_since, household_id)"
 )
 # Typed: PostgreSQL cannot infer a parameter's type from an INSERT … SELECT.
 _TYPED_VALUES = (
     " SELECT CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS TEXT),"
     " CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS TEXT),"
-    " CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT)"
+    " CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS INTEGER)"
 )
 
 
@@ -42,12 +42,25 @@ async def _active(conn: Connection, report_id: int) -> StoredReport | None:
 
 
 def _household_query(
-    village: str, indicator: str, household: str, besides: int | None = None
+    item: ReportItem, besides: int | None = None
 ) -> tuple[str, tuple[object, ...]]:
-    return (
+    """The active report of the item's indicator for its household: a registry household by
+    its id (or a report of its village that carries its name without an id), a name not on
+    the list by the name."""
+    other = -1 if besides is None else besides
+    assert item.household is not None
+    key = fold(item.household)
+    by_name = (
         f"SELECT {_COLUMNS} FROM reports WHERE indicator = ? AND household_key = ?"
-        f" AND village = ? AND {COUNTED} AND id <> ? ORDER BY id LIMIT 1",
-        (indicator, fold(household), village, -1 if besides is None else besides),
+        f" AND village = ? AND {COUNTED} AND id <> ?"
+    )
+    if item.household_id is None:
+        return by_name + " ORDER BY id LIMIT 1", (item.indicator, key, item.village, other)
+    return (
+        f"SELECT * FROM (SELECT {_COLUMNS} FROM reports WHERE household_id = ? AND indicator = ?"
+        f" AND {COUNTED} AND id <> ? UNION ALL {by_name} AND household_id IS NULL) AS found"
+        " ORDER BY id LIMIT 1",
+        (item.household_id, item.indicator, other, item.indicator, key, item.village, other),
     )
 
 
@@ -78,15 +91,11 @@ def _household_lock(village: str, indicator: str, household: str) -> str:
 
 
 async def _household(
-    conn: Connection,
-    village: str,
-    indicator: str,
-    household: str,
-    *,
-    besides: int | None = None,
+    conn: Connection, item: ReportItem, *, besides: int | None = None
 ) -> StoredReport | None:
-    await conn.lock(_household_lock(village, indicator, household))
-    rows = await conn.fetchall(*_household_query(village, indicator, household, besides))
+    assert item.household is not None
+    await conn.lock(_household_lock(item.village, item.indicator, item.household))
+    rows = await conn.fetchall(*_household_query(item, besides))
     return _report(rows[0]) if rows else None
 
 
@@ -123,10 +132,11 @@ class SqlReportStore(ReportListing):
                     text_key,
                     review.value if review else None,
                     received_at.isoformat() if review else None,
+                    item.household_id,
                 )
                 if stored or source is None:
                     row = await conn.fetchone(
-                        _INSERT + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                        _INSERT + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                         values,
                     )
                 else:
@@ -154,11 +164,10 @@ class SqlReportStore(ReportListing):
                     status=ReportStatus.ACTIVE,
                     source=source,
                     review=review,
+                    household_id=item.household_id,
                 )
                 if item.household and item.indicator in once_per_household:
-                    taken = await _household(
-                        conn, item.village, item.indicator, item.household, besides=report.id
-                    )
+                    taken = await _household(conn, item, besides=report.id)
                     if taken is not None:
                         raise HouseholdTaken(taken)  # the transaction is rolled back
                 total, _ = await asyncio.gather(
@@ -179,10 +188,10 @@ class SqlReportStore(ReportListing):
                 stored.append(report)
         return AddedReports(stored, totals)
 
-    async def household_report(
-        self, village: str, indicator: str, household: str
-    ) -> StoredReport | None:
-        rows = await self._db.fetchall(*_household_query(village, indicator, household))
+    async def household_report(self, item: ReportItem) -> StoredReport | None:
+        if not item.household:
+            return None
+        rows = await self._db.fetchall(*_household_query(item))
         return _report(rows[0]) if rows else None
 
     async def repeated(
@@ -236,9 +245,7 @@ class SqlReportStore(ReportListing):
             if before is None:
                 return None
             if item.household and item.indicator in once_per_household:
-                taken = await _household(
-                    conn, item.village, item.indicator, item.household, besides=report_id
-                )
+                taken = await _household(conn, item, besides=report_id)
                 if taken is not None:
                     raise HouseholdTaken(taken)
             after = replace(
@@ -248,6 +255,7 @@ class SqlReportStore(ReportListing):
                 village=item.village,
                 household=item.household,
                 done_on=item.date,
+                household_id=item.household_id,
             )
             rejected = before.review == Review.REJECTED
             if after == before and not rejected:
@@ -258,7 +266,8 @@ class SqlReportStore(ReportListing):
             )
             await conn.execute(
                 "UPDATE reports SET indicator = ?, count = ?, village = ?, household = ?,"
-                " household_key = ?, done_on = ?, review = ?, review_since = ? WHERE id = ?",
+                " household_key = ?, done_on = ?, review = ?, review_since = ?,"
+                " household_id = ? WHERE id = ?",
                 (
                     after.indicator,
                     after.count,
@@ -268,6 +277,7 @@ class SqlReportStore(ReportListing):
                     after.done_on.isoformat(),
                     after.review.value if after.review else None,
                     at.isoformat() if after.review else None,
+                    after.household_id,
                     report_id,
                 ),
             )
