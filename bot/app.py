@@ -230,6 +230,7 @@ def build_channels(app: App) -> list[Channel]:
                 files=files,
                 lock_dir=_data_dir(settings),
                 users_per_bot=settings.zalo_users_per_bot,
+                sharing=sharing,
             )
         )
     return channels

@@ -135,6 +135,9 @@ class InboxEntry:
     update_id: int
     payload: str  # the update as JSON, as the channel delivered it
     lane: str | None = None  # updates of one lane (one person) are handled in order
+    # Where it stands in its lane (by default its id): Zalo's keys are digests, so there the
+    # time the message was sent.
+    position: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

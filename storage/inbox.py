@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from datetime import UTC, datetime, timedelta
 
 from core.models import FailedUpdate, InboxEntry
-from storage.sql import Database
+from storage.sql import Database, Row
 
 __all__ = ["SqlInbox"]
 
@@ -19,15 +19,19 @@ def _utc(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat()
 
 
-# The oldest pending update of each lane that nobody holds (or whose holder's lease ran out).
+# The first pending update of each lane that nobody holds (or whose holder's lease ran out).
 _CLAIMABLE = (
-    "SELECT update_id, payload, lane FROM inbox i"
+    "SELECT update_id, payload, lane, position FROM inbox i"
     " WHERE channel = ? AND status = 'pending'"
     " AND (claimed_until IS NULL OR claimed_until < ?)"
     " AND NOT EXISTS (SELECT 1 FROM inbox e WHERE e.channel = i.channel AND e.lane = i.lane"
-    " AND e.status = 'pending' AND e.update_id < i.update_id)"
-    " ORDER BY update_id LIMIT ?"
+    " AND e.status = 'pending' AND (e.position, e.update_id) < (i.position, i.update_id))"
+    " ORDER BY position, update_id LIMIT ?"
 )
+
+
+def _entry(row: Row) -> InboxEntry:
+    return InboxEntry(row["update_id"], row["payload"], row["lane"], row["position"])
 
 
 def _kept_key(channel: str, key: str) -> str:
@@ -55,9 +59,16 @@ class SqlInbox:
         async with self._db.transaction() as conn:
             for entry in entries:
                 inserted = await conn.execute(
-                    "INSERT INTO inbox (channel, update_id, payload, received_at, lane)"
-                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (channel, update_id) DO NOTHING",
-                    (channel, entry.update_id, entry.payload, at.isoformat(), entry.lane),
+                    "INSERT INTO inbox (channel, update_id, payload, received_at, lane, position)"
+                    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (channel, update_id) DO NOTHING",
+                    (
+                        channel,
+                        entry.update_id,
+                        entry.payload,
+                        at.isoformat(),
+                        entry.lane,
+                        entry.update_id if entry.position is None else entry.position,
+                    ),
                 )
                 if inserted == 1:
                     recorded.add(entry.update_id)
@@ -71,11 +82,11 @@ class SqlInbox:
 
     async def pending(self, channel: str) -> list[InboxEntry]:
         rows = await self._db.fetchall(
-            "SELECT update_id, payload, lane FROM inbox WHERE channel = ? AND status = 'pending'"
-            " ORDER BY update_id",
+            "SELECT update_id, payload, lane, position FROM inbox"
+            " WHERE channel = ? AND status = 'pending' ORDER BY update_id",
             (channel,),
         )
-        return [InboxEntry(r["update_id"], r["payload"], r["lane"]) for r in rows]
+        return [_entry(r) for r in rows]
 
     async def claim(
         self, channel: str, *, worker: str, at: datetime, lease: timedelta, limit: int
@@ -89,7 +100,7 @@ class SqlInbox:
                     f" AND update_id IN ({', '.join('?' * len(ids))})",
                     (worker, _utc(at + lease), channel, *ids),
                 )
-        return [InboxEntry(r["update_id"], r["payload"], r["lane"]) for r in rows]
+        return [_entry(r) for r in rows]
 
     async def release(self, channel: str, update_ids: Collection[int]) -> None:
         ids = sorted(update_ids)

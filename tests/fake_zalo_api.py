@@ -2,7 +2,8 @@
 
 - ``getUpdates`` hands out ONE update per call and forgets it at once (no offset, no
   acknowledgement: at-most-once); with nothing to hand out it waits ``timeout`` seconds and
-  answers ``{"ok": false, "error_code": 408}`` with HTTP 200.
+  answers ``{"ok": false, "error_code": 408}`` with HTTP 200. A caller that hung up (a
+  process that died or stopped) is handed nothing.
 - ``sendMessage`` refuses texts over 2,000 characters (400); sends are recorded.
 - ``fail(code)`` makes every call fail so (until ``recover()``); ``quota()`` makes every
   send answer 429 (the monthly quota) until ``recover()``.
@@ -115,7 +116,13 @@ class FakeZaloApi(LocalApi):
 
     # --- bot side ---
 
-    async def answer(self, token: str, method: str, params: dict[str, Any]) -> tuple[int, Any]:
+    async def answer(
+        self,
+        token: str,
+        method: str,
+        params: dict[str, Any],
+        gone: Callable[[], bool] = lambda: False,
+    ) -> tuple[int, Any]:
         bot_id = token.split(":", 1)[0]
         self.calls.append((bot_id, method, params))
         self._notify()
@@ -127,7 +134,7 @@ class FakeZaloApi(LocalApi):
         if method == "getMe":
             return 200, _ok({"id": bot_id, "account_name": "bot.Test", "account_type": "BASIC"})
         if method == "getUpdates":
-            return 200, await self._get_updates(bot_id, params)
+            return 200, await self._get_updates(bot_id, params, gone)
         if method in ("sendMessage", "sendPhoto", "sendSticker"):
             if self.send_delay:
                 await asyncio.sleep(self.send_delay)
@@ -152,20 +159,22 @@ class FakeZaloApi(LocalApi):
         message_id = f"{next(self._message_ids):020x}"
         return 200, _ok({"message_id": message_id, "date": int(time.time() * 1000)})
 
-    async def _get_updates(self, bot_id: str, params: dict[str, Any]) -> Any:
+    async def _get_updates(
+        self, bot_id: str, params: dict[str, Any], gone: Callable[[], bool]
+    ) -> Any:
         if self.on_get_updates is not None:
             self.on_get_updates(bot_id)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + float(params.get("timeout") or 30)
         queue = self.queues[bot_id]
-        while not queue and not self._closing and self.fail_with is None:
+        while not queue and not self._closing and self.fail_with is None and not gone():
             remaining = deadline - loop.time()
             if remaining <= 0:
                 break
             self._changed.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), remaining)
-        if not queue or self.fail_with is not None:
+        if not queue or self.fail_with is not None or gone():
             return _error(408, "Request timeout")
         update = queue.pop(0)  # consumed on response: Zalo never hands it out again
         self.handed_out.append((bot_id, update))
@@ -184,12 +193,17 @@ def _error(code: int, description: str) -> dict[str, Any]:
 class _Handler(tornado.web.RequestHandler):
     def initialize(self, api: FakeZaloApi) -> None:
         self.api = api
+        self.gone = False
+
+    def on_connection_close(self) -> None:
+        self.gone = True
+        self.api._notify()
 
     async def post(self, token: str, method: str) -> None:
         params: dict[str, Any] = {}
         if self.request.body:
             params = json.loads(self.request.body)
-        code, body = await self.api.answer(token, method, params)
+        code, body = await self.api.answer(token, method, params, lambda: self.gone)
         self.set_status(code)
         self.set_header("Content-Type", "application/json")
         self.write(json.dumps(body))

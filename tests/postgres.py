@@ -10,12 +10,19 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
+from datetime import datetime, timedelta
 
 import asyncpg
 import pytest
 
+from bot.app import build_engine, open_app_store
+from bot.channels.shared import Sharing
+from bot.demo import seed_demo
+from bot.settings import Settings
+from handlers import Engine
+from locales.translator import Translator
 from storage import SqlStore
 from storage.postgres import open_postgres
 
@@ -81,3 +88,27 @@ def schema_database_url() -> Iterator[str]:
         yield schema_url(url, name)
     finally:
         asyncio.run(run(f"DROP SCHEMA {name} CASCADE"))
+
+
+async def demo_processes(
+    stack: AsyncExitStack,
+    url: str,
+    *,
+    settings: Settings,
+    translators: dict[str, Translator],
+    clock: Callable[[], datetime],
+) -> list[tuple[SqlStore, Engine, Sharing]]:
+    """Two bot processes, "a" and "b", on the demo database at ``url`` (a fresh schema's):
+    each with its own pool and engine, sharing the database; closed by ``stack``."""
+    made = []
+    for name in ("a", "b"):
+        store = await open_app_store(url, now=clock(), pool_size=4)
+        stack.push_async_callback(store.close)
+        if name == "a":
+            await seed_demo(store, now=clock())
+        engine = await build_engine(store, settings, translators=translators, clock=clock)
+        sharing = Sharing(
+            store.leases, worker=name, lease=timedelta(minutes=1), every=0.05, role_retry=0.05
+        )
+        made.append((store, engine, sharing))
+    return made

@@ -131,8 +131,9 @@ async def poll_alone(
     stop: asyncio.Event,
     poll: Callable[[], Awaitable[None]],
 ) -> None:
-    """Poll a messenger's token: at once alone, else only while this process holds the
-    token's role (the others process what it records, and one takes over if it goes)."""
+    """Poll a messenger's token (or bot: Zalo's bot id): at once alone, else only while this
+    process holds the token's role (the others process what it records, and one takes over
+    if it goes)."""
     if sharing is None:
         await poll()
         return

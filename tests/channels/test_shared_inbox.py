@@ -7,22 +7,18 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
-from datetime import timedelta
 from typing import Any
 
 import pytest
 from telegram import Update
 from telegram.ext import ExtBot
 
-from bot.app import build_engine, open_app_store
-from bot.channels.shared import Sharing
 from bot.channels.telegram.inbox import TelegramInbox
-from bot.demo import seed_demo
 from bot.settings import Settings
 from locales.translator import Translator
 from storage import SqlStore
 from tests.fakes import FakeClock, OfflineRequest, offline_bot
-from tests.postgres import fresh_schema, postgres_url, schema_url
+from tests.postgres import demo_processes, fresh_schema, postgres_url, schema_url
 
 ANN, BAO = 7001, 7002
 
@@ -61,15 +57,9 @@ async def processes(
     async with fresh_schema() as schema, AsyncExitStack() as stack:
         url = schema_url(postgres_url(), schema)
         made = []
-        for name in ("a", "b"):
-            store = await open_app_store(url, now=clock(), pool_size=4)
-            stack.push_async_callback(store.close)
-            if name == "a":
-                await seed_demo(store, now=clock())
-            engine = await build_engine(store, settings, translators=translators, clock=clock)
-            sharing = Sharing(
-                store.leases, worker=name, lease=timedelta(minutes=1), every=0.05, role_retry=0.05
-            )
+        for store, engine, sharing in await demo_processes(
+            stack, url, settings=settings, translators=translators, clock=clock
+        ):
             inbox = TelegramInbox(bot, engine, store.inbox, clock=clock, sharing=sharing)
             stack.push_async_callback(inbox.close, 5.0)
             await inbox.resume()

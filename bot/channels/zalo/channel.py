@@ -14,6 +14,7 @@ from pathlib import Path
 from bot.channels.files import PublishedFiles
 from bot.channels.http import HttpServer
 from bot.channels.lanes import wait_any
+from bot.channels.shared import Sharing
 from bot.channels.zalo.api import ZaloApi, ZaloError
 from bot.channels.zalo.inbox import ZaloInbox, default_backoff
 from bot.channels.zalo.media import PhotoFetcher
@@ -77,6 +78,7 @@ class ZaloChannel:
         backoff: Callable[[float], float] | None = None,
         lock_dir: Path | None = None,
         users_per_bot: int = 50,
+        sharing: Sharing | None = None,
     ) -> None:
         self.apis = {api.bot_id: api for api in (ZaloApi(t, base_url=base_url) for t in tokens)}
         self.sender = ZaloSender(self.apis, clock=clock)
@@ -91,10 +93,13 @@ class ZaloChannel:
             photos=self.photos,
             files=files,
             backoff=backoff or default_backoff,
+            sharing=sharing,
         )
         self.engine = engine
         self.clock = clock
-        self.lock_dir = lock_dir  # one lock file per bot: one process serves a token
+        # One lock file per bot: one process serves a token. Sharing a database, the processes
+        # share the bots instead (one polls each, all process; see ZaloInbox).
+        self.lock_dir = lock_dir if sharing is None else None
         self.users_per_bot = users_per_bot
         self._locks: list[int] = []
         self.sender.on_quota = self.tell_admins

@@ -12,12 +12,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from bot.channels.files import FileLinks
 from bot.channels.lanes import Lanes, unless_stopped, wait_any
+from bot.channels.shared import Claimer, Sharing, poll_alone
 from bot.channels.zalo.api import ZaloApi, ZaloError
 from bot.channels.zalo.media import PhotoFetcher
 from bot.channels.zalo.sender import QuotaSpent, ZaloSender
@@ -75,6 +76,7 @@ class ZaloInbox:
         concurrency: int = CONCURRENCY,
         retry_delay: Callable[[int], float] = lambda attempt: min(2.0**attempt, 60.0),
         backoff: Callable[[float], float] | None = None,
+        sharing: Sharing | None = None,
     ) -> None:
         self.sender = sender
         self.engine = engine
@@ -88,25 +90,41 @@ class ZaloInbox:
         self.poll_timeout = POLL_TIMEOUT
         self.lanes: Lanes[Item] = Lanes(self._process_each, concurrency=concurrency)
         self._pruned_at: datetime | None = None
+        self.sharing = sharing
+        # Other processes on the database: updates are claimed from the inbox, a person's in
+        # the order sent, not queued straight from what this process received.
+        self._claimer: Claimer | None = None
+        if sharing is not None:
+            room = lambda: 2 * concurrency - self.lanes.backlog  # noqa: E731
+            self._claimer = Claimer(
+                inbox, CHANNEL, sharing, clock=clock, queue=self._queue_entry, room=room
+            )
+
+    def _recorded(self, entry: InboxEntry, now: datetime) -> tuple[datetime, Item, Hashable]:
+        """A recorded update as queued: when it was sent, the item, its lane."""
+        stored = from_payload(entry.payload)
+        if stored is None:
+            logger.error("recorded Zalo update %d cannot be read; marked failed", entry.update_id)
+            return now, (entry.update_id, "", None), ("update", entry.update_id)
+        bot_id, raw = stored
+        update = parse_update(bot_id, raw, now=now)
+        return update.date, (entry.update_id, bot_id, raw), update.lane
+
+    def _queue_entry(self, entry: InboxEntry) -> None:
+        _date, item, lane = self._recorded(entry, self.clock())
+        self.lanes.put(lane, item)
 
     async def resume(self) -> int:
         """Queue what was recorded but not processed before the last stop, in the order the
-        messages were sent; returns how many."""
+        messages were sent; returns how many (sharing the database: starts claiming instead,
+        returns 0)."""
         await self._prune()
+        if self._claimer is not None:
+            self._claimer.start()
+            return 0
         entries = await self.inbox.pending(CHANNEL)
         now = self.clock()
-        items: list[tuple[datetime, Item, Any]] = []
-        for entry in entries:
-            stored = from_payload(entry.payload)
-            if stored is None:
-                logger.error(
-                    "recorded Zalo update %d cannot be read; marked failed", entry.update_id
-                )
-                items.append((now, (entry.update_id, "", None), ("update", entry.update_id)))
-                continue
-            bot_id, raw = stored
-            update = parse_update(bot_id, raw, now=now)
-            items.append((update.date, (entry.update_id, bot_id, raw), update.lane))
+        items = [self._recorded(entry, now) for entry in entries]
         for _date, item, lane in sorted(items, key=lambda x: (x[0], x[1][0])):
             self.lanes.put(lane, item)
         if entries:
@@ -117,11 +135,18 @@ class ZaloInbox:
         """Record updates durably, then queue the new ones. Returns only after the commit."""
         now = self.clock()
         parsed = [(parse_update(bot_id, raw, now=now), raw) for raw in updates]
-        entries = [InboxEntry(u.key, payload(bot_id, raw)) for u, raw in parsed]
+        entries = [
+            InboxEntry(u.key, payload(bot_id, raw), repr(u.lane), int(u.date.timestamp() * 1000))
+            for u, raw in parsed
+        ]
         new = await self.inbox.record(CHANNEL, entries, at=now)
-        for update, raw in parsed:
-            if update.key in new:  # a duplicate delivery is already queued or done
-                self.lanes.put(update.lane, (update.key, bot_id, raw))
+        if self._claimer is not None:
+            if new:
+                self._claimer.wake.set()
+        else:
+            for update, raw in parsed:
+                if update.key in new:  # a duplicate delivery is already queued or done
+                    self.lanes.put(update.lane, (update.key, bot_id, raw))
         if self._pruned_at is None or now - self._pruned_at >= PRUNE_EVERY:
             await self._prune()
 
@@ -160,6 +185,8 @@ class ZaloInbox:
         await self.inbox.finish(
             CHANNEL, key, at=self.clock(), failed=reason is not None, reason=reason
         )
+        if self._claimer is not None:
+            self._claimer.done(key)
 
     async def _translator(self, sender_id: str) -> Translator:
         person = await self.engine.store.people.by_identity(CHANNEL, sender_id)
@@ -234,7 +261,11 @@ class ZaloInbox:
 
     async def poll(self, api: ZaloApi, stop: asyncio.Event) -> None:
         """Long-poll one bot until ``stop`` is set; each update is committed before the next
-        call. Failures back off (capped) and never end the loop."""
+        call. Failures back off (capped) and never end the loop. Sharing the database: only
+        one process polls each bot (shared.poll_alone)."""
+        await poll_alone(self.sharing, CHANNEL, api.bot_id, stop, lambda: self._poll(api, stop))
+
+    async def _poll(self, api: ZaloApi, stop: asyncio.Event) -> None:
         try:
             await api.call("deleteWebhook")  # polling delivers nothing while a webhook is set
         except ZaloError as error:
@@ -289,6 +320,8 @@ class ZaloInbox:
 
     async def close(self, grace: float) -> None:
         await self.lanes.close(grace)
+        if self._claimer is not None:
+            await self._claimer.close()
 
 
 def _reason(error: BaseException) -> str:
