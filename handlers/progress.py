@@ -20,6 +20,7 @@ from core.units import DISTRICT, Unit
 from handlers.approval_progress import approval_lines
 from handlers.area import load_progress, parse_query, resolve_area, take_period
 from handlers.context import Context
+from handlers.decisions import graduation_line
 from handlers.messages import Attachment, Reply
 from handlers.poverty import load_poverty
 from handlers.router import Router
@@ -62,6 +63,8 @@ async def progress(ctx: Context) -> list[Reply]:
         return [await _chart(ctx, unit, data, period)]
     text = render_progress(ctx, unit, data, period)
     review = await approval_lines(ctx, unit, data, period)
+    decided = await graduation_line(ctx, unit, period)
+    review += [decided] if decided else []
     rate = await poverty_lines(ctx, unit, merged=merged, period=period)
     return [Reply("\n".join([text, *review, *rate]))]
 
