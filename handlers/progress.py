@@ -166,5 +166,10 @@ async def _goals(ctx: Context) -> Reply:
                 count=ctx.t.number(count), percent=ctx.t.percent(count / float(goal.target))
             )
         lines.append(text)
-    lines.append(ctx._("Các tỷ lệ chưa được báo cáo qua bot: chỉ có mốc và mục tiêu để đối chiếu."))
+    lines.append(
+        ctx._(
+            "Tỷ lệ hộ nghèo tính từ danh sách hộ: xem /tiendo. Các tỷ lệ khác chưa được báo cáo"
+            " qua bot: chỉ có mốc và mục tiêu để đối chiếu."
+        )
+    )
     return Reply("\n".join(lines))
