@@ -168,3 +168,15 @@ async def test_two_shared_names_in_one_message_are_asked_one_after_the_other(
     assert "Đã ghi nhận 2 báo cáo" in stored.text
     ids = await _ids(store)
     assert [r.household_id for r in await store.reports.all()] == [ids["SL-004"], ids["SL-009"]]
+
+
+async def test_a_correction_to_a_name_not_on_the_list_says_so(
+    registry: None, cadre: Chat, store: SqliteStore
+) -> None:
+    await cadre.say("hộ Lò Văn Sính thoát nghèo")
+    (report,) = await store.reports.all()
+    fixed = await cadre.say(f"/sua {report.id} hộ Sùng Mí Páo thoát nghèo")
+    assert f"Đã sửa báo cáo số {report.id}" in fixed
+    assert "Hộ Sùng Mí Páo chưa có trong danh sách hộ của thôn" in fixed
+    (after,) = await store.reports.all()
+    assert (after.household, after.household_id) == ("Sùng Mí Páo", None)
