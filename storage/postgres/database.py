@@ -15,10 +15,12 @@ from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
 from storage.database import SCHEMA_VERSION, _migrations, _split_statements
-from storage.sql import Row, SchemaTooNew
+from storage.sql import Row, SchemaTooNew, Unit
+
+T = TypeVar("T")
 
 __all__ = ["PostgresConnection", "PostgresDatabase", "migrate", "migrate_connection", "pg_sql"]
 
@@ -131,6 +133,10 @@ class PostgresDatabase:
     async def transaction(self) -> AsyncIterator[PostgresConnection]:
         async with self.pool.acquire() as connection, connection.transaction():
             yield PostgresConnection(connection)
+
+    async def run(self, unit: Unit[T], *, durable: bool = True) -> T:
+        async with self.transaction() as conn:  # committed before it returns either way
+            return await unit(conn)
 
     async def fetchall(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
         return list(await self.pool.fetch(pg_sql(sql), *params))
