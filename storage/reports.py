@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
@@ -15,7 +14,7 @@ from core.text import fold
 from storage.report_pages import COLUMNS as _COLUMNS
 from storage.report_pages import ReportListing
 from storage.report_pages import report_of as _report
-from storage.report_rows import COUNTED, bump_totals, track_review
+from storage.report_rows import COUNTED, bump_in_order, bump_totals, track_review
 from storage.report_rows import snapshot as _snapshot
 from storage.sql import Connection, Database, record_event
 from storage.totals import daily_totals, period_totals
@@ -115,8 +114,19 @@ class SqlReportStore(ReportListing):
         needs_approval: Collection[str] = (),
     ) -> AddedReports:
         stored: list[StoredReport] = []
-        totals: dict[tuple[str, str], int] = {}
+        bumps: list[tuple[str, str, date, int]] = []  # (indicator, village, day, count)
         async with self._db.transaction() as conn:
+            # Everything this message must hold, taken at once in one (sorted) order: two
+            # messages naming the same households in opposite orders, handled at the same
+            # time by two processes, must not each hold one and wait for the other.
+            await conn.lock(
+                *[
+                    _household_lock(i.village, i.indicator, i.household)
+                    for i in items
+                    if i.household and i.indicator in once_per_household
+                ],
+                *([f"source:{source}"] if source is not None else []),
+            )
             for item in items:
                 review = Review.AWAITING if item.indicator in needs_approval else None
                 values = (
@@ -141,9 +151,8 @@ class SqlReportStore(ReportListing):
                     )
                 else:
                     # Stored only if the message is not: checked in the same statement, under
-                    # the write lock (SQLite) or the message's lock (PostgreSQL), since two
-                    # deliveries of one message may be handled at once, by two processes even.
-                    await conn.lock(f"source:{source}")
+                    # the write lock (SQLite) or the message's lock (PostgreSQL, above), since
+                    # two deliveries of one message may be handled at once, by two processes.
                     row = await conn.fetchone(
                         _INSERT + _TYPED_VALUES + " WHERE NOT EXISTS"
                         " (SELECT 1 FROM reports WHERE source = ?) RETURNING id",
@@ -170,22 +179,20 @@ class SqlReportStore(ReportListing):
                     taken = await _household(conn, item, besides=report.id)
                     if taken is not None:
                         raise HouseholdTaken(taken)  # the transaction is rolled back
-                total, _ = await asyncio.gather(
-                    bump_totals(conn, item.village, item.indicator, item.date, item.count),
-                    record_event(
-                        conn,
-                        entity="report",
-                        entity_id=report.id,
-                        action="created",
-                        actor_id=reporter_id,
-                        at=received_at,
-                        after=_snapshot(report),
-                    ),
+                await record_event(
+                    conn,
+                    entity="report",
+                    entity_id=report.id,
+                    action="created",
+                    actor_id=reporter_id,
+                    at=received_at,
+                    after=_snapshot(report),
                 )
-                totals[item.village, item.indicator] = total
+                bumps.append((item.indicator, item.village, item.date, item.count))
                 if review is not None:
                     await track_review(conn, report.id, None, report, received_at)
                 stored.append(report)
+            totals = await bump_in_order(conn, bumps)  # in one order too, for the same reason
         return AddedReports(stored, totals)
 
     async def household_report(self, item: ReportItem) -> StoredReport | None:
@@ -281,11 +288,10 @@ class SqlReportStore(ReportListing):
                     report_id,
                 ),
             )
+            changes = [(after.indicator, after.village, after.done_on, after.count)]
             if not rejected:
-                await bump_totals(
-                    conn, before.village, before.indicator, before.done_on, -before.count
-                )
-            await bump_totals(conn, after.village, after.indicator, after.done_on, after.count)
+                changes.append((before.indicator, before.village, before.done_on, -before.count))
+            await bump_in_order(conn, changes)
             await record_event(
                 conn,
                 entity="report",
