@@ -42,6 +42,7 @@ def describe(t: Translator, problem: RowProblem) -> str:
         ),
         "year": t.gettext("năm „{value}“ không đúng (ví dụ 2025)"),
         "birth_year": t.gettext("năm sinh „{value}“ không đúng"),
+        "decided_on": t.gettext("ngày quyết định „{value}“ không đúng (ví dụ 15/12/2025)"),
         "members": t.gettext("số nhân khẩu „{value}“ không đúng"),
         "total": t.gettext("tổng số hộ „{value}“ không đúng"),
         "duplicate": t.gettext("trùng hộ với dòng {other}"),

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
+from core.dates import parse_day
 from core.households import Category, HouseholdRecord, VillageTotal, category_of, duplicate_lines
 from core.text import fold
 from core.units import VILLAGE, UnitDirectory
@@ -32,6 +33,7 @@ COLUMNS: Final = {
     "category": ("phân loại", "phân loại hộ", "diện", "loại hộ", "category"),
     "year": ("năm", "năm quyết định", "year"),
     "decision": ("quyết định", "số quyết định", "decision"),
+    "decided_on": ("ngày quyết định", "ngày qđ", "decision date", "decided_on"),
     "code": ("mã hộ", "mã số hộ", "household code", "code"),
     "total": ("tổng số hộ", "số hộ", "total", "total households"),
 }
@@ -49,8 +51,8 @@ MAX_TOTAL: Final = 100_000
 @dataclass(frozen=True, slots=True)
 class RowProblem:
     """Why a line cannot be imported. ``what``: missing_columns, extra_values, village,
-    name, category, year, birth_year, members, total, duplicate, empty. ``value``: the text
-    at fault; ``other``: the earlier line of a duplicate."""
+    name, category, year, birth_year, decided_on, members, total, duplicate, empty.
+    ``value``: the text at fault; ``other``: the earlier line of a duplicate."""
 
     line: int
     what: str
@@ -120,6 +122,11 @@ def _household(
         members = _number(row["members"], MAX_MEMBERS)
         if members is None:
             problems.append(RowProblem(line, "members", row["members"]))
+    decided_on = None
+    if row.get("decided_on"):
+        decided_on = parse_day(row["decided_on"])  # an Excel date arrives as 2025-12-15
+        if decided_on is None or decided_on.year < FIRST_YEAR:
+            problems.append(RowProblem(line, "decided_on", row["decided_on"]))
     if len(problems) > before or village is None or category is None or year is None:
         return None
     return HouseholdRecord(
@@ -132,6 +139,7 @@ def _household(
         members=members,
         decision=row.get("decision", "").strip(),
         code=row.get("code", "").strip(),
+        decided_on=decided_on,
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from typing import Final
 
@@ -81,6 +82,7 @@ class HouseholdRecord:
     members: int | None = None
     decision: str = ""  # the decision's number, as written
     code: str = ""  # the commune's own household code
+    decided_on: date | None = None  # the decision's date, where the list gives it
 
 
 @dataclass(frozen=True, slots=True)

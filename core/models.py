@@ -43,6 +43,7 @@ class PendingKind(StrEnum):
     REPEAT = "repeat"  # store the same text again?
     PICK = "pick"  # which report do you want to change?
     HOUSEHOLD = "household"  # which of the village's households of this name?
+    DECISION = "decision"  # which household does a decision (/quyetdinh) name?
 
 
 @dataclass(frozen=True, slots=True)

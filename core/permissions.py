@@ -32,6 +32,7 @@ COMMAND_ROLES: dict[str, frozenset[Role | None]] = {
     "nhiemvu": REGISTERED,
     "tiendo": _LEADERS,
     "xuat": _LEADERS,
+    "quyetdinh": _LEADERS,  # record the commune's decision on a household's category
     "duyet": _LEADERS,  # approve or reject reports (/duyet, /tuchoi, their buttons)
     "giao": _LEADERS,
     "moi": _ADMINS,

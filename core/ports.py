@@ -9,6 +9,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
+from core.decision_ports import DecisionStore
 from core.evidence_ports import EvidenceStore, ReviewStore
 from core.household_ports import HouseholdConflict, HouseholdStore
 from core.inbox_port import Inbox
@@ -32,6 +33,7 @@ from core.units import UnitDirectory
 __all__ = [
     "ActivityStore",
     "AuditLog",
+    "DecisionStore",
     "EvidenceStore",
     "HouseholdConflict",
     "HouseholdStore",
@@ -345,6 +347,8 @@ class Store(Protocol):
     def evidence(self) -> EvidenceStore: ...
     @property
     def households(self) -> HouseholdStore: ...
+    @property
+    def decisions(self) -> DecisionStore: ...
     @property
     def reviews(self) -> ReviewStore: ...
     async def close(self) -> None: ...

@@ -18,6 +18,7 @@ from handlers.area import command_name, parse_query, resolve_area, take_period
 from handlers.area_workbook import write_area_workbook
 from handlers.closing import closing_title
 from handlers.context import Context
+from handlers.household_export import export_households, household_export_args
 from handlers.messages import Attachment, Reply
 from handlers.router import Router
 from handlers.views.labels import area_file_name
@@ -128,6 +129,9 @@ def _too_large(ctx: Context, unit: Unit, limit: int) -> Reply:
 
 @router.command("xuat")
 async def export(ctx: Context) -> list[Reply]:
+    registry = household_export_args(ctx.args)
+    if registry is not None:  # /xuat hongheo: the household registry
+        return await export_households(ctx, registry)
     taken = take_period(ctx, ctx.args)
     if isinstance(taken, Reply):
         return [taken]

@@ -42,6 +42,11 @@ def _guide(ctx: Context) -> str:
             ),
             ctx._("/giao THÔN CHỈ_TIÊU SỐ HẠN — giao nhiệm vụ, ví dụ: /giao Sà Lủng nhà 5 31/12"),
             ctx._("/duyet — duyệt các báo cáo chờ duyệt; /tuchoi SỐ LÝ_DO — từ chối một báo cáo"),
+            ctx._(
+                "/quyetdinh — hộ báo cáo thoát nghèo chờ quyết định; /quyetdinh TÊN_HỘ"
+                " PHÂN_LOẠI_MỚI SỐ_QĐ NGÀY — ghi quyết định của xã; /quyetdinh huy SỐ — hủy"
+            ),
+            ctx._("/xuat hongheo — tệp Excel danh sách hộ và lịch sử phân loại"),
         ]
     if person is not None and person.role == Role.ADMIN:
         lines += [

@@ -19,6 +19,7 @@ from core.units import DISTRICT, Unit
 from handlers.approval_progress import approval_lines
 from handlers.area import load_progress, parse_query, resolve_area, take_period
 from handlers.context import Context
+from handlers.decisions import graduation_line
 from handlers.messages import Attachment, Reply
 from handlers.router import Router
 from handlers.views.labels import area_file_name, indicator_name
@@ -59,6 +60,8 @@ async def progress(ctx: Context) -> list[Reply]:
         return [await _chart(ctx, unit, data)]
     text = render_progress(ctx, unit, data, period)
     review = await approval_lines(ctx, unit, data, period)
+    decided = await graduation_line(ctx, unit, period)
+    review += [decided] if decided else []
     return [Reply("\n".join([text, *review]) if review else text)]
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from core.processes import Leases
 from storage.activity import SqlActivityStore
 from storage.database import open_database
+from storage.decisions import SqlDecisionStore
 from storage.events import SqlAuditLog
 from storage.evidence import SqlEvidenceStore
 from storage.households import SqlHouseholdStore
@@ -54,6 +55,7 @@ class SqlStore:
         self.pending = SqlPendingStore(db)
         self.evidence = SqlEvidenceStore(db)
         self.households = SqlHouseholdStore(db)
+        self.decisions = SqlDecisionStore(db)
         self.reviews = SqlReviewStore(db)
         self.inbox = SqlInbox(db)
         self.audit = SqlAuditLog(db)

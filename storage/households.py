@@ -228,7 +228,7 @@ async def _update(
 async def _step(conn: Connection, household_id: int, record: HouseholdRecord, at: datetime) -> None:
     await conn.execute(
         "INSERT INTO household_categories (household_id, category, year, decision, source,"
-        " recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
+        " recorded_at, decided_on) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (
             household_id,
             str(record.category),
@@ -236,6 +236,7 @@ async def _step(conn: Connection, household_id: int, record: HouseholdRecord, at
             record.decision,
             "import",
             at.isoformat(),
+            record.decided_on.isoformat() if record.decided_on else None,
         ),
     )
 

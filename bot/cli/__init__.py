@@ -24,7 +24,7 @@ from bot.cli.data import (
     cmd_import_tasks,
     cmd_import_units,
 )
-from bot.cli.households import cmd_import_households
+from bot.cli.households import cmd_export_households, cmd_import_households
 from bot.cli.inbox import cmd_inbox
 from bot.cli.invites import cmd_invites
 from bot.cli.migrate import cmd_migrate_db
@@ -119,6 +119,18 @@ def build_parser() -> argparse.ArgumentParser:
         " imports nothing.",
         cmd_import_households,
     )
+
+    export_households = command(
+        "export-households",
+        "Write the household registry of an area (default: the district) to OUT.xlsx: the"
+        " households, every change of category (from, to, year, decision, import or chat) and"
+        " the reported graduations awaiting a decision.",
+    )
+    export_households.add_argument(
+        "--area", metavar="CODE", help="a unit code (n:son-vi) or name (xã Sơn Vĩ)"
+    )
+    export_households.add_argument("out", metavar="OUT.xlsx")
+    export_households.set_defaults(func=cmd_export_households)
 
     reminders = command(
         "reminders",

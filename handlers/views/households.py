@@ -12,9 +12,9 @@ from handlers.context import Context
 from handlers.views.labels import count_label, indicator_name
 from locales.translator import N_
 
-__all__ = ["category_name", "household_card", "household_label", "unlisted_lines"]
+__all__ = ["CATEGORY_NAMES", "category_name", "household_card", "household_label", "unlisted_lines"]
 
-_CATEGORY: dict[Category, str] = {
+CATEGORY_NAMES: dict[Category, str] = {
     Category.POOR: N_("hộ nghèo"),
     Category.NEAR_POOR: N_("hộ cận nghèo"),
     Category.MIDDLE: N_("hộ có mức sống trung bình"),
@@ -26,7 +26,7 @@ _MAX_REPORTS = 30
 
 
 def category_name(ctx: Context, category: Category) -> str:
-    return ctx._(_CATEGORY[category])
+    return ctx._(CATEGORY_NAMES[category])
 
 
 def household_label(ctx: Context, household: Household, *, village: bool = False) -> str:

@@ -151,7 +151,7 @@ def test_stored_and_printed_codes_keep_their_spelling() -> None:
         "invalid_count",
     ]
     assert list(Level) == ["district", "commune", "commune2025", "village"]
-    assert list(PendingKind) == ["village", "repeat", "pick", "household"]
+    assert list(PendingKind) == ["village", "repeat", "pick", "household", "decision"]
     assert all(type(u.level) is Level for u in parse_units_csv(_UNITS_CSV))
 
 

@@ -40,6 +40,7 @@ EXPECTED: dict[str, frozenset[Role | None]] = {
     "xuat": LEADERS,
     "giao": LEADERS,
     "duyet": LEADERS,
+    "quyetdinh": LEADERS,
     "moi": ADMINS,
     "chitieu": ADMINS,
 }
