@@ -9,6 +9,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
+from core.area_cells import AreaCellReader
 from core.decision_ports import DecisionStore
 from core.evidence_ports import EvidenceStore, ReviewStore
 from core.household_ports import HouseholdConflict, HouseholdStore
@@ -135,7 +136,7 @@ class HouseholdTaken(Exception):
         self.report = report
 
 
-class ReportStore(ReportListing, Protocol):
+class ReportStore(ReportListing, AreaCellReader, Protocol):
     async def add(
         self,
         items: Sequence[ReportItem],

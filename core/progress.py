@@ -30,6 +30,7 @@ from fractions import Fraction
 
 from core.indicators import IndicatorSet
 from core.models import Target
+from core.target_index import AreaTarget, TargetIndex
 from core.units import COMMUNE, DISTRICT, NEW_COMMUNE, VILLAGE, Level, Unit, UnitDirectory
 
 __all__ = [
@@ -47,7 +48,9 @@ __all__ = [
     "area_progress",
     "assess",
     "furthest_behind",
+    "indicator_progress",
     "projected_date",
+    "share",
     "window_sum",
 ]
 
@@ -65,14 +68,6 @@ class Status(StrEnum):
     ON_TRACK = "on_track"
     BEHIND = "behind"
     MISSED = "missed"  # the period ended short of the target
-
-
-@dataclass(frozen=True, slots=True)
-class AreaTarget:
-    value: int
-    deadline: date
-    baseline: int = 0
-    derived: bool = False  # summed from targets set inside the area
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,82 +163,6 @@ def assess(
     return projected, Status.ON_TRACK
 
 
-class TargetIndex:
-    """The targets of one request, looked up by area.
-
-    An area without a target of its own gets the sum of the targets set inside it, taken
-    largest first and each only when it shares no village with one already taken, so that a
-    commune's target and its villages' are never added together.
-    """
-
-    def __init__(self, units: UnitDirectory, targets: Iterable[Target]) -> None:
-        self._own: dict[tuple[str, str], tuple[Target, frozenset[str]]] = {}
-        self._single: dict[tuple[str, str], Target] = {}
-        # The targets covering each village, as (rank, covered villages, target): an area's
-        # candidates are gathered from its own villages, not from every target of the province.
-        self._by_village: dict[tuple[str, str], list[tuple[int, frozenset[str], Target]]] = {}
-        listed = list(targets)
-        for target in listed:
-            covered = frozenset(v.code for v in units.villages_in(target.unit))
-            self._own[(target.indicator, target.unit)] = (target, covered)
-        # Largest first, stable on equal sizes: the order in which parts are taken.
-        ranked = sorted(
-            ((t, self._own[(t.indicator, t.unit)][1]) for t in listed), key=lambda p: -len(p[1])
-        )
-        for rank, (target, covered) in enumerate(ranked):
-            if self._own[(target.indicator, target.unit)][0] is not target:
-                continue  # replaced by a later target of the same unit and indicator
-            for village in covered:  # a unit without listed villages adds to no larger area
-                key = (target.indicator, village)
-                self._by_village.setdefault(key, []).append((rank, covered, target))
-            if len(covered) == 1:
-                self._single.setdefault((target.indicator, next(iter(covered))), target)
-
-    def for_area(
-        self, indicator: str, unit: str | None, villages: frozenset[str]
-    ) -> AreaTarget | None:
-        own = self._own.get((indicator, unit)) if unit else None
-        # A unit's own target counts only where the area holds all of the unit.
-        if own is not None and own[1] <= villages:
-            target = own[0]
-            return AreaTarget(target.value, target.deadline, target.baseline)
-        if len(villages) == 1:
-            # Only a target covering exactly this village can lie inside it: a look-up, so that
-            # ranking hundreds of villages stays linear.
-            single = self._single.get((indicator, next(iter(villages))))
-            return _derived([single]) if single else None
-        candidates: dict[int, tuple[frozenset[str], Target]] = {}
-        for village in villages:
-            for rank, covered, target in self._by_village.get((indicator, village), ()):
-                if rank not in candidates and covered <= villages:
-                    candidates[rank] = (covered, target)
-        taken: set[str] = set()
-        parts: list[Target] = []
-        for rank in sorted(candidates):
-            covered, target = candidates[rank]
-            if taken.isdisjoint(covered):
-                taken |= covered
-                parts.append(target)
-        return _derived(parts) if parts else None
-
-    def for_village(self, indicator: str, village: str) -> AreaTarget | None:
-        """``for_area(indicator, village, {village})``, without building the set."""
-        own = self._own.get((indicator, village))
-        if own is not None and own[1] <= {village}:
-            return AreaTarget(own[0].value, own[0].deadline, own[0].baseline)
-        single = self._single.get((indicator, village))
-        return _derived([single]) if single else None
-
-
-def _derived(parts: Sequence[Target]) -> AreaTarget:
-    return AreaTarget(
-        value=sum(t.value for t in parts),
-        deadline=max(t.deadline for t in parts),
-        baseline=sum(t.baseline for t in parts),
-        derived=True,
-    )
-
-
 def area_groups(units: UnitDirectory, unit: Unit, *, merged: bool) -> list[tuple[Unit, list[str]]]:
     """The parts an area is shown in, each with its villages inside the area.
 
@@ -266,12 +185,12 @@ def area_groups(units: UnitDirectory, unit: Unit, *, merged: bool) -> list[tuple
     for village in villages:
         key = (village.current if merged else village.parent) or village.code
         parts.setdefault(key, []).append(village.code)
-    position = {u.code: i for i, u in enumerate(units)}
-    ordered = sorted(parts, key=lambda code: position.get(code, len(position)))
+    ordered = sorted(parts, key=units.position)
     return [(units[code], parts[code]) for code in ordered if units.get(code)]
 
 
-def _share(achieved: int, value: int) -> float | Fraction:
+def share(achieved: int, value: int) -> float | Fraction:
+    """Achieved ÷ target, exact where a float would not be (ordering villages behind)."""
     # A float quotient is correctly rounded: equal shares give equal floats, and two different
     # shares with values below 2**26 differ by more than a rounding, so the order is exact.
     return (
@@ -308,12 +227,42 @@ def _furthest_behind(
             continue
         with_target = True
         if achieved < target.value:
-            lagging.append((_share(achieved, target.value), position, code, achieved, target))
+            lagging.append((share(achieved, target.value), position, code, achieved, target))
     if with_target:
         behind = heapq.nsmallest(count, lagging)
         return tuple(Standing(c, a, t) for _, _, c, a, t in behind), True
     lowest = heapq.nsmallest(count, everyone)
     return tuple(Standing(c, a, t) for a, _, c, t in lowest), False
+
+
+def indicator_progress(
+    indicator: str,
+    whole: Standing,
+    daily: Mapping[tuple[str, date], int],
+    today: date,
+    *,
+    closed: bool,
+    groups: tuple[Standing, ...],
+    behind: tuple[Standing, ...],
+    by_share: bool,
+) -> IndicatorProgress:
+    """One indicator of an area, its pace and outlook from the area's counts per
+    (indicator, day)."""
+    per_day = {day: n for (ind, day), n in daily.items() if ind == indicator}
+    recent = window_sum(per_day, today, PACE_DAYS)
+    projected, status = assess(whole.achieved, whole.target, recent, today, closed=closed)
+    return IndicatorProgress(
+        indicator=indicator,
+        achieved=whole.achieved,
+        target=whole.target,
+        change=window_sum(per_day, today, CHANGE_DAYS),
+        recent=recent,
+        projected=projected,
+        status=status,
+        groups=groups,
+        behind=behind,
+        behind_by_share=by_share,
+    )
 
 
 def area_progress(
@@ -359,26 +308,20 @@ def area_progress(
             reported = totals.get((unit_code, ind), 0)
             return unit_code, reported + (target.baseline if target else 0), target
 
-        whole = standing(unit.code, village_codes)
-        per_day = {day: n for (ind, day), n in daily.items() if ind == code}
-        recent = window_sum(per_day, today, PACE_DAYS)
-        projected, status = assess(whole.achieved, whole.target, recent, today, closed=closed)
         behind: tuple[Standing, ...] = ()
         by_share = False
         if len(village_codes) > 1:
             behind, by_share = _furthest_behind(map(village, village_codes), BEHIND_COUNT)
         lines.append(
-            IndicatorProgress(
-                indicator=code,
-                achieved=whole.achieved,
-                target=whole.target,
-                change=window_sum(per_day, today, CHANGE_DAYS),
-                recent=recent,
-                projected=projected,
-                status=status,
+            indicator_progress(
+                code,
+                standing(unit.code, village_codes),
+                daily,
+                today,
+                closed=closed,
                 groups=tuple(standing(g.code, codes) for g, codes in groups),
                 behind=behind,
-                behind_by_share=by_share,
+                by_share=by_share,
             )
         )
     return AreaProgress(

@@ -8,7 +8,7 @@ the distinct values of ``current_commune``, and get the level ``NEW_COMMUNE``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Final
@@ -84,6 +84,10 @@ class UnitDirectory:
     # Villages by the code of their commune on either map, and communes by district: an
     # area's villages are a look-up, not a scan of the directory (2,000 villages a province).
     _inside: dict[str, tuple[Unit, ...]] = field(init=False, repr=False, compare=False)
+    # Villages counted by (pre-2025 commune, current commune): every area and every part of
+    # one is a union of these cells, so an area's sums can be read per cell (core.area_cells).
+    _cells: dict[tuple[str | None, str | None], int] = field(init=False, repr=False, compare=False)
+    _position: dict[str, int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_code", {u.code: u for u in self.units})
@@ -102,6 +106,12 @@ class UnitDirectory:
             wanted = set(codes)
             inside[district] = [u for u in self.units if u.level == VILLAGE and u.parent in wanted]
         object.__setattr__(self, "_inside", {k: tuple(v) for k, v in inside.items()})
+        cells: dict[tuple[str | None, str | None], int] = {}
+        for unit in self.units:
+            if unit.level == VILLAGE:
+                cells[(unit.parent, unit.current)] = cells.get((unit.parent, unit.current), 0) + 1
+        object.__setattr__(self, "_cells", cells)
+        object.__setattr__(self, "_position", {u.code: i for i, u in enumerate(self.units)})
 
     def __iter__(self) -> Iterator[Unit]:
         return iter(self.units)
@@ -153,6 +163,14 @@ class UnitDirectory:
         if unit.level == COMMUNE:
             return [v for v in self._inside.get(code, ()) if v.parent == code]
         return list(self._inside.get(code, ()))
+
+    def position(self, code: str) -> int:
+        """Where the unit stands in the directory's order (after every unit when unknown)."""
+        return self._position.get(code, len(self._position))
+
+    def cells(self) -> Mapping[tuple[str | None, str | None], int]:
+        """How many villages each (pre-2025 commune, current commune) pair holds."""
+        return self._cells
 
     def contains(self, scope: str, village_code: str) -> bool:
         return any(v.code == village_code for v in self.villages_in(scope))

@@ -6,11 +6,12 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from core.area_cells import CellQuery, cells_progress, plan_cells, rankings
 from core.indicators import IndicatorSet
 from core.periods import Period
 from core.permissions import may_view
 from core.ports import Store
-from core.progress import CHANGE_DAYS, PACE_DAYS, AreaProgress, area_progress
+from core.progress import BEHIND_COUNT, CHANGE_DAYS, PACE_DAYS, AreaProgress, area_progress
 from core.text import fold
 from core.units import (
     COMMUNE,
@@ -171,13 +172,46 @@ async def load_progress(
 
     An ended period is shown as it stood on its last day.
     """
-    villages = [v.code for v in units.villages_in(unit.code)]
     closed = period.end < today
     as_of = min(today, period.end)
-    totals = await store.reports.period_totals(villages, period.start, as_of)
     since = max(period.start, as_of - timedelta(days=PACE_DAYS - 1))
-    daily = await store.reports.daily_totals(villages, since, as_of) if since <= as_of else {}
     week_start = max(period.start, as_of - timedelta(days=CHANGE_DAYS - 1))
+    plan = plan_cells(units, unit, merged=merged)
+    if plan is not None:
+        # An area made of communes: sums per cell from the database (core.area_cells).
+        query = CellQuery(
+            plan.parents,
+            plan.currents,
+            tuple(i.code for i in indicators),
+            period.code,
+            first=period.start,
+            last=as_of,
+            week_first=week_start,
+            daily_first=since,
+        )
+        cells = await store.reports.area_cells(query)
+        kinds = rankings(units, plan, cells, indicators) if cells is not None else None
+        if cells is not None and kinds is not None:
+            ranked = await store.reports.lowest_villages(query, *kinds, count=BEHIND_COUNT)
+            daily = cells.daily
+            if daily is None:
+                codes = [v.code for v in units.villages_in(unit.code)]
+                daily = await store.reports.daily_totals(codes, since, as_of)
+            return cells_progress(
+                units,
+                indicators,
+                plan,
+                cells,
+                ranked,
+                kinds[0],
+                daily=daily,
+                today=as_of,
+                period=period.code,
+                closed=closed,
+            )
+    villages = [v.code for v in units.villages_in(unit.code)]
+    totals = await store.reports.period_totals(villages, period.start, as_of)
+    daily = await store.reports.daily_totals(villages, since, as_of) if since <= as_of else {}
     week = await store.reports.period_totals(villages, week_start, as_of)
     return area_progress(
         units,

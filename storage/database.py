@@ -28,11 +28,18 @@ _MIGRATIONS = resources.files("storage") / "migrations"
 
 
 def _migrations() -> list[tuple[int, str]]:
+    """The numbered migrations in order. Their numbers run 1, 2, 3… with no gap and no number
+    twice: a database records only the last number it ran, so two files of one number (two
+    branches merged) would leave one of them unrun on a database that had the other."""
     found = []
     for entry in _MIGRATIONS.iterdir():
         if entry.name.endswith(".sql"):
             found.append((int(entry.name.split("_", 1)[0]), entry.read_text(encoding="utf-8")))
-    return sorted(found)
+    found.sort()
+    numbers = [number for number, _ in found]
+    if numbers != list(range(1, len(numbers) + 1)):
+        raise RuntimeError(f"storage/migrations must be numbered 1..N once each, not {numbers}")
+    return found
 
 
 SCHEMA_VERSION = _migrations()[-1][0]

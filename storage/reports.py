@@ -11,6 +11,7 @@ from core.models import AddedReports, ReportStatus, StoredReport
 from core.parsing import ReportItem
 from core.ports import HouseholdTaken
 from core.text import fold
+from storage.area_cells import AreaCellStore
 from storage.report_pages import COLUMNS as _COLUMNS
 from storage.report_pages import ReportListing
 from storage.report_pages import report_of as _report
@@ -98,7 +99,7 @@ async def _household(
     return _report(rows[0]) if rows else None
 
 
-class SqlReportStore(ReportListing):
+class SqlReportStore(ReportListing, AreaCellStore):
     def __init__(self, db: Database) -> None:
         super().__init__(db)
 

@@ -7,7 +7,7 @@ from datetime import date
 
 from storage.sql import Database
 
-__all__ = ["daily_totals", "period_totals"]
+__all__ = ["daily_totals", "district_daily", "period_totals"]
 
 
 async def daily_totals(
@@ -20,10 +20,7 @@ async def daily_totals(
     if reported <= wanted:
         # The area holds every village that ever had a report: its days are the district's,
         # a few rows however many villages and reports there are.
-        rows = await db.fetchall(
-            "SELECT indicator, day, total FROM indicator_daily WHERE day >= ? AND day <= ?",
-            span,
-        )
+        return await district_daily(db, since, until)
     else:
         codes = sorted(wanted & reported)
         found = await db.fetchall("SELECT DISTINCT indicator FROM indicator_daily")
@@ -39,6 +36,15 @@ async def daily_totals(
             " AND day >= ? AND day <= ? GROUP BY indicator, day",
             (*codes, *indicators, *span),
         )
+    return {(ind, date.fromisoformat(day)): total for ind, day, total in rows if total}
+
+
+async def district_daily(db: Database, since: date, until: date) -> dict[tuple[str, date], int]:
+    """Counts per (indicator, day) of every village, both ends included."""
+    rows = await db.fetchall(
+        "SELECT indicator, day, total FROM indicator_daily WHERE day >= ? AND day <= ?",
+        (since.isoformat(), until.isoformat()),
+    )
     return {(ind, date.fromisoformat(day)): total for ind, day, total in rows if total}
 
 

@@ -69,3 +69,18 @@ async def test_acknowledged_writes_wait_for_the_disk(tmp_path: Path, pragma: str
     assert row is not None
     assert row[0] == 2  # FULL
     await db.close()
+
+
+@pytest.mark.parametrize("names", [("0001_a", "0002_b", "0002_c"), ("0001_a", "0003_c")])
+def test_migrations_numbered_twice_or_with_a_gap_stop_the_bot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, names: tuple[str, ...]
+) -> None:
+    """Two branches that both add migration 2 would leave one unrun on a database that had the
+    other: such a tree does not start (nor pass CI)."""
+    import storage.database
+
+    for name in names:
+        (tmp_path / f"{name}.sql").write_text("SELECT 1;", encoding="utf-8")
+    monkeypatch.setattr(storage.database, "_MIGRATIONS", tmp_path)
+    with pytest.raises(RuntimeError, match=r"numbered 1\.\.N once each"):
+        storage.database._migrations()
