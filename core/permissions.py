@@ -30,6 +30,7 @@ COMMAND_ROLES: dict[str, frozenset[Role | None]] = {
     "sua": REGISTERED,
     "huy": REGISTERED,
     "nhiemvu": REGISTERED,
+    "ho": REGISTERED,  # a registry household's card, within the asker's scope
     "tiendo": _LEADERS,
     "xuat": _LEADERS,
     "quyetdinh": _LEADERS,  # record the commune's decision on a household's category

@@ -24,6 +24,10 @@ def _guide(ctx: Context) -> str:
         ctx._("/sua SỐ NỘI_DUNG — sửa báo cáo; /huy SỐ — hủy báo cáo"),
         ctx._("Gửi ảnh kèm báo cáo (hoặc ngay sau báo cáo) làm minh chứng."),
         ctx._("/nhiemvu — nhiệm vụ của thôn"),
+        ctx._(
+            "/ho TÊN_CHỦ_HỘ hoặc MÃ_HỘ — một hộ trong danh sách hộ; /ho chuacodanhsach — báo cáo"
+            " ghi tên hộ chưa có trong danh sách"
+        ),
         ctx._("/ngonngu en|vi — đổi ngôn ngữ"),
     ]
     person = ctx.person

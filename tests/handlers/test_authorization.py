@@ -36,6 +36,7 @@ EXPECTED: dict[str, frozenset[Role | None]] = {
     "sua": REGISTERED,
     "huy": REGISTERED,
     "nhiemvu": REGISTERED,
+    "ho": REGISTERED,
     "tiendo": LEADERS,
     "xuat": LEADERS,
     "giao": LEADERS,
