@@ -216,6 +216,7 @@ async def fix_report(
                 ).format(village=ctx.unit_label(ctx.units[item.village]), id=report.id)
             )
         ]
+    unlisted = None
     if item.household_id is None:
         match = await match_households(ctx, (item,), households)
         if match.ambiguous:
@@ -223,7 +224,7 @@ async def fix_report(
             return await ask_household(
                 ctx, match.ambiguous, households, text, today, data=data, source=None
             )
-        (item,) = match.items
+        (item,), unlisted = match.items, match.unlisted
     conflict = await household_conflict(ctx, (item,), besides=report.id)
     if conflict is not None:
         return [conflict]
@@ -256,7 +257,7 @@ async def fix_report(
     lines += await totals_lines(
         ctx, [(before.village, before.indicator), (after.village, after.indicator)]
     )
-    return [Reply("\n".join(lines))]
+    return [Reply("\n".join([*lines, unlisted] if unlisted else lines))]
 
 
 def _changes(ctx: Context, before: StoredReport, after: StoredReport) -> list[str]:

@@ -52,7 +52,7 @@ async def _card(ctx: Context, household: Household) -> list[Reply]:
     # unless another household of the village has that name.
     alone = len(await households.find(household.name, [household.village])) == 1
     reports = await households.reports_of(household, by_name=alone)
-    history = await households.history(household.id)
+    history = await ctx.store.decisions.steps(household_id=household.id)
     card = household_card(ctx, household, history, reports, await _names(ctx, reports))
     return [Reply(card)]
 

@@ -64,7 +64,8 @@ async def registry_for_text(ctx: Context, home: str, text: str) -> HouseholdName
     named = [
         village.code
         for village in ctx.units.villages_in(ctx.person.scope)
-        if any(name_key(name) in compact for name in ctx.units.folded_names(village))
+        # Folded names already: only their spaces go, as in name_key.
+        if any(name.replace(" ", "") in compact for name in ctx.units.folded_names(village))
     ]
     return await registry_names(ctx, named)
 

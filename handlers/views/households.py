@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from core.decisions import DecisionStep
 from core.evidence import Review
-from core.households import Category, CategoryChange, Household
+from core.households import Category, Household
 from core.models import ReportStatus, StoredReport
 from handlers.context import Context
 from handlers.views.labels import count_label, indicator_name
@@ -53,6 +54,15 @@ def _decided(ctx: Context, year: int, decision: str) -> str:
     return ctx._("năm {year}").format(year=year)
 
 
+def _step(ctx: Context, step: DecisionStep) -> str:
+    """'• năm 2026, quyết định 9/QĐ ngày 15/11/2026: hộ cận nghèo (đã hủy)'."""
+    line = _decided(ctx, step.year, step.decision)
+    if step.decided_on is not None:
+        line += ctx._(" ngày {date}").format(date=ctx.t.short_date(step.decided_on))
+    line = f"• {line}: {category_name(ctx, step.category)}"
+    return line + ctx._(" (đã hủy)") if step.cancelled else line
+
+
 def _report_state(ctx: Context, report: StoredReport) -> str:
     if report.status == ReportStatus.CANCELLED:
         return ctx._(" (đã hủy)")
@@ -85,7 +95,7 @@ def report_about(ctx: Context, report: StoredReport, reporter: str) -> str:
 def household_card(
     ctx: Context,
     household: Household,
-    history: Sequence[CategoryChange],
+    history: Sequence[DecisionStep],
     reports: Sequence[StoredReport],
     reporters: Mapping[int, str],
 ) -> str:
@@ -108,10 +118,7 @@ def household_card(
     )
     if len(history) > 1:
         lines.append(ctx._("Lịch sử phân loại:"))
-        lines += [
-            f"• {_decided(ctx, step.year, step.decision)}: {category_name(ctx, step.category)}"
-            for step in history
-        ]
+        lines += [_step(ctx, step) for step in history]
     if not reports:
         lines.append(ctx._("Chưa có báo cáo nào về hộ này."))
         return "\n".join(lines)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 
 import pytest
 
@@ -180,3 +181,19 @@ async def test_unregistered_people_cannot_look_households_up(
     reply = await stranger.say("/ho Giàng Seo Chứ")
     assert "Giàng Seo Chứ" not in reply
     assert "chưa đăng ký" in reply
+
+
+async def test_the_card_shows_decisions_recorded_in_chat_and_undone_ones_marked(
+    registry: None, cadre: Chat, commune_leader: Chat
+) -> None:
+    recorded = await commune_leader.say(
+        "/quyetdinh Giàng Seo Chứ thoát nghèo sang cận nghèo số 9/QĐ-UBND ngày 15/11/2026"
+    )
+    (number,) = re.findall(r"Đã ghi quyết định số (\d+)", recorded)
+    card = await cadre.say("/ho Giàng Seo Chứ")
+    assert "Phân loại: hộ cận nghèo từ năm 2026, quyết định 9/QĐ-UBND" in card
+    assert "• năm 2026, quyết định 9/QĐ-UBND ngày 15/11/2026: hộ cận nghèo" in card
+    await commune_leader.say(f"/quyetdinh huy {number}")
+    card = await cadre.say("/ho Giàng Seo Chứ")
+    assert "Phân loại: hộ nghèo từ năm 2025, quyết định 123/QĐ-UBND" in card
+    assert "• năm 2026, quyết định 9/QĐ-UBND ngày 15/11/2026: hộ cận nghèo (đã hủy)" in card

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.demo import seed_demo_households
+from core.households import Category, HouseholdRecord
 from handlers import Engine, Reply
 from storage import SqliteStore
 from tests.conftest import CADRE_XA_PHIN, Chat, as_person
@@ -151,3 +152,31 @@ async def test_a_leader_naming_another_village_does_not_get_this_villages_househ
     # Vàng Mí Kỷ is on Xà Phìn's list: in Sà Lủng the lower-case words are no name.
     assert "Đã ghi nhận" not in await leader.say("thôn Sà Lủng ho vang mi ky thoat ngheo")
     assert await store.reports.all() == []
+
+
+async def test_two_shared_names_in_one_message_are_asked_one_after_the_other(
+    registry: None, cadre: Chat, store: SqliteStore, clock: FakeClock
+) -> None:
+    another = HouseholdRecord("v:sa-lung", "Lò Văn Sính", Category.POOR, 2025, 1999, code="SL-009")
+    await store.households.import_records([(2, another)], [], actor_id=None, at=clock())
+    (first,) = await cadre.send("hộ Giàng Mí Già thoát nghèo, hộ Lò Văn Sính thoát nghèo")
+    assert "2 hộ tên Giàng Mí Già" in first.text
+    (second,) = await cadre.send(None, choice=button(first, "Giàng Mí Già, sinh 1962"))
+    assert "2 hộ tên Lò Văn Sính" in second.text
+    assert await store.reports.all() == []
+    (stored,) = await cadre.send(None, choice=button(second, "Lò Văn Sính, sinh 1999"))
+    assert "Đã ghi nhận 2 báo cáo" in stored.text
+    ids = await _ids(store)
+    assert [r.household_id for r in await store.reports.all()] == [ids["SL-004"], ids["SL-009"]]
+
+
+async def test_a_correction_to_a_name_not_on_the_list_says_so(
+    registry: None, cadre: Chat, store: SqliteStore
+) -> None:
+    await cadre.say("hộ Lò Văn Sính thoát nghèo")
+    (report,) = await store.reports.all()
+    fixed = await cadre.say(f"/sua {report.id} hộ Sùng Mí Páo thoát nghèo")
+    assert f"Đã sửa báo cáo số {report.id}" in fixed
+    assert "Hộ Sùng Mí Páo chưa có trong danh sách hộ của thôn" in fixed
+    (after,) = await store.reports.all()
+    assert (after.household, after.household_id) == ("Sùng Mí Páo", None)
