@@ -120,6 +120,9 @@ def _province(sizes: dict[str, int], folder: Path) -> dict[str, float]:
     for key, reports in (("10k", sizes["province_small"]), ("1m", sizes["province_large"])):
         run = _child("tiendo_province", {**sizes, "db": dbs[reports]})
         results[f"tiendo_ms_province_{key}"] = run["tiendo_ms"]
+        # Load-independent beside it: CPU time, and the per-village path side by side.
+        results[f"tiendo_cpu_ms_province_{key}"] = run["tiendo_cpu_ms"]
+        results[f"tiendo_reference_ms_province_{key}"] = run["tiendo_reference_ms"]
     export = {**sizes, "db": dbs[sizes["export"]]}
     xuat = _child("xuat", export)
     csv = _child("csv_export", export)

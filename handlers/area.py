@@ -213,10 +213,18 @@ async def load_progress(
     totals = await store.reports.period_totals(villages, period.start, as_of)
     daily = await store.reports.daily_totals(villages, since, as_of) if since <= as_of else {}
     week = await store.reports.period_totals(villages, week_start, as_of)
+    # Only a target whose villages all lie in the area can count for it or a part of it: a
+    # commune does not index the province's thousands of village targets.
+    inside = set(villages)
+    targets = [
+        t
+        for t in await store.targets.all(period.code)
+        if t.unit in inside or all(v.code in inside for v in units.villages_in(t.unit))
+    ]
     return area_progress(
         units,
         indicators,
-        await store.targets.all(period.code),
+        targets,
         unit,
         merged=merged,
         totals=totals,

@@ -23,14 +23,15 @@ from handlers.messages import Attachment, Reply
 from handlers.router import Router
 from handlers.views.labels import area_file_name
 
-__all__ = ["MIN_BYTES_PER_REPORT", "router"]
+__all__ = ["BYTES_PER_REPORT", "router"]
 
 router = Router()
 
-# A report takes 40-65 bytes of a compressed workbook (names repeat and compress well); never
-# less than this, so an area with more reports than limit ÷ 30 is split without first
-# building the whole file only to find it too large.
-MIN_BYTES_PER_REPORT = 30
+# A report takes 40-70 bytes of a compressed workbook (names repeat and compress well; the
+# bench's 1,000,000 reports: 66 MB). An area with more reports than limit ÷ 60 is split before
+# anything is built; a smaller one is built whole, and split only if it still turns out too
+# large (then each part is built once: never the same file twice).
+BYTES_PER_REPORT = 60
 
 
 def _megabytes(ctx: Context, size: int) -> str:
@@ -147,10 +148,10 @@ async def export(ctx: Context) -> list[Reply]:
         if limit is not None:
             villages = [v.code for v in ctx.units.villages_in(unit.code)]
             reports = await ctx.store.reports.count(villages)
-            surely_too_large = reports * MIN_BYTES_PER_REPORT > limit
+            estimated_too_large = reports * BYTES_PER_REPORT > limit
         else:
-            surely_too_large = False
-        if not surely_too_large:
+            estimated_too_large = False
+        if not estimated_too_large:
             whole = await _file(ctx, unit, merged, period, Path(folder), limit)
             if whole is not None:
                 return [whole]

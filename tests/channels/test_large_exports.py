@@ -24,6 +24,7 @@ from core.phones import normalize_phone
 from core.render import ChartRenderer, Sheet, WorkbookRenderer
 from handlers import Engine, Reply
 from handlers.area_workbook import write_area_workbook
+from handlers.export import BYTES_PER_REPORT
 from storage import SqliteStore
 from tests.conftest import LEADER, Chat
 from tests.fakes import FakeClock, OfflineRequest, SentCall, offline_bot
@@ -73,11 +74,12 @@ async def _size(leader: Chat, area: str) -> int:
     return len(reply.attachment.content)
 
 
-async def test_a_workbook_over_the_channels_limit_goes_one_file_per_commune(
-    engine: Engine, store: SqliteStore, clock: FakeClock, leader: Chat
-) -> None:
-    await _reports(store, clock, SA_LUNG, 300)
-    await _reports(store, clock, XA_PHIN, 200)
+async def _limit_below_the_whole(
+    engine: Engine, store: SqliteStore, clock: FakeClock, leader: Chat, sa_lung: int, xa_phin: int
+) -> CountingRenderers:
+    """Reports in two communes, and a limit that takes either commune's file, not the whole."""
+    await _reports(store, clock, SA_LUNG, sa_lung)
+    await _reports(store, clock, XA_PHIN, xa_phin)
     whole = await _size(leader, "")
     # A few bytes of margin: a workbook records when it was made.
     part = max(await _size(leader, " xã Sơn Vĩ"), await _size(leader, " xã Mèo Vạc")) + 200
@@ -85,6 +87,15 @@ async def test_a_workbook_over_the_channels_limit_goes_one_file_per_commune(
     renderers = CountingRenderers()
     engine.renderers = renderers
     engine.file_limits = {"console": part}
+    return renderers
+
+
+async def test_a_workbook_over_the_channels_limit_goes_one_file_per_commune(
+    engine: Engine, store: SqliteStore, clock: FakeClock, leader: Chat
+) -> None:
+    renderers = await _limit_below_the_whole(engine, store, clock, leader, 300, 200)
+    part = engine.file_limits["console"]
+    assert part < 500 * BYTES_PER_REPORT  # the estimate says so before anything is built
 
     first, *files = await leader.send("/xuat")
 
@@ -101,6 +112,23 @@ async def test_a_workbook_over_the_channels_limit_goes_one_file_per_commune(
     # Every report is in exactly one file.
     ids = [r[0] for f in files for r in _workbook_rows(f, "Báo cáo")]
     assert len(ids) == len(set(ids)) == 500
+    assert renderers.workbooks == 6  # each commune once; the whole never
+
+
+async def test_a_workbook_found_too_large_only_once_built_is_built_once_then_split(
+    engine: Engine, store: SqliteStore, clock: FakeClock, leader: Chat
+) -> None:
+    renderers = await _limit_below_the_whole(engine, store, clock, leader, 100, 70)
+    part = engine.file_limits["console"]
+    assert part >= 170 * BYTES_PER_REPORT  # the estimate lets it be built whole
+
+    first, *files = await leader.send("/xuat")
+
+    assert "Tệp Excel của huyện Mèo Vạc lớn hơn" in first.text
+    assert len(files) == 6
+    assert all(f.attachment is not None and len(f.attachment.content) <= part for f in files)
+    ids = [r[0] for f in files for r in _workbook_rows(f, "Báo cáo")]
+    assert len(ids) == len(set(ids)) == 170
     assert renderers.workbooks == 1 + 6  # the whole once (too large), then each commune once
 
 
@@ -110,11 +138,11 @@ async def test_an_area_surely_over_the_limit_is_split_without_building_it_whole(
     await _reports(store, clock, SA_LUNG, 40)
     renderers = CountingRenderers()
     engine.renderers = renderers
-    engine.file_limits = {"console": 40 * 30 - 1}  # 40 reports × 30 bytes at the least
+    engine.file_limits = {"console": 40 * BYTES_PER_REPORT - 1}  # over at 60 bytes a report
 
     first, *files = await leader.send("/xuat xã Mèo Vạc")
 
-    assert "lớn hơn 1 kB" in first.text
+    assert "lớn hơn 2 kB" in first.text
     assert "xã Mèo Vạc lớn hơn" in first.text
     # Split by village; every part is over this tiny limit: each is named, none is sent.
     assert files
@@ -127,9 +155,7 @@ async def test_a_commune_too_large_on_its_own_is_named_with_the_command_that_spl
     engine: Engine, store: SqliteStore, clock: FakeClock, leader: Chat
 ) -> None:
     await _reports(store, clock, SA_LUNG, 300)
-    # A few bytes of margin: a workbook records when it was made.
-    small = await _size(leader, " xã Sơn Vĩ") + 200
-    assert small < await _size(leader, " xã Mèo Vạc")
+    small = await _size(leader, " xã Sơn Vĩ") + 200  # a workbook records when it was made
     engine.file_limits = {"console": small}
     _first, *files = await leader.send("/xuat")
     too_large = [f for f in files if f.attachment is None]

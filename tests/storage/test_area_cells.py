@@ -17,7 +17,7 @@ from core.indicators import DEFAULT_INDICATORS
 from core.models import Role, Target
 from core.parsing import ReportItem
 from core.periods import DEFAULT_PERIODS
-from core.progress import AreaProgress
+from core.progress import AreaProgress, area_progress
 from core.units import UnitDirectory, parse_units_csv
 from handlers.area import load_progress
 from storage import SqlStore
@@ -185,7 +185,7 @@ async def test_other_periods_and_maps_fall_back_to_the_figures_per_village(
     area: SqlStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     units = await area.units.load()
-    await area.targets.set_many(_layouts(units)["villages"], actor_id=None, at=AT)
+    await area.targets.set_many(_layouts(units)["mixed"], actor_id=None, at=AT)
     # Reports dated in 2025 lie outside the current period: its counts are not the running
     # totals, and the reference reads them.
     await area.reports.add(
@@ -202,7 +202,22 @@ async def test_other_periods_and_maps_fall_back_to_the_figures_per_village(
     )
     assert past == reference
     assert not by_cells
-    # A current commune on the current map lists its villages: the reference's work.
+    # A current commune on the current map lists its villages: the reference's work, with
+    # only the targets inside the commune; the province's others change nothing.
     fast, reference, by_cells = await _both(area, monkeypatch, "n:moi-1", merged=True)
     assert fast == reference
     assert not by_cells
+    codes = [v.code for v in units.villages_in("n:moi-1")]
+    every_target = area_progress(
+        units,
+        DEFAULT_INDICATORS,
+        await area.targets.all("2026-2030"),
+        units["n:moi-1"],
+        merged=True,
+        totals=await area.reports.period_totals(codes, date(2026, 1, 1), TODAY),
+        daily=await area.reports.daily_totals(codes, TODAY - timedelta(days=27), TODAY),
+        today=TODAY,
+        period="2026-2030",
+        week=await area.reports.period_totals(codes, TODAY - timedelta(days=6), TODAY),
+    )
+    assert fast == every_target
