@@ -87,12 +87,16 @@ class HouseholdLookup:
     async def unlisted_reports(self, villages: Collection[str]) -> list[StoredReport]:
         """Active reports of these villages naming a household their village's list (when it
         has one) does not have, by village and time."""
-        among, args = _among("r.village", villages)
+        # Only villages with a list can have names that are not on it.
+        among, args = _among("village", villages)
+        listed = await self._db.fetchall(
+            f"SELECT DISTINCT village FROM households WHERE {among}", args
+        )
+        among, args = _among("r.village", [row["village"] for row in listed])
         columns = ", ".join(f"r.{c.strip()}" for c in REPORT_COLUMNS.split(","))
         rows = await self._db.fetchall(
             f"SELECT {columns} FROM reports r WHERE {among} AND r.status = 'active'"
             " AND r.household_id IS NULL AND r.household_key IS NOT NULL"
-            " AND EXISTS (SELECT 1 FROM households h WHERE h.village = r.village)"
             " AND NOT EXISTS (SELECT 1 FROM households h WHERE h.village = r.village"
             f" AND h.name_key = {_REPORT_KEY}) ORDER BY r.village, r.received_at, r.id",
             args,
