@@ -26,7 +26,12 @@ from bot.channels.http import HttpServer
 from bot.channels.shared import Sharing
 from bot.exports import RENDERERS
 from bot.photos import prepare_photo
-from bot.reference import default_targets, programme_goals, shipped_units
+from bot.reference import (
+    default_targets,
+    programme_goals,
+    seed_shipped_baselines,
+    shipped_units,
+)
 from bot.settings import Settings, is_postgres, sqlite_path
 from core.evidence import PhotoIntake
 from core.indicators import DEFAULT_INDICATORS
@@ -85,6 +90,7 @@ async def open_app_store(
         await store.units.replace(units, actor_id=None, at=at)
         for target in default_targets(units):
             await store.targets.set(target, actor_id=None, at=at)
+    await seed_shipped_baselines(store, at=at)
     return store
 
 

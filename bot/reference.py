@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
 
 from core.models import Target
+from core.ports import Store
+from core.poverty_table import read_baseline_rows
 from core.programme import ProgrammeGoal, parse_programme_csv
+from core.tables import table_rows
 from core.units import COMMUNE, UnitDirectory, find_units, parse_units_csv
 
 __all__ = [
@@ -17,6 +20,7 @@ __all__ = [
     "load_units_csv",
     "missing_villages_hint",
     "programme_goals",
+    "seed_shipped_baselines",
     "shipped_units",
 ]
 
@@ -50,6 +54,19 @@ def default_targets(units: UnitDirectory) -> list[Target]:
             )
         )
     return targets
+
+
+async def seed_shipped_baselines(store: Store, *, at: datetime) -> None:
+    """Where the poverty rate's path starts (bot/data/poverty_baselines.csv: Mèo Vạc, 29,99% at
+    the end of 2021), in a database that has no baseline; a deployment without those units
+    simply gets none."""
+    if await store.poverty.baselines():
+        return
+    units, periods = await store.units.load(), await store.periods.load()
+    text = (_DATA / "poverty_baselines.csv").read_text(encoding="utf-8")
+    table = read_baseline_rows(table_rows(text), units, periods)
+    if table.baselines:
+        await store.poverty.set_path(table.baselines, table.steps, actor_id=None, at=at)
 
 
 def programme_goals() -> tuple[ProgrammeGoal, ...]:

@@ -25,6 +25,7 @@ from core.models import (
 )
 from core.outbox import Address, OutboxItem, OutboxMessage
 from core.parsing import ReportItem
+from core.poverty_ports import PovertyStore
 from core.processes import Leases
 from core.programme_ports import IndicatorStore, PeriodStore, TargetStore
 from core.report_listing import ReportListing
@@ -45,6 +46,7 @@ __all__ = [
     "OutboxStore",
     "PendingStore",
     "PeopleStore",
+    "PovertyStore",
     "ReportStore",
     "ReviewStore",
     "RosterEntry",
@@ -352,6 +354,8 @@ class Store(Protocol):
     def evidence(self) -> EvidenceStore: ...
     @property
     def households(self) -> HouseholdStore: ...
+    @property
+    def poverty(self) -> PovertyStore: ...
     @property
     def decisions(self) -> DecisionStore: ...
     @property

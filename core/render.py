@@ -18,6 +18,7 @@ __all__ = [
     "ChartPanel",
     "ChartRenderer",
     "ColumnKind",
+    "RatePanel",
     "Renderers",
     "Sheet",
     "WorkbookRenderer",
@@ -35,6 +36,19 @@ class ChartPanel:
     labels: Sequence[str]
     achieved: Sequence[int]
     targets: Sequence[int | None]
+
+
+@dataclass(frozen=True, slots=True)
+class RatePanel:
+    """The poverty rate of an area at each year's end beside its target path (shares: 0.2999
+    is 29,99%); None where a year has no figure."""
+
+    title: str
+    years: Sequence[int]
+    rates: Sequence[float | None]
+    targets: Sequence[float | None]
+    rate_label: str
+    target_label: str
 
 
 class ColumnKind(StrEnum):
@@ -66,10 +80,14 @@ class ChartRenderer(Protocol):
         achieved_label: str,
         target_label: str,
         number: Callable[[float], str],
+        rate: RatePanel | None = None,
+        percent: Callable[[float], str] | None = None,
     ) -> bytes:
-        """A PNG: one horizontal bar panel per indicator (1 to MAX_BARS bars each).
+        """A PNG: one horizontal bar panel per indicator (1 to MAX_BARS bars each), and under
+        them the poverty rate by year beside its target path when ``rate`` is given.
 
-        ``number`` formats values for the axis and the bar ends (1.733 in Vietnamese).
+        ``number`` formats values for the axis and the bar ends (1.733 in Vietnamese),
+        ``percent`` a share (29,99%).
         """
         ...
 

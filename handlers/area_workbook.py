@@ -23,6 +23,8 @@ from core.render import EXCEL_MAX_ROWS, ColumnKind, Renderers, Sheet
 from core.units import Unit, UnitDirectory
 from handlers.area import load_progress
 from handlers.closing import closing_sheet, closing_title
+from handlers.poverty import load_poverty
+from handlers.poverty_sheet import poverty_sheet
 from handlers.report_rows import (
     EXPORT_COLUMNS,
     PAGE_SIZE,
@@ -194,6 +196,8 @@ async def write_area_workbook(
         unit=unit_label(t, unit), date=t.short_date(today)
     )
     first: list[Sheet] = []
+    section = await load_poverty(store, units, unit, merged=merged, today=today, period=period)
+    rate = [poverty_sheet(t, units, section)] if section and section.rows else []
     if data.closed:  # an ended period opens with its closing report (báo cáo tổng kết)
         first.append(await closing_sheet(store, units, indicators, t, unit, data, period))
         title = closing_title(t, unit, period)
@@ -212,6 +216,7 @@ async def write_area_workbook(
                 kinds=(None, None, count, count, percent, count, count, day, day, None),
                 bold_rows=frozenset(totals),
             ),
+            *rate,
             Sheet(
                 title=t.gettext("Báo cáo"),
                 headers=_report_headers(t),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 from decimal import Decimal
 
+from core.periods import Period
 from core.permissions import may_view
 from core.programme import ProgrammeGoal
 from core.progress import (
@@ -21,8 +22,10 @@ from handlers.area import load_progress, parse_query, resolve_area, take_period
 from handlers.context import Context
 from handlers.decisions import graduation_line
 from handlers.messages import Attachment, Reply
+from handlers.poverty import load_poverty
 from handlers.router import Router
 from handlers.views.labels import area_file_name, indicator_name
+from handlers.views.poverty import poverty_lines, rate_panel
 from handlers.views.progress import render_progress
 
 __all__ = ["render_progress", "router"]
@@ -57,15 +60,16 @@ async def progress(ctx: Context) -> list[Reply]:
         ctx.store, ctx.units, ctx.indicators, unit, merged=merged, today=ctx.today, period=period
     )
     if query.mode == CHART:
-        return [await _chart(ctx, unit, data)]
+        return [await _chart(ctx, unit, data, period)]
     text = render_progress(ctx, unit, data, period)
     review = await approval_lines(ctx, unit, data, period)
     decided = await graduation_line(ctx, unit, period)
     review += [decided] if decided else []
-    return [Reply("\n".join([text, *review]) if review else text)]
+    rate = await poverty_lines(ctx, unit, merged=merged, period=period)
+    return [Reply("\n".join([text, *review, *rate]))]
 
 
-async def _chart(ctx: Context, unit: Unit, data: AreaProgress) -> Reply:
+async def _chart(ctx: Context, unit: Unit, data: AreaProgress, period: Period) -> Reply:
     panels = []
     for line in data.indicators:
         # The area itself first, against its own target; then each of its parts.
@@ -88,6 +92,9 @@ async def _chart(ctx: Context, unit: Unit, data: AreaProgress) -> Reply:
     title = ctx._("Tiến độ {unit} đến {date}").format(
         unit=ctx.unit_label(unit), date=ctx.t.short_date(data.today)
     )
+    section = await load_poverty(
+        ctx.store, ctx.units, unit, merged=data.merged, today=ctx.today, period=period
+    )
     # Drawing takes a few hundred milliseconds: off the event loop, so other chats go on.
     png = await asyncio.to_thread(
         ctx.renderers.chart,
@@ -96,6 +103,8 @@ async def _chart(ctx: Context, unit: Unit, data: AreaProgress) -> Reply:
         achieved_label=ctx._("Đã đạt"),
         target_label=ctx._("Chỉ tiêu"),
         number=ctx.t.number,
+        rate=rate_panel(ctx, section) if section else None,
+        percent=ctx.t.percent,
     )
     filename = area_file_name(ctx.t, unit, merged=data.merged, today=data.today, extension="png")
     return Reply(title, attachment=Attachment(filename, png, is_image=True))

@@ -21,6 +21,7 @@ from storage.indicators import SqlIndicatorStore
 from storage.outbox import SqlOutboxStore
 from storage.pending import SqlPendingStore
 from storage.people import SqlPeopleStore
+from storage.poverty import SqlPovertyStore
 from storage.reports import SqlReportStore
 from storage.reviews import SqlReviewStore
 from storage.sql import Database, DatabaseUnavailable, SchemaTooNew, StoreError
@@ -55,6 +56,7 @@ class SqlStore:
         self.pending = SqlPendingStore(db)
         self.evidence = SqlEvidenceStore(db)
         self.households = SqlHouseholdStore(db)
+        self.poverty = SqlPovertyStore(db)
         self.decisions = SqlDecisionStore(db)
         self.reviews = SqlReviewStore(db)
         self.inbox = SqlInbox(db)

@@ -29,6 +29,7 @@ from bot.cli.inbox import cmd_inbox
 from bot.cli.invites import cmd_invites
 from bot.cli.migrate import cmd_migrate_db
 from bot.cli.parse import cmd_parse
+from bot.cli.poverty import cmd_import_poverty_baselines, cmd_set_poverty_baseline
 from bot.cli.reminders import cmd_reminders, moment
 from bot.logs import setup_logging
 from bot.settings import Settings
@@ -119,6 +120,32 @@ def build_parser() -> argparse.ArgumentParser:
         " imports nothing.",
         cmd_import_households,
     )
+
+    file_import(
+        "import-poverty-baselines",
+        "Set where the poverty rate's target path starts, from FILE.xlsx or FILE.csv (unit,"
+        " year, rate and/or poor households and total households, optionally the fall in"
+        " points a year that follows); a file with any bad line sets nothing.",
+        cmd_import_poverty_baselines,
+    )
+
+    baseline = command(
+        "set-poverty-baseline",
+        "Set one unit's poverty rate at the end of a year, where its target path starts"
+        " (e.g. 'huyện Mèo Vạc' 2021 29,99 --poor 5157 --total 17196).",
+    )
+    baseline.add_argument("unit", metavar="UNIT")
+    baseline.add_argument("year", metavar="YEAR")
+    baseline.add_argument("rate", metavar="RATE", help="in percent: 29,99 or 29.99")
+    baseline.add_argument("--poor", metavar="N", help="poor households behind the rate")
+    baseline.add_argument("--total", metavar="N", help="all households behind the rate")
+    baseline.add_argument(
+        "--fall",
+        metavar="POINTS",
+        help="how many points the rate should fall each following year (sets the path of the"
+        " period holding the next year for this unit)",
+    )
+    baseline.set_defaults(func=cmd_set_poverty_baseline)
 
     export_households = command(
         "export-households",

@@ -11,6 +11,7 @@ from pathlib import Path
 from bot.app import open_app
 from bot.cli.common import db_exists, db_name, missing_db, settings_of
 from bot.demo import is_demo_or_empty, seed_demo, seed_demo_households, seed_demo_reviews
+from bot.demo_poverty import seed_demo_poverty
 from bot.reference import missing_villages_hint
 from bot.settings import Settings
 
@@ -50,6 +51,7 @@ async def _console(settings: Settings, phone: str, *, demo: bool = False) -> int
             await seed_demo(app.store, now=app.clock())
             await seed_demo_reviews(app.store, now=app.clock())
             await seed_demo_households(app.store, now=app.clock())
+            await seed_demo_poverty(app.store, now=app.clock())
         channel = ConsoleChannel(
             app.engine, read_line=sys.stdin.readline, output=sys.stdout, out_dir=Path("exports")
         )

@@ -17,7 +17,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from core.render import MAX_BARS, ChartPanel
+from bot.exports.rate_chart import RATE_PANEL_IN, draw_rate_panel
+from core.render import MAX_BARS, ChartPanel, RatePanel
 
 __all__ = ["render_progress_chart"]
 
@@ -40,22 +41,28 @@ def render_progress_chart(
     achieved_label: str,
     target_label: str,
     number: Callable[[float], str],
+    rate: RatePanel | None = None,
+    percent: Callable[[float], str] | None = None,
 ) -> bytes:
     """One horizontal bar panel per indicator: achieved beside target for each part of the area
-    (core.render.ChartRenderer).
+    (core.render.ChartRenderer); then the poverty rate by year when ``rate`` is given.
 
     ``number`` formats values for the axis and the bar ends (Babel: 1.733 in Vietnamese).
     """
     if not panels or any(not 0 < len(p.labels) <= MAX_BARS for p in panels):
         raise ValueError(f"between 1 and {MAX_BARS} bars per panel")
     heights = [_PANEL_EXTRA_IN + _ROW_IN * len(p.labels) for p in panels]
+    if rate is not None:
+        heights.append(RATE_PANEL_IN)
     with _LOCK:
         figure = Figure(figsize=(_WIDTH_IN, sum(heights) + 0.6), dpi=_DPI, layout="constrained")
         FigureCanvasAgg(figure)
         figure.suptitle(title, fontsize=13, fontweight="bold", fontfamily=_FONT)
-        axes = figure.subplots(len(panels), 1, squeeze=False, height_ratios=heights)[:, 0]
-        for ax, panel in zip(axes, panels, strict=True):
+        axes = figure.subplots(len(heights), 1, squeeze=False, height_ratios=heights)[:, 0]
+        for ax, panel in zip(axes, panels, strict=False):
             _draw_panel(ax, panel, number)
+        if rate is not None:
+            draw_rate_panel(axes[-1], rate, percent or "{:.0%}".format, _FONT)
         # One legend for all panels, below them, where it hides neither a bar nor the title.
         figure.legend(
             handles=[Patch(color=_ACHIEVED), Patch(color=_TARGET)],
