@@ -1,4 +1,4 @@
--- Schema 19: the poverty rate's target path (core.poverty_rate.target_path).
+-- Schema 20: the poverty rate's target path (core.poverty_rate.target_path).
 
 -- A unit's poverty rate at the end of a year, set by the admin: where a path starts. ``rate``
 -- in hundredths of a percent (2999 = 29,99%); the counts behind it when known.
