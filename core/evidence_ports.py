@@ -101,3 +101,11 @@ class ReviewStore(Protocol):
     async def summary(self, villages: Collection[str]) -> tuple[int, datetime | None]:
         """How many reports of the villages await approval, and since when the oldest."""
         ...
+
+    async def area_approval(
+        self, parents: Collection[str], currents: Collection[str], first: date, last: date
+    ) -> tuple[dict[str, int], int, datetime | None]:
+        """``approved_totals`` and ``summary`` in one read, over the villages whose former
+        commune is one of ``parents`` or whose current commune is one of ``currents`` (the
+        area of a ``core.area_cells.CellPlan``): no list of thousands of villages."""
+        ...

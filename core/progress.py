@@ -110,6 +110,11 @@ class IndicatorProgress:
             return None
         return self.achieved / self.target.value
 
+    @property
+    def reported(self) -> int:
+        """What the period's reports count, without the target's baseline."""
+        return self.achieved - (self.target.baseline if self.target else 0)
+
 
 @dataclass(frozen=True, slots=True)
 class AreaProgress:

@@ -3,6 +3,7 @@ how many reports of the area still wait (achieved counts approved and awaiting r
 
 from __future__ import annotations
 
+from core.area_cells import plan_cells
 from core.periods import Period
 from core.progress import AreaProgress
 from core.units import Unit
@@ -19,9 +20,17 @@ async def approval_lines(ctx: Context, unit: Unit, data: AreaProgress, period: P
     lines = [line for line in data.indicators if line.indicator in needing and line.achieved]
     if not lines:
         return []
-    villages = [v.code for v in ctx.units.villages_in(unit.code)]
     last = min(ctx.today, period.end)
-    approved = await ctx.store.reviews.approved_totals(villages, period.start, last)
+    # A large area is read by its communes (one trip), not by a list of its villages.
+    plan = plan_cells(ctx.units, unit, merged=False)
+    if plan is not None:
+        approved, waiting, since = await ctx.store.reviews.area_approval(
+            plan.parents, plan.currents, period.start, last
+        )
+    else:
+        villages = [v.code for v in ctx.units.villages_in(unit.code)]
+        approved = await ctx.store.reviews.approved_totals(villages, period.start, last)
+        waiting, since = await ctx.store.reviews.summary(villages)
     text = [
         ctx._("Đã duyệt: {what} {approved}/{achieved}").format(
             what=indicator_name(ctx.t, ctx.indicators[line.indicator]).lower(),
@@ -30,7 +39,6 @@ async def approval_lines(ctx: Context, unit: Unit, data: AreaProgress, period: P
         )
         for line in lines
     ]
-    waiting, since = await ctx.store.reviews.summary(villages)
     if waiting:
         text.append(
             ctx.t.ngettext(

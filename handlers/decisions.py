@@ -50,14 +50,18 @@ _SHOWN = 10  # lines of each list in /quyetdinh; the rest are counted
 _CANCEL_WORDS = frozenset({"huy", "huy bo"})
 
 
-async def graduation_line(ctx: Context, unit: Unit, period: Period) -> str | None:
+async def graduation_line(
+    ctx: Context, unit: Unit, period: Period, reported: int | None = None
+) -> str | None:
     """'Thoát nghèo: N hộ báo cáo, M đã có quyết định.' for /tiendo: households reported out of
-    poverty in the period (from the daily aggregates, never the reports) and households the
-    commune decided out of poverty in the period's years; None when both are 0."""
+    poverty in the period (``reported`` when the caller has the area's figures, else from the
+    daily aggregates, never the reports) and households the commune decided out of poverty in
+    the period's years; None when both are 0."""
     villages = [v.code for v in ctx.units.villages_in(unit.code)]
     last = min(ctx.today, period.end)
-    totals = await ctx.store.reports.period_totals(villages, period.start, last)
-    reported = sum(n for (_, indicator), n in totals.items() if indicator == GRADUATION)
+    if reported is None:
+        totals = await ctx.store.reports.period_totals(villages, period.start, last)
+        reported = sum(n for (_, indicator), n in totals.items() if indicator == GRADUATION)
     decided = await ctx.store.decisions.households_out_of_poverty(
         villages, period.start.year, last.year
     )

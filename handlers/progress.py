@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 from decimal import Decimal
 
+from core.decisions import GRADUATION
 from core.periods import Period
 from core.permissions import may_view
 from core.programme import ProgrammeGoal
@@ -63,7 +64,9 @@ async def progress(ctx: Context) -> list[Reply]:
         return [await _chart(ctx, unit, data, period)]
     text = render_progress(ctx, unit, data, period)
     review = await approval_lines(ctx, unit, data, period)
-    decided = await graduation_line(ctx, unit, period)
+    # The area's figures already count the reported graduations: no second read of them.
+    graduated = [line.reported for line in data.indicators if line.indicator == GRADUATION]
+    decided = await graduation_line(ctx, unit, period, *graduated)
     review += [decided] if decided else []
     rate = await poverty_lines(ctx, unit, merged=merged, period=period)
     return [Reply("\n".join([text, *review, *rate]))]

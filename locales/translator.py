@@ -9,11 +9,17 @@ from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date, format_time
-from babel.numbers import format_decimal, format_percent, get_group_symbol
+from babel.numbers import format_decimal, get_group_symbol, parse_pattern
 
 from locales import CATALOG_DIR, DOMAIN, LANGUAGES
 
 __all__ = ["N_", "CatalogError", "Translator", "load_translators"]
+
+# Parsed once: babel.numbers.format_percent parses its pattern on every call. A /tiendo of
+# 2,000 villages shows hundreds of percentages, mostly the same ones as the last time: each
+# translator keeps up to _PERCENTS_KEPT of them (not 0: -0.0 equals 0.0 but shows '-0%').
+_PERCENT = parse_pattern("#,##0.##%")
+_PERCENTS_KEPT = 10_000
 
 
 class CatalogError(RuntimeError):
@@ -35,6 +41,7 @@ class Translator:
     # The thousands separator, when the locale groups whole numbers by three ("1.733"):
     # then whole numbers skip Babel (a /tiendo of 2,000 villages formats hundreds of them).
     _group: str | None = field(init=False, repr=False, compare=False)
+    _percents: dict[float, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Parsed once: Babel re-parses a locale given as a string on every call.
@@ -57,7 +64,12 @@ class Translator:
 
     def percent(self, ratio: float) -> str:
         """0.2999 → '29,99%' in Vietnamese; at most two decimals."""
-        return format_percent(ratio, format="#,##0.##%", locale=self._babel)
+        text = self._percents.get(ratio) if ratio else None
+        if text is None:
+            text = _PERCENT.apply(ratio, self._babel)
+            if ratio and len(self._percents) < _PERCENTS_KEPT:
+                self._percents[ratio] = text
+        return text
 
     def short_date(self, value: date) -> str:
         return format_date(value, "dd/MM/yyyy", locale=self._babel)

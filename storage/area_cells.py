@@ -18,10 +18,10 @@ from core.progress import AreaTarget
 from storage.sql import Database, Row
 from storage.totals import district_daily
 
-__all__ = ["AreaCellStore"]
+__all__ = ["AreaCellStore", "area_villages"]
 
 
-def _area(parents: Collection[str], currents: Collection[str]) -> tuple[str, list[str]]:
+def area_villages(parents: Collection[str], currents: Collection[str]) -> tuple[str, list[str]]:
     """The area's villages, as a condition on ``units v``."""
     alternatives: list[str] = []
     params: list[str] = []
@@ -49,7 +49,7 @@ class AreaCellStore:
             date.fromisoformat(scope[0]) < first or date.fromisoformat(scope[1]) > last
         ):
             return None  # the running totals hold work outside the period
-        where, area = _area(query.parents, query.currents)
+        where, area = area_villages(query.parents, query.currents)
         group = " GROUP BY v.parent, v.current"
         inds = list(query.indicators)
         # Per (cell, indicator), CellSums' fields in order: reported, week, then the targets'.
@@ -127,7 +127,7 @@ class AreaCellStore:
         self, query: CellQuery, by_share: Sequence[str], by_count: Sequence[str], count: int
     ) -> list[RankedVillage]:
         period = query.period
-        where, area = _area(query.parents, query.currents)
+        where, area = area_villages(query.parents, query.currents)
         parts: list[str] = []
         params: list[object] = []
         reported = "COALESCE(t.total, 0)"

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from core.evidence import Review, ReviewInfo
 from core.models import StoredReport
+from storage.area_cells import area_villages
 from storage.report_pages import COLUMNS
 from storage.report_pages import report_of as report_row
 from storage.report_rows import bump_totals, snapshot, track_review
@@ -117,6 +118,24 @@ class SqlReviewStore:
             "SELECT village, COUNT(*) AS n, MIN(since) AS since FROM review_queue GROUP BY village"
         )
         return {r["village"]: (int(r["n"]), datetime.fromisoformat(r["since"])) for r in rows}
+
+    async def area_approval(
+        self, parents: Collection[str], currents: Collection[str], first: date, last: date
+    ) -> tuple[dict[str, int], int, datetime | None]:
+        where, area = area_villages(parents, currents)
+        # One trip: the approved sums per indicator, then a row (indicator NULL) for the queue.
+        rows = await self._db.fetchall(
+            "SELECT a.indicator, SUM(a.total), NULL FROM units v CROSS JOIN approved_daily a"
+            f" WHERE a.village = v.code AND a.day >= ? AND a.day <= ? AND {where}"
+            " GROUP BY a.indicator UNION ALL SELECT NULL, COUNT(*), MIN(q.since) FROM units v"
+            f" CROSS JOIN review_queue q WHERE q.village = v.code AND {where}",
+            (first.isoformat(), last.isoformat(), *area, *area),
+        )
+        approved = {r[0]: int(r[1]) for r in rows if r[0] is not None and r[1]}
+        waiting, since = next((int(r[1]), r[2]) for r in rows if r[0] is None)
+        if not waiting:
+            return approved, 0, None
+        return approved, waiting, datetime.fromisoformat(since) if since else None
 
     async def summary(self, villages: Collection[str]) -> tuple[int, datetime | None]:
         codes = sorted(set(villages))

@@ -262,6 +262,19 @@ async def test_reports_are_listed_a_page_at_a_time_oldest_first(backend: Store) 
     assert await backend.reports.count([]) == 0
 
 
+async def area_approval(backend: Store) -> tuple[dict[str, int], int, datetime | None]:
+    """What /tiendo reads of the approval of Sa Lủng's commune, by its former commune and by
+    its current one: the same."""
+    village = (await backend.units.load())[SA_LUNG]
+    assert village.parent
+    assert village.current
+    first, last = date(2000, 1, 1), date(2100, 1, 1)
+    by_parent = await backend.reviews.area_approval([village.parent], [], first, last)
+    by_current = await backend.reviews.area_approval([], [village.current], first, last)
+    assert by_parent == by_current
+    return by_parent
+
+
 async def test_reviews_decide_once_keep_totals_and_aggregates(backend: Store) -> None:
     who = await reporter(backend)
     added = await backend.reports.add(
@@ -274,6 +287,7 @@ async def test_reviews_decide_once_keep_totals_and_aggregates(backend: Store) ->
     house, training = added.reports
     assert (house.review, training.review) == (Review.AWAITING, None)
     assert await backend.reviews.summary([SA_LUNG]) == (1, AT)
+    assert await area_approval(backend) == ({}, 1, AT)
     assert await backend.reviews.waiting_by_village() == {SA_LUNG: (1, AT)}
     assert [r.id for r in await backend.reviews.awaiting([SA_LUNG])] == [house.id]
     later = AT + timedelta(hours=1)
@@ -303,5 +317,6 @@ async def test_reviews_decide_once_keep_totals_and_aggregates(backend: Store) ->
     assert await backend.reviews.approved_totals([SA_LUNG]) == {"housing": 2}
     assert await backend.reviews.approved_totals([SA_LUNG], AT.date(), AT.date()) == {}
     assert await backend.reviews.summary([SA_LUNG]) == (0, None)
+    assert await area_approval(backend) == ({"housing": 2}, 0, None)
     await backend.reports.cancel(house.id, actor_id=who, at=later)
     assert await backend.reviews.approved_totals([SA_LUNG]) == {}
