@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import resource
 import statistics
 import tempfile
 import time
@@ -36,6 +37,16 @@ from tests.fakes import OfflineRequest, offline_bot
 _TOY_PATTERN = re.compile(r"xong (\d+) nhà|(\d+) hộ thoát nghèo|đào tạo nghề (\d+) người")
 
 
+def _cpu_s() -> float:
+    """CPU seconds of this process so far, every thread (the loop's and SQLite's)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+# A path's reports per second (wall) and CPU milliseconds per report.
+Measure = tuple[float, float]
+
+
 def _payloads(users: list[int], count: int) -> list[dict[str, Any]]:
     payloads = []
     for i in range(count):
@@ -57,7 +68,7 @@ def _payloads(users: list[int], count: int) -> list[dict[str, Any]]:
     return payloads
 
 
-async def _bot_path(sizes: Sizes, *, inbox: bool) -> float:
+async def _bot_path(sizes: Sizes, *, inbox: bool) -> Measure:
     from telegram import Update
 
     from bot.channels.telegram.inbox import TelegramInbox, answer_update
@@ -72,12 +83,12 @@ async def _bot_path(sizes: Sizes, *, inbox: bool) -> float:
         bot = offline_bot(OfflineRequest(), "1:bench")
         await bot.initialize()
         payloads = _payloads([10_000 + p.id for p in people], sizes["messages"])
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), _cpu_s()
         if inbox:
             durable = TelegramInbox(bot, engine, store.inbox, clock=SteppingClock())
-            for first in range(0, len(payloads), 100):  # as getUpdates hands them over
-                batch = [Update.de_json(p, bot) for p in payloads[first : first + 100]]
-                await durable.accept(batch, offset=batch[-1].update_id + 1)
+            for first in range(0, len(payloads), 100):  # as getUpdates hands them over: JSON
+                batch = payloads[first : first + 100]
+                await durable.accept(batch, offset=batch[-1]["update_id"] + 1)
                 await durable.lanes.wait_below(1000, asyncio.Event())
             await durable.lanes.wait_below(1, asyncio.Event())
         else:
@@ -88,16 +99,16 @@ async def _bot_path(sizes: Sizes, *, inbox: bool) -> float:
                     await answer_update(bot, engine, Update.de_json(payload, bot))
 
             await asyncio.gather(*(one(p) for p in payloads))
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, _cpu_s() - cpu
         stored = await store.db.fetchone("SELECT COUNT(*) FROM reports")
         if stored is None or stored[0] != sizes["messages"]:
             raise RuntimeError(f"stored {stored and stored[0]} of {sizes['messages']} reports")
         await bot.shutdown()
         await store.close()
-    return sizes["messages"] / elapsed
+    return sizes["messages"] / elapsed, cpu * 1000 / sizes["messages"]
 
 
-async def _toy(sizes: Sizes) -> float:
+async def _toy(sizes: Sizes) -> Measure:
     import aiosqlite
     from telegram import Update
     from telegram.ext import Application, ContextTypes, MessageHandler, filters
@@ -134,32 +145,43 @@ async def _toy(sizes: Sizes) -> float:
             async with limit:
                 await app.process_update(Update.de_json(payload, bot))
 
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), _cpu_s()
         await asyncio.gather(*(one(p) for p in payloads))
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, _cpu_s() - cpu
         await app.shutdown()
         await conn.close()
-    return sizes["messages"] / elapsed
+    return sizes["messages"] / elapsed, cpu * 1000 / sizes["messages"]
 
 
 async def suite(sizes: Sizes) -> dict[str, float]:
-    async def raw() -> float:
-        return (await raw_insert(sizes))["raw_insert_per_s"]
+    async def raw() -> Measure:
+        return (await raw_insert(sizes))["raw_insert_per_s"], 0.0
 
-    runs: dict[str, Callable[[], Awaitable[float]]] = {
-        "raw_insert_per_s": raw,
-        "toy_reports_per_s": lambda: _toy(sizes),
-        "ingest_reports_per_s": lambda: _bot_path(sizes, inbox=False),
-        "inbox_reports_per_s": lambda: _bot_path(sizes, inbox=True),
+    runs: dict[str, Callable[[], Awaitable[Measure]]] = {
+        "raw_insert": raw,
+        "toy_reports": lambda: _toy(sizes),
+        "ingest_reports": lambda: _bot_path(sizes, inbox=False),
+        "inbox_reports": lambda: _bot_path(sizes, inbox=True),
     }
     rates: dict[str, list[float]] = {name: [] for name in runs}
+    cpu: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(sizes.get("rounds", 3)):
         for name, run in runs.items():
-            rates[name].append(await run())
-    medians = {name: statistics.median(values) for name, values in rates.items()}
+            rate, cpu_ms = await run()
+            rates[name].append(rate)
+            cpu[name].append(cpu_ms)
+    medians = {f"{name}_per_s": statistics.median(values) for name, values in rates.items()}
+    # CPU per report does not depend on how busy the disk is (the raw loop and the toy wait
+    # for an fsync per report): the bot's own cost beside the toy's.
+    cpu_ms = {
+        f"{name}_cpu_ms": statistics.median(cpu[name])
+        for name in ("toy_reports", "ingest_reports", "inbox_reports")
+    }
     return {
         **medians,
+        **cpu_ms,
         "ingest_ratio": medians["ingest_reports_per_s"] / medians["raw_insert_per_s"],
         "ingest_toy_ratio": medians["ingest_reports_per_s"] / medians["toy_reports_per_s"],
         "inbox_path_ratio": medians["inbox_reports_per_s"] / medians["ingest_reports_per_s"],
+        "ingest_toy_cpu_ratio": cpu_ms["toy_reports_cpu_ms"] / cpu_ms["ingest_reports_cpu_ms"],
     }

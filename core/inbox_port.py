@@ -45,7 +45,9 @@ class Inbox(Protocol):
     async def finish(
         self, channel: str, update_id: int, *, at: datetime, failed: bool, reason: str | None = None
     ) -> None:
-        """Mark an update processed; a failed one keeps a short ``reason`` (never content)."""
+        """Mark an update processed; a failed one keeps a short ``reason`` (never content).
+        May return before the mark is durable: lost in a crash, the update is processed again
+        at the next start (stored once, answered again), as after a crash just before it."""
         ...
 
     async def offset(self, channel: str) -> int | None:

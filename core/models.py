@@ -79,6 +79,9 @@ class AddedReports:
     reports: list[StoredReport]
     # The active total of each (village, indicator) of ``reports``, as the write left it.
     totals: dict[tuple[str, str], int]
+    # Nothing was stored: the sender sent the same text moments ago (``repeat_since``), and
+    # these are the reports of that time.
+    repeated: tuple[StoredReport, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -153,6 +153,7 @@ class ReportStore(ReportListing, AreaCellReader, Protocol):
         text_key: str | None = None,
         once_per_household: Collection[str] = (),
         needs_approval: Collection[str] = (),
+        repeat_since: datetime | None = None,
     ) -> AddedReports:
         """Store the items of one message, all or none, and return them with the running
         totals of their (village, indicator) pairs as this write left them.
@@ -162,7 +163,9 @@ class ReportStore(ReportListing, AreaCellReader, Protocol):
         names a household that already has an active report of the same indicator (the
         same registry household, else the same name folded in the same village), for the
         indicator codes in ``once_per_household`` (checked inside the transaction).
-        ``text_key`` is a digest of the message text, for ``repeated``. Items of the
+        ``text_key`` is a digest of the message text: with ``repeat_since``, when the
+        reporter has active reports of another message with the same digest received since
+        then, nothing is stored and they are returned as ``repeated``. Items of the
         indicators in ``needs_approval`` await approval.
         """
         ...
@@ -171,12 +174,6 @@ class ReportStore(ReportListing, AreaCellReader, Protocol):
     async def household_report(self, item: ReportItem) -> StoredReport | None:
         """The active report of the item's indicator for its household: the registry
         household ``item.household_id``, else the name (folded) in the item's village."""
-        ...
-
-    async def repeated(
-        self, reporter_id: int, text_key: str, since: datetime
-    ) -> list[StoredReport]:
-        """Active reports of this person from a message with this digest, received since."""
         ...
 
     async def cancel(self, report_id: int, *, actor_id: int, at: datetime) -> StoredReport | None:

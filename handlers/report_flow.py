@@ -211,20 +211,6 @@ async def submit(
     if refusal is not None:
         return [refusal]
     digest = text_key(text)
-    if not repeat_confirmed:
-        earlier = await ctx.store.reports.repeated(person.id, digest, ctx.now - REPEAT_WINDOW)
-        if earlier:
-            return [
-                await _ask_repeat(
-                    ctx,
-                    text,
-                    earlier,
-                    today=today,
-                    source=source,
-                    chosen=chosen,
-                    households=households,
-                )
-            ]
     try:
         added = await ctx.store.reports.add(
             items,
@@ -234,9 +220,22 @@ async def submit(
             text_key=digest,
             once_per_household=once_per_household(ctx),
             needs_approval=needing_approval(ctx),
+            repeat_since=None if repeat_confirmed else ctx.now - REPEAT_WINDOW,
         )
     except HouseholdTaken as taken:
         return [await household_taken(ctx, taken.report)]
+    if added.repeated:
+        return [
+            await _ask_repeat(
+                ctx,
+                text,
+                list(added.repeated),
+                today=today,
+                source=source,
+                chosen=chosen,
+                households=households,
+            )
+        ]
     reply = await confirmation(ctx, added.reports, added.totals)
     return [replace(reply, text=f"{reply.text}\n{unlisted}") if unlisted else reply]
 

@@ -5,15 +5,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar, cast
 
 import aiosqlite
 
 from core.ports import NotStored
-from storage.sql import Row, SchemaTooNew, record_event
+from storage.sql import Row, SchemaTooNew, Unit, record_event, run_at_once
+
+T = TypeVar("T")
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -70,6 +73,51 @@ class SqliteConnection:
         """Nothing to do: a unit holds SQLite's only write lock (BEGIN IMMEDIATE) throughout."""
 
 
+class _InThread:
+    """The connection of a unit run on aiosqlite's thread (``SqliteDatabase.run``): each
+    statement is a plain call, so the unit's coroutine never waits and runs in one go."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+
+    async def execute(self, sql: str, params: Sequence[object] = ()) -> int:
+        return self._connection.execute(sql, params).rowcount
+
+    async def executemany(self, sql: str, rows: Iterable[Sequence[object]]) -> None:
+        self._connection.executemany(sql, rows)
+
+    async def fetchall(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
+        return self._connection.execute(sql, params).fetchall()
+
+    async def fetchone(self, sql: str, params: Sequence[object] = ()) -> Row | None:
+        return next(iter(self._connection.execute(sql, params).fetchall()), None)
+
+    async def lock(self, *keys: str) -> None:
+        """Nothing to do: the unit holds SQLite's only write lock."""
+
+
+class _BatchLost(Exception):
+    """SQLite rolled back the whole transaction on its own while a unit ran (disk full)."""
+
+
+def _unit_in_thread(connection: sqlite3.Connection, unit: Unit[T]) -> T:
+    """On aiosqlite's thread: the unit inside its SAVEPOINT, rolled back alone if it fails."""
+    connection.execute("SAVEPOINT unit")
+    try:
+        result = run_at_once(unit(_InThread(connection)))
+    except BaseException as error:
+        try:
+            connection.execute("ROLLBACK TO unit")
+            connection.execute("RELEASE unit")
+        except Exception:
+            if connection.in_transaction:
+                raise
+            raise _BatchLost from error
+        raise
+    connection.execute("RELEASE unit")
+    return result
+
+
 class _Alone:
     """SQLite serves one process: it holds every role."""
 
@@ -102,13 +150,42 @@ class SqliteDatabase:
         # Told of every failed commit (the disk full …): the app logs it and alerts admins.
         self.on_write_error: Callable[[BaseException], None] | None = None
 
+    async def _begin(self) -> asyncio.Future[None]:
+        """The batch the next unit joins (under the lock): a new one starts a transaction."""
+        if self._batch is None:
+            await self.connection.execute("BEGIN IMMEDIATE")
+            self._batch = asyncio.get_running_loop().create_future()
+        return self._batch
+
+    async def run(self, unit: Unit[T], *, durable: bool = True) -> T:
+        """``unit`` as one unit of work in ONE trip to aiosqlite's thread: its statements run
+        there back to back, with no event-loop wake-up between them (each trip costs more
+        than the simple statements it carries). Committed with its batch, like
+        ``transaction()``; returns once durable (``durable=False``: once done, before its
+        batch's commit)."""
+        async with self._lock:
+            batch = await self._begin()
+            try:
+                # aiosqlite has no public call for "run this function on your thread";
+                # _execute is that call in every version the pinned range allows.
+                on_thread = cast(Callable[..., Awaitable[T]], self.connection._execute)
+                result = await on_thread(_unit_in_thread, self.connection._conn, unit)
+            except _BatchLost as lost:
+                self._lose_batch(lost.__cause__ or lost)
+                self._schedule_commit()
+                raise (lost.__cause__ or lost) from None
+            except BaseException:
+                self._schedule_commit()
+                raise
+            self._schedule_commit()
+        if durable:
+            await asyncio.shield(batch)
+        return result
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqliteConnection]:
         async with self._lock:
-            if self._batch is None:
-                await self.connection.execute("BEGIN IMMEDIATE")
-                self._batch = asyncio.get_running_loop().create_future()
-            batch = self._batch
+            batch = await self._begin()
             # Not awaited alone: the unit's first statement travels with it to the thread.
             savepoint = asyncio.ensure_future(self.connection.execute("SAVEPOINT unit"))
             try:
@@ -159,9 +236,12 @@ class SqliteDatabase:
         except Exception:
             if self.connection.in_transaction:
                 raise
-            batch, self._batch = self._batch, None
-            if batch is not None:
-                self._failed(batch, error)
+            self._lose_batch(error)
+
+    def _lose_batch(self, error: BaseException) -> None:
+        batch, self._batch = self._batch, None
+        if batch is not None:
+            self._failed(batch, error)
 
     def _failed(self, batch: asyncio.Future[None], error: BaseException) -> None:
         if not batch.done():

@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from datetime import UTC, datetime, timedelta
 
 from core.models import FailedUpdate, InboxEntry
-from storage.sql import Database, Row
+from storage.sql import Connection, Database, Row
 
 __all__ = ["SqlInbox"]
 
@@ -53,10 +53,10 @@ class SqlInbox:
         at: datetime,
         offset: int | None = None,
     ) -> set[int]:
-        recorded: set[int] = set()
         # One commit for the batch and the offset: either both survive a crash or neither,
         # and the messenger learns of the offset only from the next poll, after this commit.
-        async with self._db.transaction() as conn:
+        async def unit(conn: Connection) -> set[int]:
+            recorded: set[int] = set()
             for entry in entries:
                 inserted = await conn.execute(
                     "INSERT INTO inbox (channel, update_id, payload, received_at, lane, position)"
@@ -78,7 +78,9 @@ class SqlInbox:
                     " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                     (_offset_key(channel), str(offset)),
                 )
-        return recorded
+            return recorded
+
+        return await self._db.run(unit)
 
     async def pending(self, channel: str) -> list[InboxEntry]:
         rows = await self._db.fetchall(
@@ -116,7 +118,7 @@ class SqlInbox:
     async def finish(
         self, channel: str, update_id: int, *, at: datetime, failed: bool, reason: str | None = None
     ) -> None:
-        async with self._db.transaction() as conn:
+        async def unit(conn: Connection) -> None:
             await conn.execute(
                 "UPDATE inbox SET status = ?, processed_at = ?, reason = ?"
                 " WHERE channel = ? AND update_id = ?",
@@ -128,6 +130,10 @@ class SqlInbox:
                     update_id,
                 ),
             )
+
+        # Not waited for: lost in a crash, the update is only processed (and answered) again,
+        # as after a crash just before this; meanwhile its lane goes on without a commit.
+        await self._db.run(unit, durable=False)
 
     async def failed(self, channel: str | None = None) -> list[FailedUpdate]:
         where, params = ("", ()) if channel is None else (" AND channel = ?", (channel,))

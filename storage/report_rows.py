@@ -3,7 +3,6 @@ its review."""
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -23,29 +22,26 @@ async def bump_totals(conn: Connection, village: str, indicator: str, day: date,
 
     Returns the village's running total of the indicator after the change.
     """
-    # Sent together: aiosqlite runs them in order, and one round trip is saved.
-    village_total, _, _ = await asyncio.gather(
-        conn.fetchall(
-            "INSERT INTO village_totals (village, indicator, total) VALUES (?, ?, ?)"
-            " ON CONFLICT (village, indicator)"
-            " DO UPDATE SET total = village_totals.total + excluded.total"
-            " RETURNING total",
-            (village, indicator, delta),
-        ),
-        conn.execute(
-            "INSERT INTO village_daily (village, indicator, day, total) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (village, indicator, day)"
-            " DO UPDATE SET total = village_daily.total + excluded.total",
-            (village, indicator, day.isoformat(), delta),
-        ),
-        conn.execute(
-            "INSERT INTO indicator_daily (indicator, day, total) VALUES (?, ?, ?)"
-            " ON CONFLICT (indicator, day)"
-            " DO UPDATE SET total = indicator_daily.total + excluded.total",
-            (indicator, day.isoformat(), delta),
-        ),
+    row = await conn.fetchone(
+        "INSERT INTO village_totals (village, indicator, total) VALUES (?, ?, ?)"
+        " ON CONFLICT (village, indicator)"
+        " DO UPDATE SET total = village_totals.total + excluded.total"
+        " RETURNING total",
+        (village, indicator, delta),
     )
-    (row,) = village_total
+    await conn.execute(
+        "INSERT INTO village_daily (village, indicator, day, total) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (village, indicator, day)"
+        " DO UPDATE SET total = village_daily.total + excluded.total",
+        (village, indicator, day.isoformat(), delta),
+    )
+    await conn.execute(
+        "INSERT INTO indicator_daily (indicator, day, total) VALUES (?, ?, ?)"
+        " ON CONFLICT (indicator, day)"
+        " DO UPDATE SET total = indicator_daily.total + excluded.total",
+        (indicator, day.isoformat(), delta),
+    )
+    assert row is not None
     return int(row[0])
 
 

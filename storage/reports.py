@@ -99,6 +99,113 @@ async def _household(
     return _report(rows[0]) if rows else None
 
 
+async def _repeated(
+    conn: Connection, reporter_id: int, text_key: str, since: datetime, source: str | None
+) -> list[StoredReport]:
+    """Active reports of this person from another message with this digest, received since
+    (a redelivery of the same message is not a repeat: it is answered as stored)."""
+    other = "" if source is None else " AND (source IS NULL OR source <> ?)"
+    rows = await conn.fetchall(
+        f"SELECT {_COLUMNS} FROM reports WHERE reporter_id = ? AND text_key = ?"
+        f" AND received_at >= ? AND status = 'active'{other} ORDER BY id",
+        (reporter_id, text_key, since.isoformat(), *(() if source is None else (source,))),
+    )
+    return [_report(r) for r in rows]
+
+
+async def _add(
+    conn: Connection,
+    items: Sequence[ReportItem],
+    *,
+    reporter_id: int,
+    received_at: datetime,
+    source: str | None,
+    text_key: str | None,
+    once_per_household: Collection[str],
+    needs_approval: Collection[str],
+) -> AddedReports:
+    stored: list[StoredReport] = []
+    bumps: list[tuple[str, str, date, int]] = []  # (indicator, village, day, count)
+    # Everything this message must hold, taken at once in one (sorted) order: two messages
+    # naming the same households in opposite orders, handled at the same time by two
+    # processes, must not each hold one and wait for the other.
+    await conn.lock(
+        *[
+            _household_lock(i.village, i.indicator, i.household)
+            for i in items
+            if i.household and i.indicator in once_per_household
+        ],
+        *([f"source:{source}"] if source is not None else []),
+    )
+    for item in items:
+        review = Review.AWAITING if item.indicator in needs_approval else None
+        values = (
+            item.indicator,
+            item.count,
+            item.village,
+            item.household,
+            fold(item.household) if item.household else None,
+            item.date.isoformat(),
+            received_at.isoformat(),
+            reporter_id,
+            source,
+            text_key,
+            review.value if review else None,
+            received_at.isoformat() if review else None,
+            item.household_id,
+        )
+        if stored or source is None:
+            row = await conn.fetchone(
+                _INSERT + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                values,
+            )
+        else:
+            # Stored only if the message is not: checked in the same statement, under
+            # the write lock (SQLite) or the message's lock (PostgreSQL, above), since two
+            # deliveries of one message may be handled at once, by two processes even.
+            row = await conn.fetchone(
+                _INSERT + _TYPED_VALUES + " WHERE NOT EXISTS"
+                " (SELECT 1 FROM reports WHERE source = ?) RETURNING id",
+                (*values, source),
+            )
+            if row is None:
+                return await _earlier(conn, source)
+        assert row is not None
+        report = StoredReport(
+            id=int(row[0]),
+            indicator=item.indicator,
+            count=item.count,
+            village=item.village,
+            household=item.household,
+            done_on=item.date,
+            received_at=received_at,
+            reporter_id=reporter_id,
+            status=ReportStatus.ACTIVE,
+            source=source,
+            review=review,
+            household_id=item.household_id,
+        )
+        if item.household and item.indicator in once_per_household:
+            taken = await _household(conn, item, besides=report.id)
+            if taken is not None:
+                raise HouseholdTaken(taken)  # the unit is rolled back
+        bumps.append((item.indicator, item.village, item.date, item.count))
+        await record_event(
+            conn,
+            entity="report",
+            entity_id=report.id,
+            action="created",
+            actor_id=reporter_id,
+            at=received_at,
+            after=_snapshot(report),
+        )
+        if review is not None:
+            await track_review(conn, report.id, None, report, received_at)
+        stored.append(report)
+    totals = await bump_in_order(conn, bumps)  # in one order too, for the same reason
+    return AddedReports(stored, totals)
+
+
 class SqlReportStore(ReportListing, AreaCellStore):
     def __init__(self, db: Database) -> None:
         super().__init__(db)
@@ -113,88 +220,26 @@ class SqlReportStore(ReportListing, AreaCellStore):
         text_key: str | None = None,
         once_per_household: Collection[str] = (),
         needs_approval: Collection[str] = (),
+        repeat_since: datetime | None = None,
     ) -> AddedReports:
-        stored: list[StoredReport] = []
-        bumps: list[tuple[str, str, date, int]] = []  # (indicator, village, day, count)
-        async with self._db.transaction() as conn:
-            # Everything this message must hold, taken at once in one (sorted) order: two
-            # messages naming the same households in opposite orders, handled at the same
-            # time by two processes, must not each hold one and wait for the other.
-            await conn.lock(
-                *[
-                    _household_lock(i.village, i.indicator, i.household)
-                    for i in items
-                    if i.household and i.indicator in once_per_household
-                ],
-                *([f"source:{source}"] if source is not None else []),
+        async def unit(conn: Connection) -> AddedReports:
+            if repeat_since is not None and text_key is not None:
+                repeated = await _repeated(conn, reporter_id, text_key, repeat_since, source)
+                if repeated:
+                    return AddedReports([], {}, repeated=tuple(repeated))
+            return await _add(
+                conn,
+                items,
+                reporter_id=reporter_id,
+                received_at=received_at,
+                source=source,
+                text_key=text_key,
+                once_per_household=once_per_household,
+                needs_approval=needs_approval,
             )
-            for item in items:
-                review = Review.AWAITING if item.indicator in needs_approval else None
-                values = (
-                    item.indicator,
-                    item.count,
-                    item.village,
-                    item.household,
-                    fold(item.household) if item.household else None,
-                    item.date.isoformat(),
-                    received_at.isoformat(),
-                    reporter_id,
-                    source,
-                    text_key,
-                    review.value if review else None,
-                    received_at.isoformat() if review else None,
-                    item.household_id,
-                )
-                if stored or source is None:
-                    row = await conn.fetchone(
-                        _INSERT + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                        values,
-                    )
-                else:
-                    # Stored only if the message is not: checked in the same statement, under
-                    # the write lock (SQLite) or the message's lock (PostgreSQL, above), since
-                    # two deliveries of one message may be handled at once, by two processes.
-                    row = await conn.fetchone(
-                        _INSERT + _TYPED_VALUES + " WHERE NOT EXISTS"
-                        " (SELECT 1 FROM reports WHERE source = ?) RETURNING id",
-                        (*values, source),
-                    )
-                    if row is None:
-                        return await _earlier(conn, source)
-                assert row is not None
-                report = StoredReport(
-                    id=int(row[0]),
-                    indicator=item.indicator,
-                    count=item.count,
-                    village=item.village,
-                    household=item.household,
-                    done_on=item.date,
-                    received_at=received_at,
-                    reporter_id=reporter_id,
-                    status=ReportStatus.ACTIVE,
-                    source=source,
-                    review=review,
-                    household_id=item.household_id,
-                )
-                if item.household and item.indicator in once_per_household:
-                    taken = await _household(conn, item, besides=report.id)
-                    if taken is not None:
-                        raise HouseholdTaken(taken)  # the transaction is rolled back
-                await record_event(
-                    conn,
-                    entity="report",
-                    entity_id=report.id,
-                    action="created",
-                    actor_id=reporter_id,
-                    at=received_at,
-                    after=_snapshot(report),
-                )
-                bumps.append((item.indicator, item.village, item.date, item.count))
-                if review is not None:
-                    await track_review(conn, report.id, None, report, received_at)
-                stored.append(report)
-            totals = await bump_in_order(conn, bumps)  # in one order too, for the same reason
-        return AddedReports(stored, totals)
+
+        # One unit: the checks, the rows, the totals, the history and the review queue.
+        return await self._db.run(unit)
 
     async def household_report(self, item: ReportItem) -> StoredReport | None:
         if not item.household:
@@ -202,18 +247,8 @@ class SqlReportStore(ReportListing, AreaCellStore):
         rows = await self._db.fetchall(*_household_query(item))
         return _report(rows[0]) if rows else None
 
-    async def repeated(
-        self, reporter_id: int, text_key: str, since: datetime
-    ) -> list[StoredReport]:
-        rows = await self._db.fetchall(
-            f"SELECT {_COLUMNS} FROM reports WHERE reporter_id = ? AND text_key = ?"
-            " AND received_at >= ? AND status = 'active' ORDER BY id",
-            (reporter_id, text_key, since.isoformat()),
-        )
-        return [_report(r) for r in rows]
-
     async def cancel(self, report_id: int, *, actor_id: int, at: datetime) -> StoredReport | None:
-        async with self._db.transaction() as conn:
+        async def unit(conn: Connection) -> StoredReport | None:
             before = await _active(conn, report_id)
             if before is None:
                 return None
@@ -238,6 +273,8 @@ class SqlReportStore(ReportListing, AreaCellStore):
             await track_review(conn, report_id, before, after, at)
             return after
 
+        return await self._db.run(unit)
+
     async def correct(
         self,
         report_id: int,
@@ -248,7 +285,7 @@ class SqlReportStore(ReportListing, AreaCellStore):
         once_per_household: Collection[str] = (),
         needs_approval: Collection[str] = (),
     ) -> tuple[StoredReport, StoredReport] | None:
-        async with self._db.transaction() as conn:
+        async def unit(conn: Connection) -> tuple[StoredReport, StoredReport] | None:
             before = await _active(conn, report_id)
             if before is None:
                 return None
@@ -305,6 +342,8 @@ class SqlReportStore(ReportListing, AreaCellStore):
             )
             await track_review(conn, report_id, before, after, at)
             return before, after
+
+        return await self._db.run(unit)
 
     async def get(self, report_id: int) -> StoredReport | None:
         row = await self._db.fetchone(f"SELECT {_COLUMNS} FROM reports WHERE id = ?", (report_id,))

@@ -10,10 +10,10 @@ through ``lock``.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Coroutine, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from core.processes import Held
 
@@ -24,8 +24,12 @@ __all__ = [
     "Row",
     "SchemaTooNew",
     "StoreError",
+    "Unit",
     "record_event",
+    "run_at_once",
 ]
+
+T = TypeVar("T")
 
 # A result row, read by column name or position: aiosqlite.Row or asyncpg.Record.
 Row = Any
@@ -48,11 +52,24 @@ class Connection(Protocol):
         ...
 
 
+# A unit of work: a coroutine function of the transaction's connection that awaits nothing but
+# that connection (and coroutines that do the same), so that a backend may run it in one go.
+Unit = Callable[[Connection], Coroutine[Any, Any, T]]
+
+
 class Database(Protocol):
     dialect: str
 
     def transaction(self) -> AbstractAsyncContextManager[Connection]:
         """One atomic unit of work; committed when the block returns."""
+        ...
+
+    async def run(self, unit: Unit[T], *, durable: bool = True) -> T:
+        """``unit`` as one atomic unit of work, committed (durably) when this returns; what it
+        raises rolls it back. SQLite runs it in one trip to its database thread (the hot
+        writes: a report, the inbox); PostgreSQL as a ``transaction()``. ``durable=False``:
+        may return before the commit, for a write whose loss in a crash only repeats work
+        (SQLite then does not wait for its group commit)."""
         ...
 
     async def fetchall(self, sql: str, params: Sequence[object] = ()) -> list[Row]: ...
@@ -62,6 +79,17 @@ class Database(Protocol):
         ...
 
     async def close(self) -> None: ...
+
+
+def run_at_once(work: Coroutine[Any, Any, T]) -> T:
+    """The result of a coroutine that never waits (a ``Unit`` on a connection whose calls
+    return at once), without an event loop: on SQLite's database thread."""
+    try:
+        work.send(None)
+    except StopIteration as done:
+        return done.value  # type: ignore[no-any-return]
+    work.close()
+    raise RuntimeError("a unit of work waited on something other than its connection")
 
 
 class StoreError(RuntimeError):

@@ -15,13 +15,15 @@ from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 
 from core.ports import NotStored
 from storage.database import SCHEMA_VERSION, _migrations, _split_statements
-from storage.sql import Row, SchemaTooNew
+from storage.sql import Row, SchemaTooNew, Unit
+
+T = TypeVar("T")
 
 __all__ = [
     "PostgresConnection",
@@ -157,6 +159,10 @@ class PostgresDatabase:
             if self.on_write_error is not None:
                 self.on_write_error(error)
             raise WriteNotStored(str(error) or type(error).__name__) from error
+
+    async def run(self, unit: Unit[T], *, durable: bool = True) -> T:
+        async with self.transaction() as conn:  # committed before it returns either way
+            return await unit(conn)
 
     async def fetchall(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
         return list(await self.pool.fetch(pg_sql(sql), *params))

@@ -33,6 +33,7 @@ def test_bench_runs_on_a_tiny_size_and_writes_every_metric(tmp_path: Path) -> No
         "ingest_ratio",
         "ingest_toy_ratio",
         "inbox_path_ratio",
+        "ingest_toy_cpu_ratio",
         "tiendo_ms_province_10k",
         "tiendo_ms_province_1m",
         "xuat_peak_mb_1m",

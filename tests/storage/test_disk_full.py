@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from storage.database import SqliteDatabase, open_database
+from storage.sql import Connection
 
 # A guard only: with the fault, the writers below wait forever; without it, milliseconds.
 HANG = 30
@@ -24,9 +25,17 @@ async def _table(tmp_path: Path) -> SqliteDatabase:
     return db
 
 
-async def _write(db: SqliteDatabase, size: int) -> None:
-    async with db.transaction() as conn:
+async def _write(db: SqliteDatabase, size: int, style: str = "block") -> None:
+    """One unit of work, as a block (``transaction()``) or a function (``run``)."""
+
+    async def unit(conn: Connection) -> None:
         await conn.execute("INSERT INTO t VALUES (?)", ("x" * size,))
+
+    if style == "function":
+        await db.run(unit)
+        return
+    async with db.transaction() as conn:
+        await unit(conn)
 
 
 async def _rows(db: SqliteDatabase) -> int:
@@ -35,8 +44,9 @@ async def _rows(db: SqliteDatabase) -> int:
     return int(row[0])
 
 
+@pytest.mark.parametrize("style", ["block", "function"])
 async def test_a_write_that_fills_the_disk_fails_its_batch_and_writing_resumes(
-    tmp_path: Path,
+    tmp_path: Path, style: str
 ) -> None:
     db = await _table(tmp_path)
     errors: list[BaseException] = []
@@ -47,14 +57,15 @@ async def test_a_write_that_fills_the_disk_fails_its_batch_and_writing_resumes(
     # A small report and a large one in the same batch: the large one fills the "disk",
     # SQLite rolls the whole transaction back, so neither may claim to be stored.
     results = await asyncio.wait_for(
-        asyncio.gather(_write(db, 100), _write(db, 50_000), return_exceptions=True), HANG
+        asyncio.gather(_write(db, 100), _write(db, 50_000, style), return_exceptions=True),
+        HANG,
     )
     assert all(isinstance(r, sqlite3.OperationalError) for r in results), results
     assert errors
     assert await _rows(db) == 0
     # Space is back: the next write goes through without a restart.
     await db.connection.execute("PRAGMA max_page_count = 1073741823")
-    await asyncio.wait_for(_write(db, 100), HANG)
+    await asyncio.wait_for(_write(db, 100, style), HANG)
     assert await _rows(db) == 1
     await db.close()
 
@@ -76,8 +87,9 @@ class _FullAtCommit:
         return await self._connection.execute(sql, *args)
 
 
+@pytest.mark.parametrize("style", ["block", "function"])
 async def test_a_commit_failing_on_a_full_disk_releases_every_waiting_writer(
-    tmp_path: Path,
+    tmp_path: Path, style: str
 ) -> None:
     db = await _table(tmp_path)
     errors: list[BaseException] = []
@@ -85,7 +97,7 @@ async def test_a_commit_failing_on_a_full_disk_releases_every_waiting_writer(
     full = _FullAtCommit(db.connection)
     db.connection = full  # type: ignore[assignment]
     results = await asyncio.wait_for(
-        asyncio.gather(*(_write(db, 10) for _ in range(5)), return_exceptions=True), HANG
+        asyncio.gather(*(_write(db, 10, style) for _ in range(5)), return_exceptions=True), HANG
     )
     assert all(isinstance(r, sqlite3.OperationalError) for r in results), results
     assert len(errors) == 1  # one batch, one alert

@@ -97,17 +97,40 @@ async def test_cancel_and_correct_only_active_reports(store: SqliteStore, clock:
     assert await store.reports.totals(["v:sa-lung"]) == {"housing": 0}
 
 
-async def test_repeated_finds_recent_active_reports_of_the_same_text(
+async def test_a_recent_report_of_the_same_text_stores_nothing_and_is_returned(
     store: SqliteStore, clock: FakeClock
 ) -> None:
     me = await reporter(store)
-    await store.reports.add(
+    first = await store.reports.add(
         [item(2)], reporter_id=me, received_at=clock(), source="a", text_key="k"
     )
-    assert len(await store.reports.repeated(me, "k", clock() - timedelta(minutes=10))) == 1
-    assert await store.reports.repeated(me, "other", clock() - timedelta(minutes=10)) == []
-    assert await store.reports.repeated(me + 1, "k", clock() - timedelta(minutes=10)) == []
-    assert await store.reports.repeated(me, "k", clock() + timedelta(seconds=1)) == []
+
+    async def again(text_key: str, *, by: int = me, since_minutes: float = 10) -> list[int]:
+        added = await store.reports.add(
+            [item(5)],
+            reporter_id=by,
+            received_at=clock(),
+            source=f"{text_key}:{by}:{since_minutes}",
+            text_key=text_key,
+            repeat_since=clock() - timedelta(minutes=since_minutes),
+        )
+        return [r.id for r in added.repeated]
+
+    assert await again("k") == [first.reports[0].id]
+    assert await store.reports.totals(["v:sa-lung"]) == {"housing": 2}  # nothing stored
+    assert await again("other") == []  # another text
+    # A redelivery of the first message is not a repeat of itself: it is answered as stored.
+    redelivery = await store.reports.add(
+        [item(2)],
+        reporter_id=me,
+        received_at=clock(),
+        source="a",
+        text_key="k",
+        repeat_since=clock() - timedelta(minutes=10),
+    )
+    assert redelivery.repeated == ()
+    assert redelivery.reports == first.reports
+    assert await again("k", since_minutes=-1) == []  # sent before the window: stored
 
 
 async def test_a_pending_question_is_taken_once_by_its_own_person_in_time(
