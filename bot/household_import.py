@@ -80,7 +80,7 @@ async def import_household_file(
             file=path.name
         )
         raise HouseholdFileError("\n".join([heading, *lines]))
-    return t.gettext(
+    summary = t.gettext(
         "Danh sách hộ: thêm {added}, cập nhật {updated} (đổi phân loại {moved}),"
         " không đổi {unchanged}; tổng số hộ cuối năm: {totals} dòng."
     ).format(
@@ -90,3 +90,8 @@ async def import_household_file(
         unchanged=done.unchanged,
         totals=done.totals,
     )
+    if done.kept:
+        summary += " " + t.gettext(
+            "{kept} hộ giữ phân loại hiện nay vì dòng của tệp ghi năm cũ hơn quyết định đã có."
+        ).format(kept=done.kept)
+    return summary

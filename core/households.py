@@ -129,13 +129,15 @@ class VillageTotal:
 @dataclass(frozen=True, slots=True)
 class HouseholdImport:
     """What an import changed: households added, updated (and of those, category changes),
-    unchanged; year-end totals set."""
+    unchanged; year-end totals set; and households whose category a line of an older year
+    left as it was (a later decision stands)."""
 
     added: int = 0
     updated: int = 0
     moved: int = 0
     unchanged: int = 0
     totals: int = 0
+    kept: int = 0
 
 
 def household_key(village: str, name: str, birth_year: int | None) -> tuple[str, str, int]:

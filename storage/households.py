@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -59,7 +60,7 @@ class SqlHouseholdStore(HouseholdLookup):
         actor_id: int | None,
         at: datetime,
     ) -> HouseholdImport:
-        added = updated = moved = unchanged = 0
+        added = updated = moved = unchanged = kept = 0
         async with self._db.transaction() as conn:
             await conn.lock("households")
             rows = await conn.fetchall(f"SELECT {_COLUMNS}, name_key FROM households")
@@ -87,6 +88,13 @@ class SqlHouseholdStore(HouseholdLookup):
                     added += 1
                     continue
                 old = _household(match)
+                if record.year < old.year:
+                    # An older list (re-imported after a later decision, in chat or by a
+                    # newer list) does not move the household back; its other facts count.
+                    kept += int(record.category != old.category)
+                    record = replace(
+                        record, category=old.category, year=old.year, decision=old.decision
+                    )
                 change = await _update(conn, old, record, actor_id=actor_id, at=at)
                 if change is None:
                     unchanged += 1
@@ -95,7 +103,7 @@ class SqlHouseholdStore(HouseholdLookup):
                     moved += change
             for total in totals:
                 await _set_total(conn, total, actor_id=actor_id, at=at)
-        return HouseholdImport(added, updated, moved, unchanged, len(totals))
+        return HouseholdImport(added, updated, moved, unchanged, len(totals), kept)
 
     async def in_villages(self, villages: Collection[str] | None = None) -> list[Household]:
         where, args = _in("village", villages)

@@ -104,3 +104,29 @@ async def test_reported_graduations_say_whether_a_decision_followed(store: SqlSt
     )
     assert [r.done_on.day for r in within] == [5, 4]
     assert await store.decisions.reported_graduations(["v:xa-phin"]) == []
+
+
+async def test_an_older_list_imported_again_does_not_undo_a_later_decision(
+    store: SqlStore,
+) -> None:
+    ids = await _registry(store)
+    (leader,) = [p for p in await store.people.all() if p.phone.endswith("912000002")]
+    near = Decision(Category.NEAR_POOR, "12/QĐ-UBND", date(2026, 11, 20))
+    await store.decisions.record(
+        ids["Giàng Seo Chứ"], near, expected=Category.POOR, actor_id=leader.id, at=AT
+    )
+    old_list = [
+        (2, HouseholdRecord("v:sa-lung", "Giàng Seo Chứ", Category.POOR, 2025, 1978, "Mông")),
+        (3, HouseholdRecord("v:sa-lung", "Lò Văn Sính", Category.NEAR_POOR, 2026, 1985)),
+    ]
+    done = await store.households.import_records(old_list, [], actor_id=None, at=AT)
+    assert (done.kept, done.moved, done.updated) == (1, 1, 2)
+    households = {h.name: h for h in await store.households.in_villages(["v:sa-lung"])}
+    chu = households["Giàng Seo Chứ"]
+    assert (chu.category, chu.year, chu.decision, chu.ethnicity) == (
+        Category.NEAR_POOR,
+        2026,
+        "12/QĐ-UBND",
+        "Mông",
+    )
+    assert households["Lò Văn Sính"].category == Category.NEAR_POOR  # a newer line moves it
