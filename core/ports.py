@@ -109,8 +109,12 @@ class PeopleStore(Protocol):
         """Store a new invite; an invite already made from ``source`` is returned instead."""
         ...
 
-    async def take_invite(self, code: str, at: datetime) -> Invite | None:
-        """Consume a valid, unexpired invite: None if unknown, used or expired."""
+    async def take_invite(
+        self, code: str, at: datetime, *, linking: tuple[str, str] | None = None
+    ) -> Invite | None:
+        """Consume a valid, unexpired invite: None if unknown, used or expired. ``linking``
+        (channel, external id) links that chat to the invited person in the same commit: a
+        process dying in between must not leave the code used and the person unlinked."""
         ...
 
 

@@ -122,11 +122,13 @@ async def register_with_code(ctx: Context) -> list[Reply]:
         return [Reply(ctx._("Hãy gửi kèm mã mời, ví dụ: /dangky K7P2QX"))]
     if ctx.person is not None:
         return [_welcome(ctx, ctx.person)]
-    invite = await ctx.store.people.take_invite(code, ctx.now)
+    invite = await ctx.store.people.take_invite(
+        code, ctx.now, linking=(ctx.message.channel, ctx.message.sender_id)
+    )
     person = await ctx.store.people.by_phone(invite.phone) if invite else None
     if person is None:
         return [Reply(ctx._("Mã mời không đúng hoặc đã hết hạn. Hãy xin cán bộ quản trị mã mới."))]
-    return await _link(ctx, person)
+    return [_welcome(ctx, person)]
 
 
 @router.command("moi")

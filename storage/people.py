@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from core.models import Invite, Person, Role
 from core.outbox import Address
 from core.ports import RosterEntry
-from storage.sql import Database, Row, record_event
+from storage.sql import Connection, Database, Row, record_event
 
 __all__ = ["SqlPeopleStore"]
 
@@ -112,29 +112,7 @@ class SqlPeopleStore:
 
     async def link(self, person_id: int, channel: str, external_id: str, at: datetime) -> None:
         async with self._db.transaction() as conn:
-            await conn.lock(f"identity:{channel}:{external_id}")
-            row = await conn.fetchone(
-                "SELECT person_id FROM identities WHERE channel = ? AND external_id = ?",
-                (channel, external_id),
-            )
-            if row is not None and row["person_id"] == person_id:
-                return  # linked already: a redelivered contact or a console restart
-            await conn.execute(
-                "INSERT INTO identities (channel, external_id, person_id, linked_at)"
-                " VALUES (?, ?, ?, ?) ON CONFLICT (channel, external_id)"
-                " DO UPDATE SET person_id = excluded.person_id, linked_at = excluded.linked_at",
-                (channel, external_id, person_id, at.isoformat()),
-            )
-            await record_event(
-                conn,
-                entity="person",
-                entity_id=person_id,
-                action="linked",
-                actor_id=person_id,
-                at=at,
-                before={"person_id": row["person_id"]} if row is not None else None,
-                after={"channel": channel},
-            )
+            await _link(conn, person_id, channel, external_id, at)
 
     async def addresses(self, person_ids: Collection[int]) -> dict[int, Address]:
         """Where each person is reached: the channel they last wrote from (else the one they
@@ -238,7 +216,9 @@ class SqlPeopleStore:
             )
         return invite
 
-    async def take_invite(self, code: str, at: datetime) -> Invite | None:
+    async def take_invite(
+        self, code: str, at: datetime, *, linking: tuple[str, str] | None = None
+    ) -> Invite | None:
         async with self._db.transaction() as conn:
             row = await conn.fetchone(
                 "SELECT code, phone, created_by, expires_at FROM invites"
@@ -267,4 +247,36 @@ class SqlPeopleStore:
                 before={"expires_at": invite.expires_at.isoformat()},
                 after={"used_at": at.isoformat()},
             )
+            if linking is not None:
+                row = await conn.fetchone("SELECT id FROM people WHERE phone = ?", (invite.phone,))
+                if row is not None:
+                    await _link(conn, int(row["id"]), *linking, at)
             return invite
+
+
+async def _link(
+    conn: Connection, person_id: int, channel: str, external_id: str, at: datetime
+) -> None:
+    await conn.lock(f"identity:{channel}:{external_id}")
+    row = await conn.fetchone(
+        "SELECT person_id FROM identities WHERE channel = ? AND external_id = ?",
+        (channel, external_id),
+    )
+    if row is not None and row["person_id"] == person_id:
+        return  # linked already: a redelivered contact or a console restart
+    await conn.execute(
+        "INSERT INTO identities (channel, external_id, person_id, linked_at)"
+        " VALUES (?, ?, ?, ?) ON CONFLICT (channel, external_id)"
+        " DO UPDATE SET person_id = excluded.person_id, linked_at = excluded.linked_at",
+        (channel, external_id, person_id, at.isoformat()),
+    )
+    await record_event(
+        conn,
+        entity="person",
+        entity_id=person_id,
+        action="linked",
+        actor_id=person_id,
+        at=at,
+        before={"person_id": row["person_id"]} if row is not None else None,
+        after={"channel": channel},
+    )

@@ -3,13 +3,15 @@ its review."""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from core.evidence import Review
 from core.models import ReportStatus, StoredReport
 from storage.sql import Connection
 
-__all__ = ["COUNTED", "bump_totals", "snapshot", "track_review"]
+__all__ = ["COUNTED", "bump_in_order", "bump_totals", "snapshot", "track_review"]
 
 # Reports that count in the totals: active, and not rejected by a reviewer.
 COUNTED = "status = 'active' AND (review IS NULL OR review <> 'rejected')"
@@ -41,6 +43,23 @@ async def bump_totals(conn: Connection, village: str, indicator: str, day: date,
     )
     assert row is not None
     return int(row[0])
+
+
+async def bump_in_order(
+    conn: Connection, changes: Iterable[tuple[str, str, date, int]]
+) -> dict[tuple[str, str], int]:
+    """``bump_totals`` for several (indicator, village, day, delta), one bump per row and the
+    rows in one sorted order: two transactions changing the same totals in opposite orders
+    (two processes, at the same moment) must not each hold a row the other waits for.
+
+    Returns each (village, indicator)'s running total after."""
+    summed: Counter[tuple[str, str, date]] = Counter()
+    for indicator, village, day, delta in changes:
+        summed[indicator, village, day] += delta
+    totals: dict[tuple[str, str], int] = {}
+    for (indicator, village, day), delta in sorted(summed.items()):
+        totals[village, indicator] = await bump_totals(conn, village, indicator, day, delta)
+    return totals
 
 
 def snapshot(report: StoredReport) -> dict[str, object]:

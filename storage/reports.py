@@ -15,7 +15,7 @@ from storage.area_cells import AreaCellStore
 from storage.report_pages import COLUMNS as _COLUMNS
 from storage.report_pages import ReportListing
 from storage.report_pages import report_of as _report
-from storage.report_rows import COUNTED, bump_totals, track_review
+from storage.report_rows import COUNTED, bump_in_order, bump_totals, track_review
 from storage.report_rows import snapshot as _snapshot
 from storage.sql import Connection, Database, record_event
 from storage.totals import daily_totals, period_totals
@@ -125,7 +125,18 @@ async def _add(
     needs_approval: Collection[str],
 ) -> AddedReports:
     stored: list[StoredReport] = []
-    totals: dict[tuple[str, str], int] = {}
+    bumps: list[tuple[str, str, date, int]] = []  # (indicator, village, day, count)
+    # Everything this message must hold, taken at once in one (sorted) order: two messages
+    # naming the same households in opposite orders, handled at the same time by two
+    # processes, must not each hold one and wait for the other.
+    await conn.lock(
+        *[
+            _household_lock(i.village, i.indicator, i.household)
+            for i in items
+            if i.household and i.indicator in once_per_household
+        ],
+        *([f"source:{source}"] if source is not None else []),
+    )
     for item in items:
         review = Review.AWAITING if item.indicator in needs_approval else None
         values = (
@@ -150,9 +161,8 @@ async def _add(
             )
         else:
             # Stored only if the message is not: checked in the same statement, under
-            # the write lock (SQLite) or the message's lock (PostgreSQL), since two
+            # the write lock (SQLite) or the message's lock (PostgreSQL, above), since two
             # deliveries of one message may be handled at once, by two processes even.
-            await conn.lock(f"source:{source}")
             row = await conn.fetchone(
                 _INSERT + _TYPED_VALUES + " WHERE NOT EXISTS"
                 " (SELECT 1 FROM reports WHERE source = ?) RETURNING id",
@@ -179,9 +189,7 @@ async def _add(
             taken = await _household(conn, item, besides=report.id)
             if taken is not None:
                 raise HouseholdTaken(taken)  # the unit is rolled back
-        totals[item.village, item.indicator] = await bump_totals(
-            conn, item.village, item.indicator, item.date, item.count
-        )
+        bumps.append((item.indicator, item.village, item.date, item.count))
         await record_event(
             conn,
             entity="report",
@@ -194,6 +202,7 @@ async def _add(
         if review is not None:
             await track_review(conn, report.id, None, report, received_at)
         stored.append(report)
+    totals = await bump_in_order(conn, bumps)  # in one order too, for the same reason
     return AddedReports(stored, totals)
 
 
@@ -317,11 +326,10 @@ class SqlReportStore(ReportListing, AreaCellStore):
                     report_id,
                 ),
             )
+            changes = [(after.indicator, after.village, after.done_on, after.count)]
             if not rejected:
-                await bump_totals(
-                    conn, before.village, before.indicator, before.done_on, -before.count
-                )
-            await bump_totals(conn, after.village, after.indicator, after.done_on, after.count)
+                changes.append((before.indicator, before.village, before.done_on, -before.count))
+            await bump_in_order(conn, changes)
             await record_event(
                 conn,
                 entity="report",

@@ -90,7 +90,11 @@ async def run_reminders(
 
 def cmd_reminders(args: argparse.Namespace) -> int:
     settings = settings_of(args)
-    if not is_postgres(settings.database_url) and _refused(db_path(settings), args.dry_run):
+    url = settings.database_url
+    if is_postgres(url):
+        if asyncio.run(_server_refused(url, args.dry_run)):
+            return 2
+    elif _refused(db_path(settings), args.dry_run):
         return 2
     at: datetime | None = args.at
     if at is not None:
@@ -104,14 +108,35 @@ def _refused(path: Path, dry_run: bool) -> bool:
         # Opening would create (and seed) a database: a preview must change nothing.
         print(f"No database at {path}", file=sys.stderr)
         return True
-    if dry_run and _schema_version(path) < SCHEMA_VERSION:
+    return dry_run and _older(path, _schema_version(path))
+
+
+async def _server_refused(url: str, dry_run: bool) -> bool:
+    """A PostgreSQL database without the bot's tables, or (for a preview) of an older schema;
+    a newer one is refused when opened (storage.SchemaTooNew)."""
+    from storage.postgres import describe_url, stored_schema_version
+
+    version = await stored_schema_version(url)
+    where = describe_url(url)
+    if version == 0:
         print(
-            f"{path} has an older schema; opening it would migrate it."
-            " Run without --dry-run (or start the bot) once first.",
+            f"No bot database at {where} (it has no tables yet):"
+            " start the bot once, or move a SQLite database there with migrate-db.",
             file=sys.stderr,
         )
         return True
-    return False
+    return dry_run and _older(where, version)
+
+
+def _older(where: object, version: int) -> bool:
+    if version >= SCHEMA_VERSION:
+        return False
+    print(
+        f"{where} has an older schema; opening it would migrate it."
+        " Run without --dry-run (or start the bot) once first.",
+        file=sys.stderr,
+    )
+    return True
 
 
 def _schema_version(path: Path) -> int:

@@ -8,10 +8,16 @@ from urllib.parse import urlsplit
 import asyncpg
 
 from storage import SqlStore
-from storage.postgres.database import PostgresDatabase, migrate
+from storage.postgres.database import PostgresDatabase, migrate, schema_version
 from storage.sql import DatabaseUnavailable
 
-__all__ = ["PostgresDatabase", "connect_error", "describe_url", "open_postgres"]
+__all__ = [
+    "PostgresDatabase",
+    "connect_error",
+    "describe_url",
+    "open_postgres",
+    "stored_schema_version",
+]
 
 CONNECT_TIMEOUT = 10.0  # seconds
 
@@ -73,3 +79,15 @@ async def open_postgres(url: str, *, pool_size: int = 10, schema: str | None = N
         await pool.close()
         raise
     return SqlStore(PostgresDatabase(pool))
+
+
+async def stored_schema_version(url: str) -> int:
+    """The schema version of the database at ``url`` (0: no bot tables), changing nothing."""
+    try:
+        connection = await asyncpg.connect(url, timeout=CONNECT_TIMEOUT)
+    except Exception as error:
+        raise connect_error(url, error) from None
+    try:
+        return await schema_version(connection)
+    finally:
+        await connection.close()

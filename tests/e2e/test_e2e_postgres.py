@@ -1,9 +1,13 @@
 """Two real bot processes in webhook mode on one PostgreSQL database (as behind a reverse
 proxy): updates go to both, one is SIGKILLed mid-stream and started again. Every report is
-stored once, every message answered, each person's answers in the order they wrote."""
+stored once, every message answered, each person's answers in the order they wrote; and
+both plan and send the week's reminders, each person's sent exactly once."""
 
 from __future__ import annotations
 
+import asyncio
+from collections import Counter
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 import asyncpg
@@ -11,7 +15,8 @@ import httpx
 
 from bot.app import open_app_store
 from bot.demo import seed_demo
-from tests.botprocess import Bots, bot_env, contact, message
+from core.phones import normalize_phone
+from tests.botprocess import BotProcess, Bots, bot_env, contact, message
 from tests.e2e.test_e2e_polling import ANSWER
 from tests.fake_bot_api import FakeBotApi, free_port
 from tests.postgres import fresh_schema, postgres_url, schema_url
@@ -101,3 +106,84 @@ async def test_two_processes_one_killed_mid_stream_store_and_answer_each_message
             assert pending == 0
         finally:
             await conn.close()
+
+
+def midday_zone() -> str:
+    """A time zone where it is about noon now: whenever the test runs, the reminders go out
+    outside quiet hours (21:00-07:00 local time)."""
+    offset = 12 - datetime.now(UTC).hour  # local = UTC + offset, from -11 to +12 hours
+    return f"Etc/GMT{-offset:+d}" if offset else "Etc/UTC"  # Etc/GMT-5 is UTC+5
+
+
+async def until(condition: str, check: Callable[[], Awaitable[bool]], within: float = 90) -> None:
+    """Until ``check()`` is true (asked every 0.1 s: processes and a database signal nothing)."""
+
+    async def poll() -> None:
+        while not await check():  # noqa: ASYNC110
+            await asyncio.sleep(0.1)
+
+    try:
+        await asyncio.wait_for(poll(), within)
+    except TimeoutError:
+        raise AssertionError(f"timed out after {within} s waiting for {condition}") from None
+
+
+async def test_two_processes_send_the_weeks_reminders_exactly_once(
+    api: FakeBotApi, bots: Bots
+) -> None:
+    chats = {"0912000002": 7300, "0912000003": ANN, "0912000004": BAO}  # leader, two cadres
+    async with fresh_schema() as schema:
+        url = schema_url(postgres_url(), schema)
+        store = await open_app_store(url)
+        now = datetime.now(UTC)
+        await seed_demo(store, now=now)
+        for phone, chat in chats.items():
+            person = await store.people.by_phone(normalize_phone(phone))
+            assert person is not None
+            await store.people.link(person.id, "telegram", str(chat), now)
+        await store.close()
+
+        def env(port: int) -> dict[str, str]:
+            return bot_env(
+                api.base_url,
+                DATABASE_URL=url,
+                WEBHOOK_URL="https://bot.example.org/telegram/hook",
+                WEBHOOK_SECRET=SECRET,
+                WEBHOOK_LISTEN="127.0.0.1",
+                WEBHOOK_PORT=str(port),
+                TIMEZONE=midday_zone(),
+                # Fired at midnight today: each process plans the week when it starts (the
+                # catch-up job, 10 s after the start) and drains the outbox.
+                REMINDER_CRON="0 0 * * *",
+            )
+
+        args = ["run", "--webhook"]
+        runs = [await bots.start(args, env(free_port())) for _ in range(2)]
+        conn = await asyncpg.connect(url)
+        try:
+
+            async def planned_and_sent(run: list[BotProcess]) -> bool:
+                outputs = [r.output() for r in run]
+                pending = await conn.fetchval(
+                    "SELECT count(*) FROM outbox WHERE status = 'pending'"
+                )
+                return all("weekly reminders:" in o for o in outputs) and pending == 0
+
+            await until(
+                "both processes to plan the week and the outbox to drain",
+                lambda: planned_and_sent(runs),
+            )
+            # The first goes down hard and starts again: its planning adds nothing.
+            await runs[0].kill()
+            again = await bots.start(args, env(free_port()))
+            await until("the restarted process to plan", lambda: planned_and_sent([again]))
+            assert "weekly reminders: 0 messages queued" in again.output()
+            sent = Counter(s.chat_id for s in api.sent)
+            assert sent == Counter(chats.values())  # each person's reminder exactly once
+            rows = await conn.fetch("SELECT status, count(*) AS n FROM outbox GROUP BY status")
+            assert {r["status"]: r["n"] for r in rows} == {"sent": 3}
+        finally:
+            await conn.close()
+        for run in bots.runs:
+            if run.running:
+                assert await run.terminate() == 0

@@ -94,6 +94,19 @@ async def test_an_invite_is_taken_once_and_not_after_it_expires(backend: Store) 
     assert await backend.people.take_invite("XYZ789", AT) is None
 
 
+async def test_an_invite_taken_for_a_chat_links_it_in_the_same_commit(backend: Store) -> None:
+    # A process that dies after the commit leaves the person registered; before it, the code
+    # unused: never a used code and nobody linked (the code could not be sent again).
+    person_id = await reporter(backend)
+    week = AT + timedelta(days=7)
+    await backend.people.add_invite(Invite("LNK234", "84912000003", person_id, week), AT)
+    taken = await backend.people.take_invite("LNK234", AT, linking=("zalo", "1:ann"))
+    assert taken is not None
+    found = await backend.people.by_identity("zalo", "1:ann")
+    assert found is not None
+    assert found.id == person_id
+
+
 async def test_reports_keep_totals_in_step_through_corrections_and_cancels(
     backend: Store,
 ) -> None:
