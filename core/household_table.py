@@ -9,11 +9,11 @@ bad line is reported (``RowProblem``; the bot words them), and then nothing is i
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
+from core.columns import column_index, header_keys, sheet_lines
 from core.dates import parse_day
 from core.households import Category, HouseholdRecord, VillageTotal, category_of, duplicate_lines
 from core.text import fold
@@ -21,7 +21,6 @@ from core.units import VILLAGE, UnitDirectory
 
 __all__ = ["COLUMNS", "HouseholdTable", "RowProblem", "read_household_rows", "village_index"]
 
-_NON_ALNUM: Final = re.compile(r"[^0-9a-z]+")
 
 # Field → the headers it is found by (compared folded, without spaces or punctuation).
 COLUMNS: Final = {
@@ -37,11 +36,7 @@ COLUMNS: Final = {
     "code": ("mã hộ", "mã số hộ", "household code", "code"),
     "total": ("tổng số hộ", "số hộ", "total", "total households"),
 }
-_BY_HEADER: Final = {
-    _NON_ALNUM.sub("", fold(header)): name
-    for name, headers in COLUMNS.items()
-    for header in headers
-}
+_BY_HEADER: Final = column_index(COLUMNS)
 FIRST_YEAR: Final = 2000
 LAST_YEAR: Final = 2100
 MAX_MEMBERS: Final = 50
@@ -167,7 +162,7 @@ def read_household_rows(rows: Sequence[Sequence[str]], units: UnitDirectory) -> 
     if not rows:
         table.problems.append(RowProblem(1, "empty"))
         return table
-    header = [_BY_HEADER.get(_NON_ALNUM.sub("", fold(str(cell or "")))) for cell in rows[0]]
+    header = header_keys(rows[0], _BY_HEADER)
     is_totals = "total" in header and "name" not in header
     needed = ("village", "year", "total") if is_totals else ("village", "name", "category", "year")
     missing = [c for c in needed if c not in header]
@@ -175,14 +170,10 @@ def read_household_rows(rows: Sequence[Sequence[str]], units: UnitDirectory) -> 
         table.problems.append(RowProblem(1, "missing_columns", ", ".join(missing)))
         return table
     seen_totals: dict[tuple[str, int], int] = {}
-    for line, cells in enumerate(rows[1:], start=2):
-        values = [str(c).strip() if c is not None else "" for c in cells]
-        if not any(values):
-            continue
-        if len(values) > len(header) and any(values[len(header) :]):
+    for line, row in sheet_lines(rows, header):
+        if row is None:
             table.problems.append(RowProblem(line, "extra_values"))
             continue
-        row = {name: value for name, value in zip(header, values, strict=False) if name}
         if is_totals:
             total = _total(line, row, villages, table.problems)
             if total is not None:

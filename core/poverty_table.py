@@ -9,7 +9,6 @@ reported (``RowProblem``; the bot words them), and then nothing is set.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,15 +16,14 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Final
 
+from core.columns import column_index, header_keys, sheet_lines
 from core.household_table import FIRST_YEAR, LAST_YEAR, MAX_TOTAL, RowProblem
 from core.periods import PeriodSet
 from core.poverty_rate import Baseline, PathStep
-from core.text import fold
 from core.units import UnitDirectory, find_units
 
 __all__ = ["BaselineTable", "parse_rate", "read_baseline_rows"]
 
-_NON_ALNUM: Final = re.compile(r"[^0-9a-z]+")
 COLUMNS: Final = {
     "unit": ("đơn vị", "địa bàn", "unit"),
     "year": ("năm", "cuối năm", "year"),
@@ -34,11 +32,7 @@ COLUMNS: Final = {
     "total": ("tổng số hộ", "số hộ", "total", "total households"),
     "fall": ("giảm mỗi năm", "giảm mỗi năm (điểm %)", "mức giảm", "fall", "fall per year"),
 }
-_BY_HEADER: Final = {
-    _NON_ALNUM.sub("", fold(header)): name
-    for name, headers in COLUMNS.items()
-    for header in headers
-}
+_BY_HEADER: Final = column_index(COLUMNS)
 # Two rounded figures agree when they differ by less than this (in points): 5.157 of 17.196 is
 # 29,9895%, written 29,99%.
 _TOLERANCE: Final = Fraction(1, 100)
@@ -139,7 +133,7 @@ def read_baseline_rows(
     if not rows:
         table.problems.append(RowProblem(1, "empty"))
         return table
-    header = [_BY_HEADER.get(_NON_ALNUM.sub("", fold(str(cell or "")))) for cell in rows[0]]
+    header = header_keys(rows[0], _BY_HEADER)
     missing = [c for c in ("unit", "year") if c not in header]
     if not {"rate", "poor"} & set(header):
         missing.append("rate")
@@ -147,14 +141,10 @@ def read_baseline_rows(
         table.problems.append(RowProblem(1, "missing_columns", ", ".join(missing)))
         return table
     seen: dict[tuple[str, int], int] = {}
-    for line, cells in enumerate(rows[1:], start=2):
-        values = [str(c).strip() if c is not None else "" for c in cells]
-        if not any(values):
-            continue
-        if len(values) > len(header) and any(values[len(header) :]):
+    for line, row in sheet_lines(rows, header):
+        if row is None:
             table.problems.append(RowProblem(line, "extra_values"))
             continue
-        row = {name: value for name, value in zip(header, values, strict=False) if name}
         count = len(table.baselines)
         _line(line, row, units, periods, table)
         if len(table.baselines) > count:
