@@ -20,13 +20,50 @@ from core.progress import AreaTarget
 from storage.sql import Connection, Database
 from storage.totals import district_daily
 
-__all__ = ["AreaCellStore", "area_villages"]
+__all__ = ["AreaCellStore", "area_villages", "refresh_cell_targets"]
 
 _GROUP = " GROUP BY v.parent, v.current"
+
+# The village targets summed per (period, indicator, cell): migration 0022's table.
+_CELL_TARGETS = (
+    "INSERT INTO cell_targets (period, indicator, parent, current, targets, positive, value,"
+    " baseline, deadline, largest, baseline_abs)"
+    " SELECT g.period, g.indicator, v.parent, v.current, COUNT(*),"
+    " SUM(CASE WHEN g.value > 0 THEN 1 ELSE 0 END), SUM(g.value), SUM(g.baseline),"
+    " MAX(g.deadline), MAX(g.value), SUM(ABS(g.baseline))"
+    " FROM targets g JOIN units v ON v.code = g.unit WHERE v.level = 'village'{where}"
+    " GROUP BY g.period, g.indicator, v.parent, v.current"
+)
+
+
+async def refresh_cell_targets(
+    conn: Connection, keys: Collection[tuple[str, str]] | None = None
+) -> None:
+    """Sum the village targets per cell again, in the caller's transaction: those of these
+    (period, indicator) pairs (targets were set), else all of them (the units changed)."""
+    # Writers of targets and of units wait for each other here: each sums what the other
+    # committed (PostgreSQL; SQLite has one writer).
+    await conn.lock("cell_targets")
+    if keys is None:
+        await conn.execute("DELETE FROM cell_targets")
+        await conn.execute(_CELL_TARGETS.format(where=""))
+        return
+    for period, indicator in sorted(set(keys)):
+        pair = (period, indicator)
+        await conn.execute("DELETE FROM cell_targets WHERE period = ? AND indicator = ?", pair)
+        await conn.execute(
+            _CELL_TARGETS.format(where=" AND g.period = ? AND g.indicator = ?"), pair
+        )
 
 
 def area_villages(parents: Collection[str], currents: Collection[str]) -> tuple[str, list[str]]:
     """The area's villages, as a condition on ``units v``."""
+    inside, params = _in_area(parents, currents)
+    return f"v.level = 'village' AND {inside}", params
+
+
+def _in_area(parents: Collection[str], currents: Collection[str]) -> tuple[str, list[str]]:
+    """Rows ``v`` whose pre-2025 commune is one of ``parents`` or current one of ``currents``."""
     alternatives: list[str] = []
     params: list[str] = []
     for column, codes in (("parent", parents), ("current", currents)):
@@ -34,8 +71,8 @@ def area_villages(parents: Collection[str], currents: Collection[str]) -> tuple[
             alternatives.append(f"v.{column} IN ({', '.join('?' * len(codes))})")
             params.extend(codes)
     if not alternatives:
-        return "v.level = 'village' AND 1 = 0", []
-    return f"v.level = 'village' AND ({' OR '.join(alternatives)})", params
+        return "1 = 0", []
+    return f"({' OR '.join(alternatives)})", params
 
 
 class AreaCellStore:
@@ -96,12 +133,12 @@ async def _area_cells(conn: Connection, query: CellQuery) -> AreaCells | None:
     ):
         _spread(week, (row[0], row[1]), inds, row[2:])
     targets: dict[tuple[Cell, str], Sequence[Any]] = {}
+    # The village targets, summed per cell on write (refresh_cell_targets).
+    in_area, _ = _in_area(query.parents, query.currents)
     for row in await conn.fetchall(
-        "SELECT v.parent, v.current, g.indicator, COUNT(*),"
-        " SUM(CASE WHEN g.value > 0 THEN 1 ELSE 0 END), SUM(g.value), SUM(g.baseline),"
-        " MAX(g.deadline), MAX(g.value), SUM(ABS(g.baseline)) FROM units v CROSS JOIN targets g"
-        f" WHERE g.unit = v.code AND g.period = ? AND g.indicator IN ({marks}) AND {where}"
-        f"{_GROUP}, g.indicator",
+        "SELECT v.parent, v.current, v.indicator, v.targets, v.positive, v.value, v.baseline,"
+        " v.deadline, v.largest, v.baseline_abs FROM cell_targets v"
+        f" WHERE v.period = ? AND v.indicator IN ({marks}) AND {in_area}",
         (query.period, *inds, *area),
     ):
         targets[((row[0], row[1]), row[2])] = row[3:]
