@@ -37,7 +37,13 @@ from bot.channels.lanes import Lanes, unless_stopped, wait_any
 from bot.channels.shared import Claimer, Sharing, poll_alone
 from bot.channels.telegram.photos import with_media
 from bot.channels.telegram.sender import send_replies
-from bot.channels.telegram.updates import CHANNEL, inbound_from_update, lane_key
+from bot.channels.telegram.updates import (
+    CHANNEL,
+    QuickText,
+    inbound_from_update,
+    lane_key,
+    quick_text,
+)
 from core.evidence import MAX_PHOTO_BYTES
 from core.models import InboxEntry
 from core.ports import Inbox
@@ -52,7 +58,7 @@ warnings.filterwarnings("ignore", message=r"Please use 'Bot\.getUpdates'", categ
 
 POLL_TIMEOUT = 30  # seconds Telegram holds a getUpdates open when there is nothing new
 MAX_BACKLOG = 1000  # updates waiting in memory; above it polling pauses (Telegram keeps them)
-CONCURRENCY = 32  # people whose updates are processed at once
+CONCURRENCY = 64  # people whose updates are processed at once
 # A person's updates waiting together are answered together: one message for the plain
 # replies of up to this many (Telegram's ~30 messages/s is the bottleneck of a burst).
 BURST = 10
@@ -65,23 +71,30 @@ KEEP_FAILED = timedelta(days=30)  # failed ones stay longer, for an admin to loo
 READ_TIMEOUT = 30  # seconds to wait for Telegram's answer beyond a long poll's own wait
 PRUNE_EVERY = timedelta(hours=1)
 
+# An update as read: a plain private text (most reports), or the library's Update.
+Received = Update | QuickText
 # An update_id, the update (None: it could not be read) and why it could not be read.
-Item = tuple[int, Update | None, str | None]
+Item = tuple[int, Received | None, str | None]
 Payload = dict[str, Any]
 
 
-def read_update(payload: object, bot: Bot) -> tuple[Update | None, str | None]:
+def read_update(payload: object, bot: Bot) -> tuple[Received | None, str | None]:
     """The update of a payload as received, or None and why (never its content)."""
     if not isinstance(payload, dict):
         return None, "unreadable: not an object"
+    quick = quick_text(payload)
+    if quick is not None:
+        return quick, None
     try:
         return Update.de_json(payload, bot), None
     except Exception as exc:  # whatever the library cannot read is one failed update
         return None, f"unreadable: {type(exc).__name__}"
 
 
-async def replies_to(bot: Bot, engine: Engine, update: Update) -> tuple[int, list[Reply]] | None:
+async def replies_to(bot: Bot, engine: Engine, update: Received) -> tuple[int, list[Reply]] | None:
     """What the engine answers to an update, and the chat it goes to (None: nothing to say)."""
+    if isinstance(update, QuickText):
+        return update.chat_id, await engine.handle(update.inbound)
     if update.callback_query is not None:
         try:
             await update.callback_query.answer()
@@ -99,7 +112,7 @@ async def replies_to(bot: Bot, engine: Engine, update: Update) -> tuple[int, lis
     return chat.id, await engine.handle(inbound)
 
 
-async def answer_update(bot: Bot, engine: Engine, update: Update) -> None:
+async def answer_update(bot: Bot, engine: Engine, update: Received) -> None:
     """Answer one update: the engine decides, the replies go back to its chat.
 
     Raises when the replies could not be sent, so the caller can try again or give up.
@@ -267,7 +280,7 @@ class TelegramInbox:
             if self._claimer is not None:
                 self._claimer.done(update_id)
 
-    async def _decide(self, update_id: int, update: Update) -> tuple[int, list[Reply]] | None:
+    async def _decide(self, update_id: int, update: Received) -> tuple[int, list[Reply]] | None:
         attempt, started = 0, self.clock()
         while True:
             try:
