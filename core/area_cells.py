@@ -200,7 +200,10 @@ class _Targets:
     def __init__(self, units: UnitDirectory, cells: AreaCells, plan: CellPlan) -> None:
         self._units = units
         self._counts = units.cells()
-        self._sums = cells.sums
+        # By indicator, then cell: a part's cells are looked up without a key made per cell.
+        self._sums: dict[str, dict[Cell, CellSums]] = {}
+        for (cell, indicator), found in cells.sums.items():
+            self._sums.setdefault(indicator, {})[cell] = found
         self._own = {(t.indicator, t.unit): t for t in cells.unit_targets}
         self._sizes = {t.unit: len(units.villages_in(t.unit)) for t in cells.unit_targets}
         # The unit targets wholly inside the area, each under the cells it covers, with its
@@ -236,13 +239,13 @@ class _Targets:
         """The part ``code`` made of ``members``: what it reported (with its target's
         baseline), its change in the last days, and its own target, else the targets inside
         it, largest first, never a village twice (core.progress.TargetIndex)."""
-        sums = self._sums
+        sums = self._sums.get(indicator, {})
         own = self._own.get((indicator, code))
         # The members are villages of ``code``: all of them when the sizes agree.
         if own is not None and self._sizes[code] == self.size(members):
             reported = change = 0
             for cell in members:
-                found = sums.get((cell, indicator))
+                found = sums.get(cell)
                 if found is not None:
                     reported += found.reported
                     change += found.week
@@ -266,7 +269,7 @@ class _Targets:
                     deadline = max(deadline or target.deadline, target.deadline)
         reported = change = 0
         for cell in members:
-            found = sums.get((cell, indicator))
+            found = sums.get(cell)
             if found is None:
                 continue
             reported += found.reported
