@@ -28,9 +28,7 @@ logger = logging.getLogger(__name__)
 
 # send_text asks for sendMessage's raw answer on purpose; the library suggests send_message.
 # Filtered once here: catching warnings around each call costs more than the call's JSON.
-warnings.filterwarnings(
-    "ignore", message=r"Please use 'Bot\.sendMessage'", category=PTBUserWarning
-)
+warnings.filterwarnings("ignore", message=r"Please use 'Bot\.sendMessage'", category=PTBUserWarning)
 
 
 def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
