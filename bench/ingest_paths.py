@@ -69,7 +69,8 @@ def _payloads(users: list[int], count: int) -> list[dict[str, Any]]:
 
 
 async def _bot_path(sizes: Sizes, *, inbox: bool) -> Measure:
-    from bot.channels.telegram.inbox import TelegramInbox, answer_update, read_update
+    from bot.channels.telegram.answer import answer_update, read_update
+    from bot.channels.telegram.inbox import TelegramInbox
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

@@ -133,7 +133,7 @@ async def psycopg_store(schema: str) -> SqlStore:
 
 
 async def ingest(store: SqlStore, messages: int) -> float:
-    from bot.channels.telegram.inbox import answer_update, read_update
+    from bot.channels.telegram.answer import answer_update, read_update
     from tests.fakes import OfflineRequest, offline_bot
 
     engine = await build_engine(store, _settings(), clock=SteppingClock())

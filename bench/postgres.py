@@ -53,7 +53,7 @@ def _settings() -> Settings:
 
 async def ingest(schema: str, part: int, parts: int, messages: int) -> float:
     """This process's share of the messages through the engine; returns seconds taken."""
-    from bot.channels.telegram.inbox import answer_update, read_update
+    from bot.channels.telegram.answer import answer_update, read_update
     from tests.fakes import OfflineRequest, offline_bot
 
     store = await _open(schema)

@@ -85,7 +85,7 @@ def settings(folder: Path) -> Settings:
 
 async def ingest(sizes: Sizes) -> dict[str, float]:
     """The full Telegram path: JSON update → engine → parse → store (durable) → reply."""
-    from bot.channels.telegram.inbox import answer_update, read_update
+    from bot.channels.telegram.answer import answer_update, read_update
     from tests.fakes import OfflineRequest, offline_bot
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from telegram import Update
 
-from bot.channels.telegram.inbox import read_update
+from bot.channels.telegram.answer import read_update
 from bot.channels.telegram.updates import QuickText, inbound_from_update, lane_key, quick_text
 from tests.fakes import OfflineRequest, offline_bot
 
