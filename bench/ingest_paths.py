@@ -69,9 +69,8 @@ def _payloads(users: list[int], count: int) -> list[dict[str, Any]]:
 
 
 async def _bot_path(sizes: Sizes, *, inbox: bool) -> Measure:
-    from telegram import Update
-
-    from bot.channels.telegram.inbox import TelegramInbox, answer_update
+    from bot.channels.telegram.answer import answer_update, read_update
+    from bot.channels.telegram.inbox import TelegramInbox
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -96,7 +95,9 @@ async def _bot_path(sizes: Sizes, *, inbox: bool) -> Measure:
 
             async def one(payload: dict[str, Any]) -> None:
                 async with limit:
-                    await answer_update(bot, engine, Update.de_json(payload, bot))
+                    update, _ = read_update(payload, bot)  # as the inbox reads it
+                    assert update is not None
+                    await answer_update(bot, engine, update)
 
             await asyncio.gather(*(one(p) for p in payloads))
         elapsed, cpu = time.perf_counter() - started, _cpu_s() - cpu

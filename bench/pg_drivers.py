@@ -133,9 +133,7 @@ async def psycopg_store(schema: str) -> SqlStore:
 
 
 async def ingest(store: SqlStore, messages: int) -> float:
-    from telegram import Update
-
-    from bot.channels.telegram.inbox import answer_update
+    from bot.channels.telegram.answer import answer_update, read_update
     from tests.fakes import OfflineRequest, offline_bot
 
     engine = await build_engine(store, _settings(), clock=SteppingClock())
@@ -159,7 +157,9 @@ async def ingest(store: SqlStore, messages: int) -> float:
 
     async def one(payload: dict[str, Any]) -> None:
         async with limit:
-            await answer_update(bot, engine, Update.de_json(payload, bot))
+            update, _ = read_update(payload, bot)  # as the inbox reads it
+            assert update is not None
+            await answer_update(bot, engine, update)
 
     started = time.perf_counter()
     await asyncio.gather(*(one(p) for p in payloads))

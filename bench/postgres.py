@@ -53,9 +53,7 @@ def _settings() -> Settings:
 
 async def ingest(schema: str, part: int, parts: int, messages: int) -> float:
     """This process's share of the messages through the engine; returns seconds taken."""
-    from telegram import Update
-
-    from bot.channels.telegram.inbox import answer_update
+    from bot.channels.telegram.answer import answer_update, read_update
     from tests.fakes import OfflineRequest, offline_bot
 
     store = await _open(schema)
@@ -82,7 +80,9 @@ async def ingest(schema: str, part: int, parts: int, messages: int) -> float:
 
     async def one(payload: dict[str, Any]) -> None:
         async with limit:
-            await answer_update(bot, engine, Update.de_json(payload, bot))
+            update, _ = read_update(payload, bot)  # as the inbox reads it
+            assert update is not None
+            await answer_update(bot, engine, update)
 
     print("ready", flush=True)  # set up: wait for the others, then start together
     await asyncio.to_thread(sys.stdin.readline)

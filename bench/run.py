@@ -165,7 +165,9 @@ def main() -> int:
         "seconds": round(time.perf_counter() - started, 1),
         "results": {k: round(v, 3) for k, v in results.items()},
     }
-    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    # The PostgreSQL figures (bench/postgres.py, bench/pg_drivers.py) are kept beside these.
+    kept = {k: v for k, v in _earlier(args.out).items() if k in _OTHER_BENCHES}
+    args.out.write_text(json.dumps({**report, **kept}, indent=2) + "\n", encoding="utf-8")
     print(f"{'metric':<28}{'value':>14}  goal")
     for key, value in report["results"].items():
         target = TARGETS.get(key)
@@ -177,6 +179,17 @@ def main() -> int:
         print(f"{key:<28}{value:>14,.3f}  {mark}")
     print(f"({size} sizes, {report['seconds']} s; written to {args.out})")
     return 0
+
+
+_OTHER_BENCHES = ("postgresql", "postgresql_drivers")
+
+
+def _earlier(path: Path) -> dict[str, Any]:
+    try:
+        earlier = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return earlier if isinstance(earlier, dict) else {}
 
 
 def _note(sizes: dict[str, int]) -> str:

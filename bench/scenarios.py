@@ -84,10 +84,8 @@ def settings(folder: Path) -> Settings:
 
 
 async def ingest(sizes: Sizes) -> dict[str, float]:
-    """The full Telegram path: Update → engine → parse → store (durable) → reply."""
-    from telegram import Update
-
-    from bot.channels.telegram.inbox import answer_update
+    """The full Telegram path: JSON update → engine → parse → store (durable) → reply."""
+    from bot.channels.telegram.answer import answer_update, read_update
     from tests.fakes import OfflineRequest, offline_bot
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -123,7 +121,9 @@ async def ingest(sizes: Sizes) -> dict[str, float]:
 
         async def one(payload: dict[str, Any]) -> None:
             async with limit:
-                await answer_update(bot, engine, Update.de_json(payload, bot))
+                update, _ = read_update(payload, bot)  # as the inbox reads it
+                assert update is not None
+                await answer_update(bot, engine, update)
 
         started = time.perf_counter()
         await asyncio.gather(*(one(p) for p in payloads))

@@ -17,11 +17,11 @@ village inside the area, or numbers too large for exact float shares.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from core.indicators import IndicatorSet
 from core.models import Target
@@ -38,10 +38,12 @@ from core.units import COMMUNE, DISTRICT, NEW_COMMUNE, Unit, UnitDirectory
 __all__ = [
     "AreaCellReader",
     "AreaCells",
+    "AreaFigures",
     "Cell",
     "CellPlan",
     "CellQuery",
     "CellSums",
+    "Kinds",
     "RankedVillage",
     "cells_progress",
     "plan_cells",
@@ -54,9 +56,8 @@ Cell = tuple[str | None, str | None]  # (pre-2025 commune, current commune) of v
 _EXACT_FLOAT = 2**26
 
 
-@dataclass(frozen=True, slots=True)
-class CellSums:
-    """One indicator in one cell."""
+class CellSums(NamedTuple):
+    """One indicator in one cell (a tuple: hundreds are made per request)."""
 
     reported: int = 0  # in the period (the running totals)
     week: int = 0  # in the last CHANGE_DAYS days
@@ -100,20 +101,29 @@ class CellQuery:
     daily_first: date  # the first of the last PACE_DAYS days
 
 
+# The indicators whose villages are ranked by share of target, and those ranked by count.
+Kinds = tuple[list[str], list[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class AreaFigures:
+    cells: AreaCells
+    by_share: tuple[str, ...]  # the indicators ranked by share of target (``rankings``)
+    ranked: tuple[RankedVillage, ...]
+
+
 class AreaCellReader(Protocol):
     """What the store reads for ``cells_progress``: aggregates only, flat in the reports."""
 
-    async def area_cells(self, query: CellQuery) -> AreaCells | None:
-        """Sums per cell of the area's villages. None when work was reported outside
-        ``first``..``last`` (the running totals are then not the period's)."""
-        ...
-
-    async def lowest_villages(
-        self, query: CellQuery, by_share: Sequence[str], by_count: Sequence[str], count: int
-    ) -> list[RankedVillage]:
-        """Per indicator of ``by_share``, the ``count`` villages with a target above 0 that
-        are furthest short of it (lowest share first); per indicator of ``by_count``, the
-        ``count`` villages with the least achieved. Ties in directory order."""
+    async def area_figures(
+        self, query: CellQuery, kinds: Callable[[AreaCells], Kinds | None], count: int
+    ) -> AreaFigures | None:
+        """In one read: the sums per cell of the area's villages, then, per indicator as
+        ``kinds`` sorts them (a pure function, called once), the ``count`` villages furthest
+        behind — for an indicator ranked by share, the villages with a target above 0 furthest
+        short of it (lowest share first); by count, those with the least achieved; ties in
+        directory order. None when work was reported outside ``first``..``last`` (the running
+        totals are then not the period's) or when ``kinds`` declines."""
         ...
 
 
@@ -128,7 +138,12 @@ class CellPlan:
 
 
 def plan_cells(units: UnitDirectory, unit: Unit, *, merged: bool) -> CellPlan | None:
-    """The area's cells and parts, or None when its parts are not communes."""
+    """The area's cells and parts, or None when its parts are not communes; made once per
+    directory (each /tiendo of a province asks for it twice)."""
+    return units.derived((plan_cells, unit, merged), lambda: _plan(units, unit, merged=merged))
+
+
+def _plan(units: UnitDirectory, unit: Unit, *, merged: bool) -> CellPlan | None:
     counts = units.cells()
     if unit.level == DISTRICT:
         parents = tuple(c.code for c in units.of_level(COMMUNE) if c.parent == unit.code)
@@ -157,7 +172,7 @@ def plan_cells(units: UnitDirectory, unit: Unit, *, merged: bool) -> CellPlan | 
 
 def rankings(
     units: UnitDirectory, plan: CellPlan, cells: AreaCells, indicators: IndicatorSet
-) -> tuple[list[str], list[str]] | None:
+) -> Kinds | None:
     """Which indicators rank villages by share of target and which by count; None when the
     cells cannot answer exactly (see the module's docstring)."""
     for target in cells.unit_targets:
@@ -185,7 +200,10 @@ class _Targets:
     def __init__(self, units: UnitDirectory, cells: AreaCells, plan: CellPlan) -> None:
         self._units = units
         self._counts = units.cells()
-        self._sums = cells.sums
+        # By indicator, then cell: a part's cells are looked up without a key made per cell.
+        self._sums: dict[str, dict[Cell, CellSums]] = {}
+        for (cell, indicator), found in cells.sums.items():
+            self._sums.setdefault(indicator, {})[cell] = found
         self._own = {(t.indicator, t.unit): t for t in cells.unit_targets}
         self._sizes = {t.unit: len(units.villages_in(t.unit)) for t in cells.unit_targets}
         # The unit targets wholly inside the area, each under the cells it covers, with its
@@ -217,49 +235,53 @@ class _Targets:
     def size(self, members: Collection[Cell]) -> int:
         return sum(self._counts.get(c, 0) for c in members)
 
-    def for_area(self, indicator: str, code: str, members: frozenset[Cell]) -> AreaTarget | None:
+    def standing(self, indicator: str, code: str, members: frozenset[Cell]) -> Standing:
+        """The part ``code`` made of ``members``: what it reported (with its target's
+        baseline), its change in the last days, and its own target, else the targets inside
+        it, largest first, never a village twice (core.progress.TargetIndex)."""
+        sums = self._sums.get(indicator, {})
         own = self._own.get((indicator, code))
         # The members are villages of ``code``: all of them when the sizes agree.
         if own is not None and self._sizes[code] == self.size(members):
-            return AreaTarget(own.value, own.deadline, own.baseline)
-        candidates: dict[int, tuple[Target, frozenset[Cell]]] = {}
-        for cell in members:
-            for rank, target, covered in self._by_cell.get((indicator, cell), ()):
-                if rank not in candidates and covered <= members:
-                    candidates[rank] = (target, covered)
+            reported = change = 0
+            for cell in members:
+                found = sums.get(cell)
+                if found is not None:
+                    reported += found.reported
+                    change += found.week
+            whole = AreaTarget(own.value, own.deadline, own.baseline)
+            return Standing(code, reported + whole.baseline, whole, change)
         taken: set[Cell] = set()
         value = baseline = parts = 0
         deadline: date | None = None
-        for rank in sorted(candidates):
-            target, covered = candidates[rank]
-            if taken.isdisjoint(covered):
-                taken |= covered
-                parts += 1
-                value, baseline = value + target.value, baseline + target.baseline
-                deadline = max(deadline or target.deadline, target.deadline)
-        for cell in members - taken:
-            sums = self._sums.get((cell, indicator))
-            if sums is None or not sums.targets or sums.deadline is None:
+        if self._by_cell:
+            candidates: dict[int, tuple[Target, frozenset[Cell]]] = {}
+            for cell in members:
+                for rank, target, covered in self._by_cell.get((indicator, cell), ()):
+                    if rank not in candidates and covered <= members:
+                        candidates[rank] = (target, covered)
+            for rank in sorted(candidates):
+                target, covered = candidates[rank]
+                if taken.isdisjoint(covered):
+                    taken |= covered
+                    parts += 1
+                    value, baseline = value + target.value, baseline + target.baseline
+                    deadline = max(deadline or target.deadline, target.deadline)
+        reported = change = 0
+        for cell in members:
+            found = sums.get(cell)
+            if found is None:
                 continue
-            parts += sums.targets
-            value, baseline = value + sums.value, baseline + sums.baseline
-            deadline = max(deadline or sums.deadline, sums.deadline)
+            reported += found.reported
+            change += found.week
+            if found.targets and found.deadline is not None and cell not in taken:
+                parts += found.targets
+                value, baseline = value + found.value, baseline + found.baseline
+                deadline = max(deadline or found.deadline, found.deadline)
         if not parts or deadline is None:
-            return None
-        return AreaTarget(value, deadline, baseline, derived=True)
-
-
-def _standing(
-    targets: _Targets, cells: AreaCells, indicator: str, code: str, members: frozenset[Cell]
-) -> Standing:
-    target = targets.for_area(indicator, code, members)
-    reported = change = 0
-    for cell in members:
-        sums = cells.sums.get((cell, indicator))
-        if sums is not None:
-            reported += sums.reported
-            change += sums.week
-    return Standing(code, reported + (target.baseline if target else 0), target, change)
+            return Standing(code, reported, None, change)
+        area = AreaTarget(value, deadline, baseline, derived=True)
+        return Standing(code, reported + baseline, area, change)
 
 
 def _behind(
@@ -304,13 +326,11 @@ def cells_progress(
         lines.append(
             indicator_progress(
                 code,
-                _standing(targets, cells, code, plan.unit.code, plan.cells),
+                targets.standing(code, plan.unit.code, plan.cells),
                 daily,
                 today,
                 closed=closed,
-                groups=tuple(
-                    _standing(targets, cells, code, g.code, members) for g, members in plan.groups
-                ),
+                groups=tuple(targets.standing(code, g.code, members) for g, members in plan.groups),
                 behind=behind,
                 by_share=villages > 1 and code in by_share,
             )

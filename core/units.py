@@ -8,13 +8,15 @@ the distinct values of ``current_commune``, and get the level ``NEW_COMMUNE``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Final
+from typing import Final, TypeVar, cast
 
 from core.tables import read_table
 from core.text import fold, slug, within_one_edit
+
+T = TypeVar("T")
 
 __all__ = [
     "COMMUNE",
@@ -88,6 +90,8 @@ class UnitDirectory:
     # one is a union of these cells, so an area's sums can be read per cell (core.area_cells).
     _cells: dict[tuple[str | None, str | None], int] = field(init=False, repr=False, compare=False)
     _position: dict[str, int] = field(init=False, repr=False, compare=False)
+    # What callers derive from the directory alone, kept with it (core.area_cells' plans).
+    _derived: dict[Hashable, object] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_code", {u.code: u for u in self.units})
@@ -112,6 +116,14 @@ class UnitDirectory:
                 cells[(unit.parent, unit.current)] = cells.get((unit.parent, unit.current), 0) + 1
         object.__setattr__(self, "_cells", cells)
         object.__setattr__(self, "_position", {u.code: i for i, u in enumerate(self.units)})
+        object.__setattr__(self, "_derived", {})
+
+    def derived(self, key: Hashable, make: Callable[[], T]) -> T:
+        """``make()`` once per directory and ``key``: for what depends on the directory
+        only (it is immutable), asked again and again (a province's plan of cells)."""
+        if key not in self._derived:
+            self._derived[key] = make()
+        return cast(T, self._derived[key])
 
     def __iter__(self) -> Iterator[Unit]:
         return iter(self.units)

@@ -189,11 +189,11 @@ async def load_progress(
             week_first=week_start,
             daily_first=since,
         )
-        cells = await store.reports.area_cells(query)
-        kinds = rankings(units, plan, cells, indicators) if cells is not None else None
-        if cells is not None and kinds is not None:
-            ranked = await store.reports.lowest_villages(query, *kinds, count=BEHIND_COUNT)
-            daily = cells.daily
+        figures = await store.reports.area_figures(
+            query, lambda cells: rankings(units, plan, cells, indicators), BEHIND_COUNT
+        )
+        if figures is not None:
+            daily = figures.cells.daily
             if daily is None:
                 codes = [v.code for v in units.villages_in(unit.code)]
                 daily = await store.reports.daily_totals(codes, since, as_of)
@@ -201,9 +201,9 @@ async def load_progress(
                 units,
                 indicators,
                 plan,
-                cells,
-                ranked,
-                kinds[0],
+                figures.cells,
+                figures.ranked,
+                figures.by_share,
                 daily=daily,
                 today=as_of,
                 period=period.code,

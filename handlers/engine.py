@@ -43,6 +43,18 @@ def _valid_text(value: str | None) -> str | None:
     return value.encode("utf-8", "replace").decode("utf-8")
 
 
+def _valid_message(message: Inbound) -> Inbound:
+    """The message with its texts stored and sent as they are, or made valid."""
+    texts = (message.text, message.choice, message.contact_phone, message.reply_to_text)
+    valid = tuple(_valid_text(text) for text in texts)
+    if texts == valid:
+        return message  # nearly always: no copy
+    text, choice, contact_phone, reply_to_text = valid
+    return replace(
+        message, text=text, choice=choice, contact_phone=contact_phone, reply_to_text=reply_to_text
+    )
+
+
 class Engine:
     def __init__(
         self,
@@ -90,13 +102,7 @@ class Engine:
         """Answer one message. Never raises: a failure becomes a polite apology."""
         t = self.translators[self.default_locale]
         try:
-            message = replace(
-                message,
-                text=_valid_text(message.text),
-                choice=_valid_text(message.choice),
-                contact_phone=_valid_text(message.contact_phone),
-                reply_to_text=_valid_text(message.reply_to_text),
-            )
+            message = _valid_message(message)
             verdict = self._rate(message)
             if verdict == Verdict.SILENT:
                 return []

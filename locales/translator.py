@@ -20,6 +20,8 @@ __all__ = ["N_", "CatalogError", "Translator", "load_translators"]
 # translator keeps up to _PERCENTS_KEPT of them (not 0: -0.0 equals 0.0 but shows '-0%').
 _PERCENT = parse_pattern("#,##0.##%")
 _PERCENTS_KEPT = 10_000
+# Every report's confirmation shows a date, mostly today's: each translator keeps them.
+_DATES_KEPT = 4_096
 
 
 class CatalogError(RuntimeError):
@@ -42,6 +44,7 @@ class Translator:
     # then whole numbers skip Babel (a /tiendo of 2,000 villages formats hundreds of them).
     _group: str | None = field(init=False, repr=False, compare=False)
     _percents: dict[float, str] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _dates: dict[date, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Parsed once: Babel re-parses a locale given as a string on every call.
@@ -72,7 +75,14 @@ class Translator:
         return text
 
     def short_date(self, value: date) -> str:
-        return format_date(value, "dd/MM/yyyy", locale=self._babel)
+        """'30/11/2026' (a datetime shows its date)."""
+        day = value.date() if isinstance(value, datetime) else value
+        text = self._dates.get(day)
+        if text is None:
+            text = format_date(day, "dd/MM/yyyy", locale=self._babel)
+            if len(self._dates) < _DATES_KEPT:
+                self._dates[day] = text
+        return text
 
     def short_time(self, value: datetime) -> str:
         """'14:05', in the time zone ``value`` carries (convert to local time first)."""

@@ -100,6 +100,11 @@ class _BatchLost(Exception):
     """SQLite rolled back the whole transaction on its own while a unit ran (disk full)."""
 
 
+def _read_in_thread(connection: sqlite3.Connection, unit: Unit[T]) -> T:
+    """On aiosqlite's thread: a unit of reads, outside any SAVEPOINT (it writes nothing)."""
+    return run_at_once(unit(_InThread(connection)))
+
+
 def _unit_in_thread(connection: sqlite3.Connection, unit: Unit[T]) -> T:
     """On aiosqlite's thread: the unit inside its SAVEPOINT, rolled back alone if it fails."""
     connection.execute("SAVEPOINT unit")
@@ -181,6 +186,12 @@ class SqliteDatabase:
         if durable:
             await asyncio.shield(batch)
         return result
+
+    async def read(self, unit: Unit[T]) -> T:
+        """``unit``'s reads in one trip to aiosqlite's thread. Like ``fetchall``, it does not
+        wait for the write lock, and sees what the batch being committed wrote."""
+        on_thread = cast(Callable[..., Awaitable[T]], self.connection._execute)
+        return await on_thread(_read_in_thread, self.connection._conn, unit)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqliteConnection]:

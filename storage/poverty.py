@@ -9,7 +9,7 @@ from fractions import Fraction
 
 from core.households import Category
 from core.poverty_rate import Baseline, PathStep, Step
-from storage.sql import Connection, Database, record_event
+from storage.sql import Connection, Database, Row, record_event
 
 __all__ = ["SqlPovertyStore"]
 
@@ -75,19 +75,24 @@ class SqlPovertyStore:
         if not listed:
             return [], []
         marks = _placeholders(listed)
-        rows = await self._db.fetchall(
-            "SELECT c.household_id, h.village, c.category, c.year"
-            " FROM household_categories c JOIN households h ON h.id = c.household_id"
-            f" WHERE h.village IN ({marks}) ORDER BY c.household_id, c.year, c.id",
-            listed,
-        )
+
+        async def read(conn: Connection) -> tuple[list[Row], list[Row]]:
+            steps = await conn.fetchall(
+                "SELECT c.household_id, h.village, c.category, c.year"
+                " FROM household_categories c JOIN households h ON h.id = c.household_id"
+                f" WHERE h.village IN ({marks}) ORDER BY c.household_id, c.year, c.id",
+                listed,
+            )
+            current = await conn.fetchall(
+                f"SELECT village, category FROM households WHERE village IN ({marks})", listed
+            )
+            return steps, current
+
+        rows, current = await self._db.read(read)  # one trip (a province: 2,000 villages)
         steps = [
             Step(int(r["household_id"]), r["village"], Category(r["category"]), int(r["year"]))
             for r in rows
         ]
-        current = await self._db.fetchall(
-            f"SELECT village, category FROM households WHERE village IN ({marks})", listed
-        )
         return steps, [(r["village"], Category(r["category"])) for r in current]
 
 

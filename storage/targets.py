@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from core.models import Target
 from core.periods import Period, PeriodSet
+from storage.area_cells import refresh_cell_targets
 from storage.sql import Connection, Database, record_event
 
 __all__ = ["SqlPeriodStore", "SqlTargetStore"]
@@ -45,10 +46,13 @@ class SqlTargetStore:
     ) -> None:
         async with self._db.transaction() as conn:
             await conn.lock("targets")
+            keys: set[tuple[str, str]] = set()
             for target in targets:
                 if target.period is None:
                     target = replace(target, period=await _period_of(conn, target.deadline))
                 await _upsert(conn, target, actor_id=actor_id, at=at)
+                keys.add((str(target.period), target.indicator))
+            await refresh_cell_targets(conn, keys)
 
 
 async def _period_of(conn: Connection, deadline: date) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date
 
-from storage.sql import Database
+from storage.sql import Connection, Database
 
 __all__ = ["daily_totals", "district_daily", "period_totals"]
 
@@ -39,7 +39,9 @@ async def daily_totals(
     return {(ind, date.fromisoformat(day)): total for ind, day, total in rows if total}
 
 
-async def district_daily(db: Database, since: date, until: date) -> dict[tuple[str, date], int]:
+async def district_daily(
+    db: Database | Connection, since: date, until: date
+) -> dict[tuple[str, date], int]:
     """Counts per (indicator, day) of every village, both ends included."""
     rows = await db.fetchall(
         "SELECT indicator, day, total FROM indicator_daily WHERE day >= ? AND day <= ?",

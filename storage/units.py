@@ -6,6 +6,7 @@ from datetime import datetime
 
 from core.ports import UnitsInUse
 from core.units import Level, Unit, UnitDirectory
+from storage.area_cells import refresh_cell_targets
 from storage.sql import Database, record_event
 
 __all__ = ["SqlUnitStore"]
@@ -80,6 +81,7 @@ class SqlUnitStore:
                     for i, u in enumerate(directory)
                 ],
             )
+            await refresh_cell_targets(conn)
             await record_event(
                 conn,
                 entity="units",

@@ -57,8 +57,10 @@ class WriteNotStored(NotStored):
 
 def _types(statement: str) -> str:
     """SQLite's types in PostgreSQL's words: a row id numbers itself (an identity column),
-    bytes are BYTEA, and REAL is 8 bytes as in SQLite (PostgreSQL's REAL has 4)."""
+    bytes are BYTEA, and REAL is 8 bytes as in SQLite (PostgreSQL's REAL has 4). A table
+    stored WITHOUT ROWID (SQLite's layout) is an ordinary table."""
     statement = statement.replace("INTEGER PRIMARY KEY", _IDENTITY)
+    statement = re.sub(r"\)\s*WITHOUT ROWID\s*(;?)\s*$", r")\1", statement)
     statement = re.sub(r"\bBLOB\b", "BYTEA", statement)
     return re.sub(r"\bREAL\b", "DOUBLE PRECISION", statement)
 
@@ -163,6 +165,10 @@ class PostgresDatabase:
     async def run(self, unit: Unit[T], *, durable: bool = True) -> T:
         async with self.transaction() as conn:  # committed before it returns either way
             return await unit(conn)
+
+    async def read(self, unit: Unit[T]) -> T:
+        async with self.pool.acquire() as connection:
+            return await unit(PostgresConnection(connection))
 
     async def fetchall(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
         return list(await self.pool.fetch(pg_sql(sql), *params))

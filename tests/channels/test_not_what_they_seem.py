@@ -10,7 +10,7 @@ import pytest
 from telegram import Update
 from telegram.ext import ExtBot
 
-from bot.channels.telegram.inbox import answer_update
+from bot.channels.telegram.answer import answer_update
 from handlers import Engine
 from storage import SqliteStore
 from tests.fakes import BOT_USERNAME, OfflineRequest, offline_bot

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from telegram import Update
 
 from bot.app import build_engine, open_app_store
-from bot.channels.telegram.inbox import answer_update
+from bot.channels.telegram.answer import answer_update
 from bot.demo import seed_demo
 from bot.settings import Settings
 from core.parser import parse_report

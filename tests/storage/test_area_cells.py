@@ -42,6 +42,10 @@ VILLAGES = {"Cũ 1": 5, "Cũ 2": 4, "Cũ 3": 6, "Cũ 4": 3, "Cũ 6": 1}
 
 
 def _units() -> UnitDirectory:
+    return parse_units_csv(_units_csv())
+
+
+def _units_csv() -> str:
     lines = [UNITS.strip()]
     for commune, count in VILLAGES.items():
         number = commune.split()[-1]
@@ -49,7 +53,7 @@ def _units() -> UnitDirectory:
             current = {"1": "Mới 1", "2": "Mới 1", "4": "Mới 2", "6": "Mới 3"}.get(number)
             current = current or ("Mới 2" if i < 4 else "Mới 3")
             lines.append(f"village,Bản {number}-{i},{commune},{current},,")
-    return parse_units_csv("\n".join(lines) + "\n")
+    return "\n".join(lines) + "\n"
 
 
 def _village(units: UnitDirectory, commune: str, i: int) -> str:
@@ -221,3 +225,27 @@ async def test_other_periods_and_maps_fall_back_to_the_figures_per_village(
         week=await area.reports.period_totals(codes, TODAY - timedelta(days=6), TODAY),
     )
     assert fast == every_target
+
+
+async def test_the_targets_follow_a_village_moved_to_another_commune(
+    area: SqlStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    units = await area.units.load()
+    await area.targets.set_many(_layouts(units)["villages"], actor_id=None, at=AT)
+    # Bản 1-0 (target 10 of Cũ 1's 70) now belongs to Cũ 4 and Mới 2: its target goes with it.
+    moved = _units_csv().replace("village,Bản 1-0,Cũ 1,Mới 1,,", "village,Bản 1-0,Cũ 4,Mới 2,,")
+    await area.units.replace(parse_units_csv(moved), actor_id=None, at=AT)
+    for code, merged in (("d:tinh-thu", True), ("d:tinh-thu", False), ("n:moi-2", False)):
+        fast, reference, by_cells = await _both(area, monkeypatch, code, merged=merged)
+        assert fast == reference, (code, merged)
+        assert by_cells
+    old_map = (await _both(area, monkeypatch, "d:tinh-thu", merged=False))[0]
+    housing = {part.code: part for part in old_map.indicators[0].groups}
+    assert housing["c:cu-1"].target is not None
+    assert housing["c:cu-1"].target.value == 60
+    # A target changed later is summed again in its cell.
+    village = _village(units, "4", 0)
+    await area.targets.set(Target("housing", village, 100, END), actor_id=None, at=AT)
+    fast, reference, by_cells = await _both(area, monkeypatch, "d:tinh-thu", merged=False)
+    assert fast == reference
+    assert by_cells

@@ -35,15 +35,19 @@ from telegram.warnings import PTBUserWarning
 
 from bot.channels.lanes import Lanes, unless_stopped, wait_any
 from bot.channels.shared import Claimer, Sharing, poll_alone
-from bot.channels.telegram.photos import with_media
+from bot.channels.telegram.answer import (
+    Received,
+    merge_replies,
+    read_update,
+    replies_to,
+)
 from bot.channels.telegram.sender import send_replies
-from bot.channels.telegram.updates import CHANNEL, inbound_from_update, lane_key
-from core.evidence import MAX_PHOTO_BYTES
+from bot.channels.telegram.updates import CHANNEL, lane_key
 from core.models import InboxEntry
 from core.ports import Inbox
 from handlers import Engine, Reply
 
-__all__ = ["TelegramInbox", "answer_update", "replies_to"]
+__all__ = ["TelegramInbox"]
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +56,7 @@ warnings.filterwarnings("ignore", message=r"Please use 'Bot\.getUpdates'", categ
 
 POLL_TIMEOUT = 30  # seconds Telegram holds a getUpdates open when there is nothing new
 MAX_BACKLOG = 1000  # updates waiting in memory; above it polling pauses (Telegram keeps them)
-CONCURRENCY = 32  # people whose updates are processed at once
+CONCURRENCY = 64  # people whose updates are processed at once
 # A person's updates waiting together are answered together: one message for the plain
 # replies of up to this many (Telegram's ~30 messages/s is the bottleneck of a burst).
 BURST = 10
@@ -66,71 +70,12 @@ READ_TIMEOUT = 30  # seconds to wait for Telegram's answer beyond a long poll's 
 PRUNE_EVERY = timedelta(hours=1)
 
 # An update_id, the update (None: it could not be read) and why it could not be read.
-Item = tuple[int, Update | None, str | None]
+Item = tuple[int, Received | None, str | None]
 Payload = dict[str, Any]
-
-
-def read_update(payload: object, bot: Bot) -> tuple[Update | None, str | None]:
-    """The update of a payload as received, or None and why (never its content)."""
-    if not isinstance(payload, dict):
-        return None, "unreadable: not an object"
-    try:
-        return Update.de_json(payload, bot), None
-    except Exception as exc:  # whatever the library cannot read is one failed update
-        return None, f"unreadable: {type(exc).__name__}"
-
-
-async def replies_to(bot: Bot, engine: Engine, update: Update) -> tuple[int, list[Reply]] | None:
-    """What the engine answers to an update, and the chat it goes to (None: nothing to say)."""
-    if update.callback_query is not None:
-        try:
-            await update.callback_query.answer()
-        except BadRequest:
-            # A button of an old message: Telegram no longer takes the answer; act anyway.
-            logger.debug("callback query too old to answer")
-    inbound = inbound_from_update(update)
-    chat = update.effective_chat
-    if inbound is None or chat is None:
-        return None
-    message = update.message or update.edited_message
-    if message is not None and update.edited_message is None:
-        limit = engine.photos.max_bytes if engine.photos else MAX_PHOTO_BYTES
-        inbound = await with_media(bot, message, inbound, max_bytes=limit)
-    return chat.id, await engine.handle(inbound)
-
-
-async def answer_update(bot: Bot, engine: Engine, update: Update) -> None:
-    """Answer one update: the engine decides, the replies go back to its chat.
-
-    Raises when the replies could not be sent, so the caller can try again or give up.
-    """
-    answer = await replies_to(bot, engine, update)
-    if answer is not None:
-        await send_replies(bot, *answer)
 
 
 class _Closing(Exception):
     """The bot is stopping while an update waits to be tried again."""
-
-
-def merge_replies(answers: list[tuple[int, list[Reply]]]) -> list[tuple[int, list[Reply]]]:
-    """The replies to one chat's consecutive updates, with runs of plain texts (no buttons,
-    no file) joined into one message: a person who sent five reports gets one answer."""
-    merged: list[tuple[int, list[Reply]]] = []
-    for chat, replies in answers:
-        if not merged or merged[-1][0] != chat:
-            merged.append((chat, []))
-        out = merged[-1][1]
-        for reply in replies:
-            if out and _plain(out[-1]) and _plain(reply):
-                out[-1] = Reply(f"{out[-1].text}\n\n{reply.text}")
-            else:
-                out.append(reply)
-    return merged
-
-
-def _plain(reply: Reply) -> bool:
-    return not (reply.choices or reply.attachment or reply.contact_button) and bool(reply.text)
 
 
 def _transient(error: BaseException) -> bool:
@@ -267,7 +212,7 @@ class TelegramInbox:
             if self._claimer is not None:
                 self._claimer.done(update_id)
 
-    async def _decide(self, update_id: int, update: Update) -> tuple[int, list[Reply]] | None:
+    async def _decide(self, update_id: int, update: Received) -> tuple[int, list[Reply]] | None:
         attempt, started = 0, self.clock()
         while True:
             try:

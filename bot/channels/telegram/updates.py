@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from telegram import Message, Update
 from telegram.constants import ChatType
 
 from handlers import Inbound
 
-__all__ = ["CHANNEL", "inbound_from_update", "is_service", "lane_key"]
+__all__ = ["CHANNEL", "QuickText", "inbound_from_update", "is_service", "lane_key", "quick_text"]
 
 CHANNEL = "telegram"
 
@@ -167,8 +169,69 @@ def inbound_from_update(update: Update) -> Inbound | None:
     )
 
 
-def lane_key(update: Update) -> Hashable:
+# What a private text message may hold to be read without python-telegram-bot.
+_QUICK_KEYS = frozenset({"message_id", "date", "chat", "from", "text", "entities"})
+
+
+@dataclass(frozen=True, slots=True)
+class QuickText:
+    """A private text message read straight from its JSON.
+
+    Most updates are just that, a cadre's report; building python-telegram-bot's ``Update``
+    for one is about a third of the CPU the whole report costs (bench/, README). Anything
+    else (buttons, photos, replies, edits, groups, any field not read here) is left to the
+    library, so both readings give the same ``Inbound`` (tests/channels/test_quick_text.py).
+    """
+
+    chat_id: int
+    user_id: int
+    inbound: Inbound
+
+
+def _int(value: object) -> int | None:
+    return value if type(value) is int else None
+
+
+def quick_text(payload: Mapping[str, Any]) -> QuickText | None:
+    """The update as a plain private text message, or None to read it with the library."""
+    if payload.keys() != {"update_id", "message"}:
+        return None
+    message = payload["message"]
+    if not isinstance(message, dict) or not message.keys() <= _QUICK_KEYS:
+        return None
+    chat, user, text = message.get("chat"), message.get("from"), message.get("text")
+    if not (isinstance(chat, dict) and isinstance(user, dict) and isinstance(text, str) and text):
+        return None
+    chat_id, user_id = _int(chat.get("id")), _int(user.get("id"))
+    number, sent = _int(message.get("message_id")), _int(message.get("date"))
+    if (
+        chat_id is None
+        or user_id is None
+        or number is None
+        or sent is None
+        or chat.get("type") != ChatType.PRIVATE
+        or user.get("is_bot") is not False
+        or not isinstance(user.get("first_name"), str)
+    ):
+        return None
+    try:
+        received_at = datetime.fromtimestamp(sent, UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+    inbound = Inbound(
+        channel=CHANNEL,
+        sender_id=str(user_id),
+        received_at=received_at,
+        text=text,
+        message_id=f"{chat_id}:{number}",
+    )
+    return QuickText(chat_id, user_id, inbound)
+
+
+def lane_key(update: Update | QuickText) -> Hashable:
     """Updates of one person are processed in order; anything else on its own."""
+    if isinstance(update, QuickText):
+        return ("user", update.user_id)
     if update.effective_user is not None:
         return ("user", update.effective_user.id)
     if update.effective_chat is not None:
