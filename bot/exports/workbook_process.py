@@ -10,8 +10,9 @@ works.
 
 On the child's stdin each message is a 4-byte length and a pickle: the job (sheets, file,
 title, rows a sheet), then the pages of the last sheet's further rows, then None. The child
-answers the rows written per sheet (JSON) on stdout and exits 0; anything else is raised here
-with the last line the child wrote on stderr. A caller that gives up (cancelled) kills it.
+answers on stdout (JSON): the rows written per sheet and exit status 0, or why it failed (the
+exception's type and line, never its message: it may quote a cell); anything else is raised
+here with the last line of its stderr. A caller that gives up (cancelled) kills it.
 """
 
 from __future__ import annotations
@@ -112,12 +113,22 @@ async def write_workbook_in_child(
         await _close(pages)
         if code != 0:  # no half-written file is left behind (the child is gone)
             out.unlink(missing_ok=True)  # noqa: ASYNC240 - a directory entry, no wait
-    if code != 0:
+    verdict = _verdict(answer)
+    if code != 0 or "written" not in verdict:
         lines = complaint.decode(errors="replace").strip().splitlines()
-        reason = lines[-1] if lines else f"exit status {code}"
+        reason = verdict.get("failed") or (lines[-1] if lines else f"exit status {code}")
         raise RuntimeError(f"the workbook writer failed: {reason}")
-    written: list[int] = json.loads(answer)
+    written: list[int] = verdict["written"]
     return written
+
+
+def _verdict(answer: bytes) -> dict[str, Any]:
+    """The child's answer on stdout: {"written": [rows per sheet]} or {"failed": "why"}."""
+    try:
+        verdict = json.loads(answer)
+    except ValueError:
+        return {}  # it died before answering (killed, out of memory)
+    return verdict if isinstance(verdict, dict) else {}
 
 
 def _read(stream: IO[bytes]) -> Any:
@@ -149,7 +160,7 @@ def main() -> int:
     written = build_workbook(
         [*first, last], Path(job["out"]), title=job["title"], max_rows=job["max_rows"]
     )
-    sys.stdout.write(json.dumps(written))
+    sys.stdout.write(json.dumps({"written": written}))
     return 0
 
 
@@ -161,7 +172,10 @@ def _failed(error: Exception) -> str:
 
 if __name__ == "__main__":
     try:
-        sys.exit(main())
+        status = main()
     except Exception as error:
-        sys.stderr.write(_failed(error) + "\n")
-        sys.exit(1)
+        # On stdout, not stderr: what openpyxl's half-written sheets say when they are
+        # cleaned up after it would come last there.
+        sys.stdout.write(json.dumps({"failed": _failed(error)}))
+        status = 1
+    sys.exit(status)
