@@ -2,17 +2,13 @@
 
 Exports stream: reports come from the store a page at a time and each page is turned into
 rows and written before the next is read, so a province's million reports never sit in
-memory together. A file written on a worker thread pulls its pages through ``pages_in_thread``.
+memory together. The workbook renderer writes its rows off the event loop.
 """
 
 from __future__ import annotations
 
-import asyncio
-import threading
-from collections.abc import AsyncIterator, Collection, Iterator, Mapping
-from concurrent.futures import Future
+from collections.abc import AsyncIterator, Collection, Mapping
 from dataclasses import dataclass
-from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from core.evidence import ReviewInfo
@@ -27,10 +23,8 @@ __all__ = [
     "RowMaker",
     "evidence_pages",
     "export_pages",
-    "pages_in_thread",
 ]
 
-T = TypeVar("T")
 
 PAGE_SIZE = 500  # reports read at a time: converted on the event loop, so kept short
 
@@ -142,37 +136,3 @@ async def export_pages(
     make = await row_maker(store, units, tz)
     async for page in evidence_pages(store, store.reports.pages(villages, size=size)):
         yield [make(report, evidence) for report, evidence in page]
-
-
-async def _next_page(pages: AsyncIterator[T]) -> tuple[T] | None:
-    try:
-        return (await anext(pages),)
-    except StopAsyncIteration:
-        return None
-
-
-def pages_in_thread(
-    pages: AsyncIterator[T], loop: asyncio.AbstractEventLoop, stop: threading.Event
-) -> Iterator[T]:
-    """Iterate an async iterator of the event loop ``loop`` from a worker thread.
-
-    The next page is read while the thread works on this one. Stops early when ``stop`` is
-    set (the caller gave up); the async iterator is closed either way.
-    """
-    ahead: Future[tuple[T] | None] | None = asyncio.run_coroutine_threadsafe(
-        _next_page(pages), loop
-    )
-    try:
-        while ahead is not None and not stop.is_set():
-            got = ahead.result()
-            ahead = None
-            if got is None:
-                return
-            ahead = asyncio.run_coroutine_threadsafe(_next_page(pages), loop)
-            yield got[0]
-    finally:
-        if ahead is not None:  # let the page being read settle before closing the iterator
-            ahead.exception()
-        closing = getattr(pages, "aclose", None)
-        if closing is not None:
-            asyncio.run_coroutine_threadsafe(closing(), loop).result()
