@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import resource
 import shutil
 import statistics
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.app import build_engine
+from bot.runner import freeze_startup
 from bot.settings import Settings
 from core.models import Role, Target
 from core.units import parse_units_csv
@@ -213,20 +215,52 @@ async def _watch(stalls: list[float], stop: asyncio.Event, every: float = 0.01) 
         stalls.append(loop.time() - asked - every)
 
 
+def _children() -> list[int]:
+    pid = os.getpid()
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError):
+            found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def _high_water_mb(pid: int) -> float:
+    with contextlib.suppress(OSError, ValueError, StopIteration):
+        status = Path(f"/proc/{pid}/status").read_text()
+        return int(next(line.split()[1] for line in status.splitlines() if "VmHWM" in line)) / 1024
+    return 0.0
+
+
+async def _writers_peak(peaks: dict[int, float], stop: asyncio.Event) -> None:
+    """The largest resident size of each child process (the workbook writers), read every
+    50 ms from its own high-water mark (VmHWM). Not getrusage: a child's ru_maxrss counts the
+    bot's memory it was forked from."""
+    while not stop.is_set():
+        for child in _children():
+            peaks[child] = max(peaks.get(child, 0.0), _high_water_mb(child))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), 0.05)
+
+
 async def xuat(sizes: Sizes) -> dict[str, float]:
     """/xuat of the whole province through the engine, with Telegram's 50 MB limit."""
     async with province(sizes) as (folder, store):
         engine = await build_engine(store, settings(folder), clock=_Clock())
         engine.file_limits = {"bench": TELEGRAM_LIMIT}
+        freeze_startup()  # as the bot's process does once it has started (bot.runner)
         before = _peak_mb()
         stalls: list[float] = []
         stop = asyncio.Event()
+        writers: dict[int, float] = {}
         watcher = asyncio.create_task(_watch(stalls, stop))
+        sampler = asyncio.create_task(_writers_peak(writers, stop))
         started = time.perf_counter()
         replies = await engine.handle(_ask("/xuat", 1))
         elapsed = time.perf_counter() - started
         stop.set()
         await watcher
+        await sampler
+        writer = max(writers.values(), default=0.0)
         files = [r.attachment for r in replies if r.attachment is not None]
         if not files:
             raise RuntimeError(f"no file in the /xuat answer: {[r.text for r in replies]}")
@@ -234,7 +268,10 @@ async def xuat(sizes: Sizes) -> dict[str, float]:
             "xuat_seconds": elapsed,
             "xuat_files": len(files),
             "xuat_mb": sum(len(f.content) for f in files) / 1_048_576,
-            "xuat_peak_mb": _peak_mb(),
+            # The bot's process and the largest workbook writer (a child process) beside it.
+            "xuat_peak_mb": _peak_mb() + writer,
+            "xuat_peak_bot_mb": _peak_mb(),
+            "xuat_peak_writer_mb": writer,
             "xuat_peak_before_mb": before,
             "xuat_max_stall_s": max(stalls),
         }

@@ -6,7 +6,7 @@ renderers (matplotlib, openpyxl) and the composition root hands them to the engi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import AsyncIterable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -20,7 +20,9 @@ __all__ = [
     "ColumnKind",
     "RatePanel",
     "Renderers",
+    "RowPages",
     "Sheet",
+    "StreamedWorkbookRenderer",
     "WorkbookRenderer",
 ]
 
@@ -103,10 +105,33 @@ class WorkbookRenderer(Protocol):
         ...
 
 
+RowPages = AsyncIterable[Sequence[Sequence[object]]]  # a long sheet's rows, a page at a time
+
+
+class StreamedWorkbookRenderer(Protocol):
+    async def __call__(
+        self,
+        sheets: Sequence[Sheet],
+        pages: RowPages,
+        out: Path,
+        *,
+        title: str = "",
+        max_rows: int = EXCEL_MAX_ROWS,
+    ) -> list[int]:
+        """The workbook of WorkbookRenderer, written outside the event loop's process (an
+        export of a million rows must not hold the loop's interpreter): the last sheet's rows
+        are its ``rows`` and then those of ``pages``, read on the event loop a page at a time
+        as the writer takes them (never all in memory). ``pages`` is closed either way."""
+        ...
+
+
 class Renderers(Protocol):
-    """The renderers handlers draw files with; both are slow: call them off the event loop."""
+    """The renderers handlers draw files with; chart and workbook are slow: call them off
+    the event loop; streamed_workbook is awaited on it."""
 
     @property
     def chart(self) -> ChartRenderer: ...
     @property
     def workbook(self) -> WorkbookRenderer: ...
+    @property
+    def streamed_workbook(self) -> StreamedWorkbookRenderer: ...

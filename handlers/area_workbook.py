@@ -1,15 +1,14 @@
 """The workbook of an area: progress by commune and every report of the period, written to a
 file; an ended period's opens with its closing report.
 
-The reports are streamed: read from the store a page at a time and written by a worker
-thread, so neither the event loop (other chats) waits nor does memory grow with the area.
+The reports are streamed: read from the store and turned into rows a page at a time on the
+event loop, and written by another process (the streamed workbook renderer), so neither the
+event loop (other chats) waits for the writer nor does memory grow with the area.
 """
 
 from __future__ import annotations
 
-import asyncio
-import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import AsyncIterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -31,7 +30,6 @@ from handlers.report_rows import (
     Evidence,
     RowMaker,
     evidence_pages,
-    pages_in_thread,
     row_maker,
 )
 from handlers.views.labels import unit_label
@@ -142,25 +140,32 @@ class _ReportValues:
         }
         self.names: Mapping[str, str] = {i.code: i.name(t.locale) for i in indicators}
 
-    def rows(self, pages: Iterator[list[tuple[StoredReport, Evidence]]]) -> Iterator[list[object]]:
-        for page in pages:
-            for report, evidence in page:
-                if not self.period.holds(report.done_on):
-                    continue  # another period's work: not what this workbook counts
-                values = self.make(report, evidence)
-                values["review"] = self.review.get(str(values["review"]), values["review"])
-                reviewed = str(values["reviewed_at"])
-                values["reviewed_at"] = (
-                    datetime.fromisoformat(reviewed).replace(tzinfo=None) if reviewed else None
-                )
-                values["indicator"] = self.names.get(str(values["indicator"]), values["indicator"])
-                values["status"] = self.status.get(str(values["status"]), values["status"])
-                values["date"] = date.fromisoformat(str(values["date"]))
-                # Excel has no time zones: the local time, as the export's other columns show it.
-                values["received_at"] = datetime.fromisoformat(str(values["received_at"])).replace(
-                    tzinfo=None
-                )
-                yield [values[c] for c in EXPORT_COLUMNS]
+    async def pages(
+        self, pages: AsyncIterator[list[tuple[StoredReport, Evidence]]]
+    ) -> AsyncIterator[list[tuple[object, ...]]]:
+        """The rows of each page of reports (on the event loop: a few ms a page)."""
+        async for page in pages:
+            yield [self.row(report, evidence) for report, evidence in page if self.holds(report)]
+
+    def holds(self, report: StoredReport) -> bool:
+        return self.period.holds(report.done_on)  # else another period's: not counted here
+
+    def row(self, report: StoredReport, evidence: Evidence) -> tuple[object, ...]:
+        values = self.make(report, evidence)
+        values["review"] = self.review.get(str(values["review"]), values["review"])
+        reviewed = str(values["reviewed_at"])
+        values["reviewed_at"] = (
+            datetime.fromisoformat(reviewed).replace(tzinfo=None) if reviewed else None
+        )
+        values["indicator"] = self.names.get(str(values["indicator"]), values["indicator"])
+        values["status"] = self.status.get(str(values["status"]), values["status"])
+        values["date"] = date.fromisoformat(str(values["date"]))
+        # Excel has no time zones: the local time, as the export's other columns show it.
+        values["received_at"] = datetime.fromisoformat(str(values["received_at"])).replace(
+            tzinfo=None
+        )
+        # A tuple of plain values: the garbage collector stops tracking it.
+        return tuple([values[c] for c in EXPORT_COLUMNS])
 
 
 async def write_area_workbook(
@@ -201,33 +206,18 @@ async def write_area_workbook(
     if data.closed:  # an ended period opens with its closing report (báo cáo tổng kết)
         first.append(await closing_sheet(store, units, indicators, t, unit, data, period))
         title = closing_title(t, unit, period)
-    loop = asyncio.get_running_loop()
-    stop = threading.Event()
-    pages = evidence_pages(store, store.reports.pages(villages, size=PAGE_SIZE))
-
-    def build() -> list[int]:
-        # On a worker thread: the pages are read on the loop, one ahead of the writing.
-        sheets = [
-            *first,
-            Sheet(
-                title=t.gettext("Tổng hợp"),
-                headers=summary_headers,
-                rows=summary,
-                kinds=(None, None, count, count, percent, count, count, day, day, None),
-                bold_rows=frozenset(totals),
-            ),
-            *rate,
-            Sheet(
-                title=t.gettext("Báo cáo"),
-                headers=_report_headers(t),
-                rows=values.rows(pages_in_thread(pages, loop, stop)),
-                kinds=report_kinds,
-            ),
-        ]
-        return renderers.workbook(sheets, out, title=title, max_rows=max_rows)
-
-    try:
-        written = await asyncio.to_thread(build)
-    finally:
-        stop.set()  # a cancelled caller: the thread stops at the next page
+    sheets = [
+        *first,
+        Sheet(
+            title=t.gettext("Tổng hợp"),
+            headers=summary_headers,
+            rows=summary,
+            kinds=(None, None, count, count, percent, count, count, day, day, None),
+            bold_rows=frozenset(totals),
+        ),
+        *rate,
+        Sheet(title=t.gettext("Báo cáo"), headers=_report_headers(t), rows=(), kinds=report_kinds),
+    ]
+    pages = values.pages(evidence_pages(store, store.reports.pages(villages, size=PAGE_SIZE)))
+    written = await renderers.streamed_workbook(sheets, pages, out, title=title, max_rows=max_rows)
     return written[-1]

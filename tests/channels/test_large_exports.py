@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import AsyncIterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from bot.exports import RENDERERS
 from bot.exports.workbook import build_workbook
 from core.parsing import ReportItem
 from core.phones import normalize_phone
-from core.render import ChartRenderer, Sheet, WorkbookRenderer
+from core.render import ChartRenderer, Sheet, StreamedWorkbookRenderer, WorkbookRenderer
 from handlers import Engine, Reply
 from handlers.area_workbook import write_area_workbook
 from handlers.export import BYTES_PER_REPORT
@@ -48,6 +48,19 @@ class CountingRenderers:
         def build(sheets: Sequence[Sheet], out: Path, **options: Any) -> list[int]:
             self.workbooks += 1
             return RENDERERS.workbook(sheets, out, **options)
+
+        return build
+
+    @property
+    def streamed_workbook(self) -> StreamedWorkbookRenderer:
+        async def build(
+            sheets: Sequence[Sheet],
+            pages: AsyncIterable[Sequence[Sequence[object]]],
+            out: Path,
+            **options: Any,
+        ) -> list[int]:
+            self.workbooks += 1
+            return await RENDERERS.streamed_workbook(sheets, pages, out, **options)
 
         return build
 

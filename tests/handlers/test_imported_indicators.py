@@ -13,7 +13,7 @@ from bot.app import build_engine
 from bot.exports import RENDERERS
 from bot.imports import import_indicators
 from bot.settings import Settings
-from core.render import ChartPanel, ChartRenderer, WorkbookRenderer
+from core.render import ChartPanel, ChartRenderer, StreamedWorkbookRenderer, WorkbookRenderer
 from core.tables import TableError
 from locales.translator import Translator
 from storage import SqliteStore
@@ -46,6 +46,10 @@ class _ChartTitles:
     @property
     def workbook(self) -> WorkbookRenderer:
         return RENDERERS.workbook
+
+    @property
+    def streamed_workbook(self) -> StreamedWorkbookRenderer:
+        return RENDERERS.streamed_workbook
 
 
 async def _engine_with_imports(
