@@ -65,8 +65,8 @@ async def progress(ctx: Context) -> list[Reply]:
     text = render_progress(ctx, unit, data, period)
     review = await approval_lines(ctx, unit, data, period)
     # The area's figures already count the reported graduations: no second read of them.
-    graduated = [line.reported for line in data.indicators if line.indicator == GRADUATION]
-    decided = await graduation_line(ctx, unit, period, *graduated)
+    graduated = next((i.reported for i in data.indicators if i.indicator == GRADUATION), None)
+    decided = await graduation_line(ctx, unit, period, reported=graduated)
     review += [decided] if decided else []
     rate = await poverty_lines(ctx, unit, merged=merged, period=period)
     return [Reply("\n".join([text, *review, *rate]))]

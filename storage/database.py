@@ -171,10 +171,7 @@ class SqliteDatabase:
         async with self._lock:
             batch = await self._begin()
             try:
-                # aiosqlite has no public call for "run this function on your thread";
-                # _execute is that call in every version the pinned range allows.
-                on_thread = cast(Callable[..., Awaitable[T]], self.connection._execute)
-                result = await on_thread(_unit_in_thread, self.connection._conn, unit)
+                result = await self._on_thread(_unit_in_thread, unit)
             except _BatchLost as lost:
                 self._lose_batch(lost.__cause__ or lost)
                 self._schedule_commit()
@@ -190,8 +187,16 @@ class SqliteDatabase:
     async def read(self, unit: Unit[T]) -> T:
         """``unit``'s reads in one trip to aiosqlite's thread. Like ``fetchall``, it does not
         wait for the write lock, and sees what the batch being committed wrote."""
+        return await self._on_thread(_read_in_thread, unit)
+
+    async def _on_thread(
+        self, call: Callable[[sqlite3.Connection, Unit[T]], T], unit: Unit[T]
+    ) -> T:
+        """``call(connection, unit)`` in one trip to aiosqlite's thread. aiosqlite has no
+        public call for "run this function on your thread"; _execute is that call in every
+        version the pinned range allows."""
         on_thread = cast(Callable[..., Awaitable[T]], self.connection._execute)
-        return await on_thread(_read_in_thread, self.connection._conn, unit)
+        return await on_thread(call, self.connection._conn, unit)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqliteConnection]:
